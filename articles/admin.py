@@ -1,0 +1,192 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Citation,
+    Claim,
+    ClaimStatus,
+    Event,
+    Participation,
+)
+from articles.services import article_reanchor_citations
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    extra = 1
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "description", "alias_list"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActorAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_list(self, actor):
+        return ", ".join(alias.name for alias in actor.aliases.all())
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 1
+    fields = ["claim", "article", "stance", "quote", "anchor_status"]
+    readonly_fields = ["anchor_status"]
+    autocomplete_fields = ["claim", "article"]
+
+    @admin.display(description="anchor")
+    def anchor_status(self, citation):
+        if citation.pk is None:
+            return "—"
+        if not citation.anchored:
+            return "Quote not found in the current article body: fix the quote or the body."
+        return f"Characters {citation.start}–{citation.end}"
+
+
+class ArticleCitationInline(CitationInline):
+    fields = ["claim", "stance", "quote", "anchor_status"]
+
+
+class ClaimCitationInline(CitationInline):
+    fields = ["article", "stance", "quote", "anchor_status"]
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
+    list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
+    search_fields = ["title", "slug", "body"]
+    autocomplete_fields = ["publisher", "wire", "authors"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published"
+    inlines = [ArticleCitationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_is_editorial", "slug", "kind", "tags"]}),
+        ("Who", {"fields": ["publisher", "wire", "authors"]}),
+        ("When", {"fields": ["published", "date_precision", "date_approximate", "date_note"]}),
+        ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("publisher", "wire")
+            .annotate(
+                citation_total=Count("citations", distinct=True),
+                lost_total=Count("citations", filter=Q(citations__anchored=False), distinct=True),
+            )
+        )
+
+    @admin.display(description="published", ordering="published")
+    def published_display(self, article):
+        return article.date_display
+
+    @admin.display(description="citations", ordering="citation_total")
+    def citation_count(self, article):
+        return article.citation_total
+
+    @admin.display(description="quotes lost", ordering="lost_total")
+    def lost_count(self, article):
+        return article.lost_total or ""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lost = article_reanchor_citations(article=form.instance)
+        if lost:
+            items = format_html_join(
+                "", "<li><a href='{}'>{}</a></li>",
+                ((reverse("admin:articles_citation_change", args=[c.pk]), c) for c in lost),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "{} quote(s) no longer occur in the body and are flagged. Fix them: <ul>{}</ul>",
+                    len(lost), items,
+                ),
+                messages.WARNING,
+            )
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 1
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
+    list_filter = ["date_precision", "date_approximate", "tags"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipationInline]
+    ordering = ["start"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("participations__actor")
+
+    @admin.display(description="date", ordering="start")
+    def date_shown(self, event):
+        return event.date_display
+
+    @admin.display(description="participants")
+    def participant_names(self, event):
+        return ", ".join(str(p) for p in event.participations.all())
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return ClaimStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ClaimStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
+    list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["slug", "text", "claimant__name"]
+    autocomplete_fields = ["claimant", "subjects", "event", "conflicts_with"]
+    prepopulated_fields = {"slug": ["text"]}
+    inlines = [ClaimCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status().select_related("claimant", "event")
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, claim):
+        return claim.status_label
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["claim", "article", "stance", "short_quote", "anchored"]
+    list_filter = ["stance", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["quote", "claim__text", "claim__slug", "article__title"]
+    autocomplete_fields = ["claim", "article"]
+    readonly_fields = ["start", "end", "prefix", "suffix", "anchored"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "article")
+
+    @admin.display(description="quote")
+    def short_quote(self, citation):
+        return citation.quote if len(citation.quote) < 90 else f"{citation.quote[:89]}…"
