@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -71,6 +72,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published"
     inlines = [ArticleCitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "title_is_editorial", "slug", "kind", "tags"]}),
         ("Who", {"fields": ["publisher", "wire", "authors"]}),
@@ -106,14 +108,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         lost = article_reanchor_citations(article=form.instance)
         if lost:
             items = format_html_join(
-                "", "<li><a href='{}'>{}</a></li>",
+                "",
+                "<li><a href='{}'>{}</a></li>",
                 ((reverse("admin:articles_citation_change", args=[c.pk]), c) for c in lost),
             )
             self.message_user(
                 request,
                 format_html(
                     "{} quote(s) no longer occur in the body and are flagged. Fix them: <ul>{}</ul>",
-                    len(lost), items,
+                    len(lost),
+                    items,
                 ),
                 messages.WARNING,
             )

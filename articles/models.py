@@ -160,12 +160,20 @@ class Article(FuzzyDateMixin, models.Model):
         help_text="Tick when the source has no headline and this title is ours.",
     )
     publisher = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="published_articles",
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_articles",
         help_text="The outlet that published this copy, only if the text states it.",
     )
     authors = models.ManyToManyField(Actor, blank=True, related_name="authored_articles")
     wire = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="wire_articles",
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wire_articles",
         verbose_name="wire service / original publisher",
         help_text="The wire service or original publisher the piece credits. Copies of one "
         "wire story count as one source.",
@@ -207,18 +215,14 @@ class EventQuerySet(models.QuerySet):
         """Events in date order, with participants and their source count preloaded."""
         return (
             self.with_source_count()
-            .prefetch_related(
-                models.Prefetch("participations", queryset=Participation.objects.select_related("actor"))
-            )
+            .prefetch_related(models.Prefetch("participations", queryset=Participation.objects.select_related("actor")))
             .order_by("start", "end", "title")
         )
 
     def with_source_count(self):
         supporting = Q(claims__citations__stance=Stance.SUPPORTS)
         return self.annotate(
-            source_count=Count(
-                independent_source_key("claims__citations__article__"), filter=supporting, distinct=True
-            )
+            source_count=Count(independent_source_key("claims__citations__article__"), filter=supporting, distinct=True)
         )
 
 
@@ -289,9 +293,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(
             is_disputed=disputed,
             is_in_conflict=conflicted,
-            independent_sources=Count(
-                independent_source_key("citations__article__"), filter=supporting, distinct=True
-            ),
+            independent_sources=Count(independent_source_key("citations__article__"), filter=supporting, distinct=True),
         ).annotate(
             status=Case(
                 When(Q(is_disputed=True) | Q(is_in_conflict=True), then=Value(ClaimStatus.CONTESTED.value)),
@@ -328,12 +330,20 @@ class Claim(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACT)
     claimant = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="claims_made",
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_made",
         help_text="Who asserts it, when it is attributed: the person quoted, or a commentary's author.",
     )
     subjects = models.ManyToManyField(Actor, blank=True, related_name="claims_about")
     event = models.ForeignKey(
-        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="claims",
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
         help_text="The event this claim attests, if any.",
     )
     conflicts_with = models.ManyToManyField(
@@ -390,7 +400,8 @@ class Citation(models.Model):
     prefix = models.CharField(max_length=64, blank=True, editable=False)
     suffix = models.CharField(max_length=64, blank=True, editable=False)
     anchored = models.BooleanField(
-        default=True, editable=False,
+        default=True,
+        editable=False,
         help_text="False when the article was edited and the quote can no longer be found in it.",
     )
     created = models.DateTimeField(auto_now_add=True)
@@ -411,8 +422,18 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.article} {self.stance} “{self.quote[:60]}”"
 
+    def save(self, *args, **kwargs):
+        self.anchor()
+        super().save(*args, **kwargs)
+
     def clean(self):
-        if not self.quote or not self.article_id:
+        try:
+            # In an admin add form the article is not saved yet: it has no id,
+            # but the inline's instance already holds it, body included.
+            article = self.article
+        except Article.DoesNotExist:
+            return
+        if not self.quote:
             return
         if self.quote != self.quote.strip():
             self.quote = self.quote.strip()
@@ -421,17 +442,15 @@ class Citation(models.Model):
             # quote, anchor() re-finds or flags it; refusing the save here would
             # block every later edit of the claim or article.
             return
-        if not anchoring.occurrences(self.article.body, self.quote):
-            raise ValidationError({"quote": quote_not_found_message(self.article, self.quote)})
+        if not anchoring.occurrences(article.body, self.quote):
+            raise ValidationError({"quote": quote_not_found_message(article, self.quote)})
 
     def anchor(self):
         """Find the quote in the current body; flag the citation if it is gone.
 
         Returns True when the stored position changed or the flag flipped.
         """
-        found = anchoring.anchor(
-            self.article.body, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start
-        )
+        found = anchoring.anchor(self.article.body, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
         before = (self.start, self.end, self.prefix, self.suffix, self.anchored)
         if found is None:
             self.anchored = False
@@ -440,10 +459,6 @@ class Citation(models.Model):
             self.prefix, self.suffix = found.prefix, found.suffix
             self.anchored = True
         return before != (self.start, self.end, self.prefix, self.suffix, self.anchored)
-
-    def save(self, *args, **kwargs):
-        self.anchor()
-        super().save(*args, **kwargs)
 
     @property
     def anchor_id(self):

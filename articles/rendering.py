@@ -15,8 +15,27 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "a", "sup", "sub",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "sup",
+    "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
@@ -79,7 +98,7 @@ def _segments(length, highlights, text):
     edges.update(match.start() for match in re.finditer("\n", text))
     ordered = sorted(edges)
     in_prefix = {start for start, _ in prefixes}
-    for start, end in zip(ordered, ordered[1:]):
+    for start, end in zip(ordered, ordered[1:], strict=False):
         if start in in_prefix or text[start:end] == "\n":
             yield start, end, []
             continue

@@ -31,9 +31,7 @@ def env_bool(name, default, *, environ=os.environ):
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a boolean: use one of true/false, yes/no, on/off, 1/0."
-    )
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use one of true/false, yes/no, on/off, 1/0.")
 
 
 def env_int(name, default, *, environ=os.environ):

@@ -25,8 +25,9 @@ def make_actor(name=None, *, kind=Actor.Kind.PERSON, aliases=(), slug=None, **fi
     return actor
 
 
-def make_article(body="A plain sentence about nothing in particular.", *, title=None, slug=None, authors=(),
-                 tags=(), **fields):
+def make_article(
+    body="A plain sentence about nothing in particular.", *, title=None, slug=None, authors=(), tags=(), **fields
+):
     n = _next()
     fields.setdefault("kind", Article.Kind.NEWS)
     fields.setdefault("published", datetime.date(2025, 10, 9))
@@ -65,3 +66,38 @@ def cite(claim, article, quote, stance=Stance.SUPPORTS):
     citation.full_clean()
     citation.save()
     return citation
+
+
+# --- People ----------------------------------------------------------------------
+# The personas every permission test talks about, after healthchecks' alice/bob/charlie:
+# alice runs the site (superuser), bob edits content (staff, in "Editors"),
+# charlie is a signed-in reader (active, not staff) who must get no admin at all.
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username, *, staff=False, superuser=False, groups=(), **fields):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+        **fields,
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_admin(username="alice"):
+    return make_user(username, superuser=True)
+
+
+def make_editor(username="bob"):
+    # The "Editors" group comes from migration 0002, so it exists in every test database.
+    return make_user(username, staff=True, groups=["Editors"])
+
+
+def make_reader(username="charlie"):
+    return make_user(username)

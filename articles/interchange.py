@@ -1,0 +1,408 @@
+"""The knowledge base as one JSON document: export it, and load it back.
+
+The shape is documented in README ("The JSON export") and other tools read it,
+so change it only by adding keys. References between objects are slugs.
+The shipped fixture, fixtures/kb.json, is a document of this shape too, so the
+site loads its own fixtures through the same validating path as any import.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from articles.dates import DatePrecision, parse_partial, to_partial, truncate
+from articles.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Citation,
+    Claim,
+    Event,
+    Participation,
+)
+
+FORMAT = "provenance-kb"
+VERSION = 1
+
+
+# --- Export --------------------------------------------------------------------
+
+
+def _tag_names(obj):
+    # Tags are prefetched by the callers; sorting keeps the output stable.
+    return sorted(tag.name for tag in obj.tags.all())
+
+
+def kb_export():
+    """The whole knowledge base as a JSON-ready dict (a fixed number of queries)."""
+    actors = Actor.objects.prefetch_related("aliases").order_by("slug")
+    articles = Article.objects.with_people().prefetch_related("tags").order_by("slug")
+    events = Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug")
+    claims = (
+        Claim.objects.with_status()
+        .select_related("claimant", "event")
+        .prefetch_related("subjects", "conflicts_with", "tags", "citations__article")
+        .order_by("slug")
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "articles": [
+            {
+                "slug": a.slug,
+                "title": a.title,
+                "title_is_editorial": a.title_is_editorial,
+                "publisher": a.publisher.slug if a.publisher else None,
+                "authors": sorted(author.slug for author in a.authors.all()),
+                "wire": a.wire.slug if a.wire else None,
+                "published": to_partial(a.published, a.date_precision),
+                "date_precision": a.date_precision,
+                "date_approximate": a.date_approximate,
+                "date_note": a.date_note,
+                "kind": a.kind,
+                "url": a.url,
+                "source_file": a.source_file,
+                "tags": _tag_names(a),
+                "captions": a.captions,
+                "body": a.body,
+            }
+            for a in articles
+        ],
+        "actors": [
+            {
+                "slug": actor.slug,
+                "name": actor.name,
+                "kind": actor.kind,
+                "description": actor.description,
+                "aliases": sorted(alias.name for alias in actor.aliases.all()),
+            }
+            for actor in actors
+        ],
+        "events": [
+            {
+                "slug": e.slug,
+                "title": e.title,
+                "description": e.description,
+                "start": to_partial(e.start, e.date_precision),
+                "end": to_partial(e.end, e.date_precision),
+                "date_precision": e.date_precision,
+                "date_approximate": e.date_approximate,
+                "participants": [{"actor": p.actor.slug, "role": p.role} for p in e.participations.all()],
+                "claims": sorted(claim.slug for claim in e.claims.all()),
+                "tags": _tag_names(e),
+            }
+            for e in events
+        ],
+        "claims": [
+            {
+                "slug": c.slug,
+                "text": c.text,
+                "kind": c.kind,
+                "status": c.status,
+                "claimant": c.claimant.slug if c.claimant else None,
+                "subjects": sorted(subject.slug for subject in c.subjects.all()),
+                "event": c.event.slug if c.event else None,
+                "conflicts_with": sorted(other.slug for other in c.conflicts_with.all()),
+                "tags": _tag_names(c),
+                "citations": [
+                    {"article": cit.article.slug, "quote": cit.quote, "stance": cit.stance}
+                    for cit in sorted(c.citations.all(), key=lambda cit: (cit.article.slug, cit.start or 0))
+                ],
+            }
+            for c in claims
+        ],
+    }
+
+
+# --- Import --------------------------------------------------------------------
+
+
+class ImportFailed(Exception):
+    """The document does not fit the knowledge base; nothing was written."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ImportReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+
+    def count(self, kind, created):
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+    def summary(self):
+        if not self.changed:
+            return "Nothing to change: the knowledge base already matches."
+        parts = [f"{n} {kind} created" for kind, n in sorted(self.created.items())]
+        parts += [f"{n} {kind} updated" for kind, n in sorted(self.updated.items())]
+        return ", ".join(parts) + "."
+
+
+def _save_if_changed(model, slug, values, report, kind):
+    """Create or update by slug, saving only when something differs.
+
+    Saving an unchanged row would still add a history record, and loading the
+    fixtures twice must change nothing.
+    """
+    obj = model.objects.filter(slug=slug).first()
+    created = obj is None
+    if created:
+        obj = model(slug=slug)
+    changed = created or any(getattr(obj, name) != value for name, value in values.items())
+    if changed:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.full_clean(validate_unique=False, validate_constraints=True)
+        obj.save()
+        report.count(kind, created)
+    return obj
+
+
+def _set_tags(obj, names):
+    names = sorted(set(names or []))
+    if sorted(tag.name for tag in obj.tags.all()) != names:
+        obj.tags.set(names)
+        return True
+    return False
+
+
+def _set_m2m(manager, objects):
+    wanted = {o.pk for o in objects}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(objects)
+        return True
+    return False
+
+
+def _date(value, precision, where, problems):
+    if value in (None, ""):
+        return None
+    try:
+        parsed, _ = parse_partial(value)
+    except ValueError as error:
+        problems.append(f"{where}: {error}")
+        return None
+    return truncate(parsed, precision)
+
+
+class _Lookup:
+    """Slug → object, collecting a readable problem for every unknown slug."""
+
+    def __init__(self, model, problems, noun):
+        self.objects = {o.slug: o for o in model.objects.all()}
+        self.problems, self.noun = problems, noun
+
+    def __call__(self, slug, where):
+        if slug in (None, ""):
+            return None
+        found = self.objects.get(slug)
+        if found is None:
+            self.problems.append(f"{where}: no {self.noun} with slug “{slug}”.")
+        return found
+
+    def add(self, obj):
+        self.objects[obj.slug] = obj
+
+
+def _check_shape(document):
+    if not isinstance(document, dict):
+        raise ImportFailed(["The document must be a JSON object with articles, actors, events and claims."])
+    missing = [key for key in ("articles", "actors", "events", "claims") if not isinstance(document.get(key), list)]
+    if missing:
+        raise ImportFailed([f"The document has no list under “{key}”." for key in missing])
+
+
+def _problem_text(where, error):
+    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
+        return "; ".join(f"{where} {name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
+    return f"{where}: {' '.join(getattr(error, 'messages', [str(error)]))}"
+
+
+@transaction.atomic
+def kb_import(document):
+    """Create or update everything in `document`, by slug. All or nothing.
+
+    Objects the document does not mention are left alone. Raises ImportFailed
+    listing every problem (unknown slugs, quotes not in their article, bad
+    dates, broken constraints) and writes nothing in that case.
+    """
+    _check_shape(document)
+    problems, report = [], ImportReport()
+    try:
+        _import_all(document, problems, report)
+    except (KeyError, TypeError, AttributeError) as error:
+        problems.append(f"Malformed document: {error!r} is missing or has the wrong type.")
+    if problems:
+        transaction.set_rollback(True)
+        raise ImportFailed(problems)
+    return report
+
+
+def _guarded(problems, where, action, *args):
+    """Run action(*args) in a savepoint; record a ValidationError as a problem."""
+    try:
+        with transaction.atomic():
+            return action(*args)
+    except ValidationError as error:
+        problems.append(_problem_text(where, error))
+    return None
+
+
+def _import_all(document, problems, report):
+    actors = _Lookup(Actor, problems, "actor")
+    for data in document["actors"]:
+        where = f"actor “{data['slug']}”"
+        values = {"name": data["name"], "kind": data["kind"], "description": data.get("description", "")}
+        actor = _guarded(problems, where, _save_if_changed, Actor, data["slug"], values, report, "actors")
+        if actor is None:
+            continue
+        actors.add(actor)
+        _guarded(problems, where, _sync_aliases, actor, data.get("aliases", []), report)
+
+    articles = _Lookup(Article, problems, "article")
+    for data in document["articles"]:
+        where = f"article “{data['slug']}”"
+        precision = data.get("date_precision") or DatePrecision.DAY
+        values = {
+            "title": data["title"],
+            "title_is_editorial": bool(data.get("title_is_editorial")),
+            "publisher": actors(data.get("publisher"), where),
+            "wire": actors(data.get("wire"), where),
+            "published": _date(data.get("published"), precision, where, problems),
+            "date_precision": precision,
+            "date_approximate": bool(data.get("date_approximate")),
+            "date_note": data.get("date_note") or "",
+            "kind": data["kind"],
+            "url": data.get("url") or "",
+            "source_file": data.get("source_file") or "",
+            "captions": data.get("captions") or "",
+            "body": data["body"],
+        }
+        article = _guarded(problems, where, _save_if_changed, Article, data["slug"], values, report, "articles")
+        if article is None:
+            continue
+        articles.add(article)
+        authors = [a for a in (actors(s, where) for s in data.get("authors", [])) if a]
+        if _set_m2m(article.authors, authors) | _set_tags(article, data.get("tags")):
+            report.count("articles", created=False)
+
+    events = _Lookup(Event, problems, "event")
+    for data in document["events"]:
+        where = f"event “{data['slug']}”"
+        precision = data.get("date_precision") or DatePrecision.DAY
+        values = {
+            "title": data["title"],
+            "description": data.get("description") or "",
+            "start": _date(data.get("start"), precision, where, problems),
+            "end": _date(data.get("end"), precision, where, problems),
+            "date_precision": precision,
+            "date_approximate": bool(data.get("date_approximate")),
+        }
+        event = _guarded(problems, where, _save_if_changed, Event, data["slug"], values, report, "events")
+        if event is None:
+            continue
+        events.add(event)
+        participants = [(actors(p["actor"], where), p["role"]) for p in data.get("participants", [])]
+        _sync_participants(event, [(a, role) for a, role in participants if a], report)
+        if _set_tags(event, data.get("tags")):
+            report.count("events", created=False)
+
+    claims = _Lookup(Claim, problems, "claim")
+    for data in document["claims"]:
+        where = f"claim “{data['slug']}”"
+        values = {
+            "text": data["text"],
+            "kind": data["kind"],
+            "claimant": actors(data.get("claimant"), where),
+            "event": events(data.get("event"), where),
+        }
+        claim = _guarded(problems, where, _save_if_changed, Claim, data["slug"], values, report, "claims")
+        if claim is None:
+            continue
+        claims.add(claim)
+        subjects = [a for a in (actors(s, where) for s in data.get("subjects", [])) if a]
+        if _set_m2m(claim.subjects, subjects) | _set_tags(claim, data.get("tags")):
+            report.count("claims", created=False)
+
+    for data in document["claims"]:
+        claim = claims.objects.get(data["slug"])
+        if claim is None:
+            continue
+        where = f"claim “{data['slug']}”"
+        rivals = [c for c in (claims(s, where) for s in data.get("conflicts_with", [])) if c]
+        current = set(claim.conflicts_with.values_list("pk", flat=True))
+        missing = [c for c in rivals if c.pk not in current]
+        if missing:
+            # Symmetrical: adding here adds the reverse link too. Links are only
+            # added, because the other side of a pair may list them alone.
+            claim.conflicts_with.add(*missing)
+            report.count("claims", created=False)
+        _sync_citations(claim, data.get("citations", []), articles, where, problems, report)
+
+
+def _validated_save(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _sync_aliases(actor, names, report):
+    wanted = {name.strip() for name in names if name.strip()}
+    existing = {alias.name: alias for alias in actor.aliases.all()}
+    for name, alias in existing.items():
+        if name not in wanted:
+            alias.delete()
+            report.count("aliases", created=False)
+    for name in sorted(wanted - set(existing)):
+        alias = ActorAlias(actor=actor, name=name)
+        alias.full_clean()
+        alias.save()
+        report.count("aliases", created=True)
+
+
+def _sync_participants(event, wanted, report):
+    existing = {(p.actor_id, p.role): p for p in event.participations.all()}
+    wanted_keys = {(actor.pk, role) for actor, role in wanted}
+    for key, participation in existing.items():
+        if key not in wanted_keys:
+            participation.delete()
+            report.count("participations", created=False)
+    for actor, role in wanted:
+        if (actor.pk, role) not in existing:
+            Participation.objects.create(event=event, actor=actor, role=role)
+            existing[(actor.pk, role)] = True
+            report.count("participations", created=True)
+
+
+def _sync_citations(claim, items, articles, where, problems, report):
+    existing = {(c.article_id, c.quote): c for c in claim.citations.select_related("article")}
+    seen = set()
+    for item in items:
+        article = articles(item["article"], where)
+        if article is None:
+            continue
+        key = (article.pk, item["quote"])
+        seen.add(key)
+        citation = existing.get(key)
+        if citation is None:
+            citation = Citation(claim=claim, article=article, quote=item["quote"], stance=item["stance"])
+            cited_where = f"{where}, citation of “{article.slug}”"
+            if _guarded(problems, cited_where, _validated_save, citation):
+                report.count("citations", created=True)
+        elif citation.stance != item["stance"]:
+            citation.stance = item["stance"]
+            citation.save()
+            report.count("citations", created=False)
+    for key, citation in existing.items():
+        if key not in seen:
+            citation.delete()
+            report.count("citations", created=False)

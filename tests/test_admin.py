@@ -1,0 +1,148 @@
+"""Editors add articles and cite them in admin; bad quotes are refused clearly, keeping their input."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from articles.models import Article, Citation, Claim
+from tests.factories import cite, make_actor, make_article, make_claim
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Lam will attend the parade on Oct 10.\n\n“This fits Hanoi’s ambition,” said Giang."
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = User.objects.create_user("erin", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    return client
+
+
+def inline_management(prefix, total=1, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_form(claim, quote, **overrides):
+    data = {
+        "title": "Lam heads to Pyongyang",
+        "slug": "lam-heads-to-pyongyang",
+        "kind": "news",
+        "tags": "visit, diplomacy",
+        "date_precision": "day",
+        "published": "2025-10-08",
+        "body": BODY,
+        **inline_management("citations"),
+        "citations-0-claim": str(claim.pk),
+        "citations-0-stance": "supports",
+        "citations-0-quote": quote,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_editor_adds_an_article_with_a_citation(editor_client):
+    claim = make_claim("Lam will attend the parade.")
+    response = editor_client.post(
+        reverse("admin:articles_article_add"), article_form(claim, "Lam will attend the parade on Oct 10.")
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    article = Article.objects.get(slug="lam-heads-to-pyongyang")
+    citation = article.citations.get()
+    assert (citation.claim, citation.start, citation.end) == (claim, 0, 37)
+    assert sorted(article.tags.names()) == ["diplomacy", "visit"]
+
+
+def test_a_quote_not_in_the_body_is_refused_naming_the_article_and_nearest_match(editor_client):
+    claim = make_claim()
+    typed = '"This fits Hanoi\'s ambition," said Giang.'
+    response = editor_client.post(reverse("admin:articles_article_add"), article_form(claim, typed))
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    page = response.content.decode()
+    assert "does not occur word for word in the body of “Lam heads to Pyongyang”" in page
+    assert "The nearest passage is: ““This fits Hanoi’s ambition,” said Giang.”" in page
+
+
+def test_a_refused_form_keeps_everything_the_editor_typed(editor_client):
+    claim = make_claim()
+    response = editor_client.post(
+        reverse("admin:articles_article_add"), article_form(claim, "A quote from somewhere else entirely.")
+    )
+    page = response.content.decode()
+    assert 'value="Lam heads to Pyongyang"' in page
+    assert "A quote from somewhere else entirely.</textarea>" in page
+    assert "Lam will attend the parade on Oct 10." in page
+    assert 'value="visit, diplomacy"' in page or "diplomacy" in page
+
+
+def test_a_claim_page_takes_citations_inline_and_validates_them(editor_client):
+    article = make_article(BODY, title="Bloomberg copy")
+    data = {
+        "slug": "giang-ambition",
+        "text": "Giang says the visit fits Hanoi's ambition.",
+        "kind": "opinion",
+        "tags": "",
+        **inline_management("citations"),
+        "citations-0-article": str(article.pk),
+        "citations-0-stance": "supports",
+        "citations-0-quote": "This fits Hanoi’s ambition",
+    }
+    assert editor_client.post(reverse("admin:articles_claim_add"), data).status_code == 302
+    data["slug"], data["citations-0-quote"] = "another", "This fits Hanois ambition"
+    response = editor_client.post(reverse("admin:articles_claim_add"), data)
+    assert "does not occur word for word in the body of “Bloomberg copy”" in response.content.decode()
+    assert Claim.objects.filter(slug="another").count() == 0
+
+
+def test_editing_a_body_that_loses_a_quote_warns_and_flags_it(editor_client):
+    article = make_article("Keep this. Lose this.", title="Edited")
+    citation = cite(make_claim(), article, "Lose this.")
+    data = {
+        "title": "Edited",
+        "slug": article.slug,
+        "kind": "news",
+        "tags": "",
+        "date_precision": "day",
+        "published": "2025-10-09",
+        "body": "Keep this.",
+        **inline_management("citations", total=1, initial=1),
+        "citations-0-id": str(citation.pk),
+        "citations-0-article": str(article.pk),
+        "citations-0-claim": str(citation.claim.pk),
+        "citations-0-stance": "supports",
+        "citations-0-quote": "Lose this.",
+    }
+    response = editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data, follow=True)
+    assert "1 quote(s) no longer occur in the body and are flagged" in response.content.decode()
+    citation.refresh_from_db()
+    assert citation.anchored is False
+    assert Citation.objects.filter(pk=citation.pk).exists()
+
+
+def test_actor_autocomplete_finds_actors_by_alias(editor_client):
+    make_actor("Kim Jong Un", aliases=["Kim Jong-un"])
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Jong-un", "app_label": "articles", "model_name": "article", "field_name": "authors"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Kim Jong Un"]
+
+
+def test_the_claim_list_shows_derived_status(editor_client):
+    make_claim("Trade is small.", citations=[(make_article("Trade is small."), "Trade is small.")])
+    response = editor_client.get(reverse("admin:articles_claim_changelist"), {"status": "single-source"})
+    assert "Trade is small." in response.content.decode()
+    assert "Single source" in response.content.decode()
+
+
+def test_the_editors_group_edits_content_but_not_users_or_permissions():
+    permissions = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert {"add_article", "change_article", "add_citation", "change_claim", "add_tag"} <= permissions
+    assert not {p for p in permissions if p.endswith(("_user", "_group", "_permission"))}

@@ -1,0 +1,136 @@
+"""Quotes must match the article body exactly, and be found again after edits."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.anchoring import anchor, in_context, nearest_match
+from articles.models import Citation, Stance
+from articles.services import article_reanchor_citations
+from tests.factories import cite, make_article, make_claim
+
+pytestmark = pytest.mark.django_db
+
+TYPOGRAPHIC_BODY = (
+    "Lam arrived on Thursday.\n\n"
+    "“This fits Hanoi’s ambition,” said Giang.\n\n"
+    "Trade fell to US$3\u00a0million — the lowest since 2010.\n\n"
+    "The Vietnam–North Korea summit ended."
+)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "“This fits Hanoi’s ambition,” said Giang.",
+        "Trade fell to US$3\u00a0million — the lowest since 2010.",
+        "The Vietnam–North Korea summit ended.",
+    ],
+)
+def test_quotes_with_curly_quotes_dashes_and_no_break_spaces_match_when_exact(quote):
+    claim = make_claim()
+    citation = cite(claim, make_article(TYPOGRAPHIC_BODY), quote)
+    assert citation.anchored
+    assert TYPOGRAPHIC_BODY[citation.start : citation.end] == quote
+
+
+@pytest.mark.parametrize(
+    "typed, nearest",
+    [
+        ('"This fits Hanoi\'s ambition," said Giang.', "“This fits Hanoi’s ambition,” said Giang."),
+        (
+            "Trade fell to US$3 million - the lowest since 2010.",
+            "Trade fell to US$3\u00a0million — the lowest since 2010.",
+        ),
+        ("The Vietnam-North Korea summit ended.", "The Vietnam–North Korea summit ended."),
+    ],
+)
+def test_a_quote_with_straight_typography_is_refused_and_the_exact_text_offered(typed, nearest):
+    article = make_article(TYPOGRAPHIC_BODY, title="Typography test")
+    citation = Citation(claim=make_claim(), article=article, quote=typed, stance=Stance.SUPPORTS)
+    with pytest.raises(ValidationError) as raised:
+        citation.full_clean()
+    message = raised.value.message_dict["quote"][0]
+    assert "does not occur word for word in the body of “Typography test”" in message
+    assert f"The nearest passage is: “{nearest}”" in message
+
+
+def test_a_reworded_quote_is_matched_to_the_closest_sentence():
+    body = "Lam will meet senior officials. The trip is an important milestone in the friendship. Nothing else."
+    assert nearest_match(body, "The trip was an important milestone in their friendship.") == (
+        "The trip is an important milestone in the friendship."
+    )
+
+
+def test_a_quote_from_another_article_has_no_nearest_match():
+    article = make_article("Completely unrelated prose about the weather in spring.")
+    citation = Citation(claim=make_claim(), article=article, quote="Kim visited Hanoi in 2019.")
+    with pytest.raises(ValidationError, match="Nothing in the article resembles it"):
+        citation.full_clean()
+
+
+def test_the_stored_selectors_follow_the_w3c_quote_and_position_model():
+    article = make_article("Before the quote. The quoted sentence. After the quote.")
+    citation = cite(make_claim(), article, "The quoted sentence.")
+    assert (citation.start, citation.end) == (18, 38)
+    assert citation.prefix == "Before the quote. "
+    assert citation.suffix == " After the quote."
+
+
+def test_editing_the_body_moves_the_anchor_to_the_quote_new_position():
+    article = make_article("First. The quoted sentence. Last.")
+    citation = cite(make_claim(), article, "The quoted sentence.")
+    article.body = "A new opening paragraph.\n\nFirst. The quoted sentence. Last."
+    article.save()
+    assert article_reanchor_citations(article=article) == []
+    citation.refresh_from_db()
+    assert article.body[citation.start : citation.end] == "The quoted sentence."
+    assert citation.anchored
+
+
+def test_a_repeated_quote_reanchors_to_the_occurrence_with_the_same_context():
+    article = make_article("Alpha says yes. Beta says yes. Gamma.")
+    citation = cite(make_claim(), article, "says yes.")
+    citation.prefix, citation.suffix, citation.start, citation.end = "Beta ", " Gamma.", 21, 30
+    citation.save()
+    article.body = "New start. Alpha says yes. Beta says yes. Gamma."
+    article.save()
+    article_reanchor_citations(article=article)
+    citation.refresh_from_db()
+    assert article.body[citation.start - 5 : citation.start] == "Beta "
+
+
+def test_a_quote_removed_by_an_edit_is_flagged_not_dropped():
+    article = make_article("Keep this. Remove this sentence.")
+    claim = make_claim()
+    citation = cite(claim, article, "Remove this sentence.")
+    article.body = "Keep this."
+    article.save()
+    lost = article_reanchor_citations(article=article)
+    assert [c.pk for c in lost] == [citation.pk]
+    citation.refresh_from_db()
+    assert citation.anchored is False
+    assert Citation.objects.lost().get() == citation
+    assert claim.citations.count() == 1
+
+
+def test_a_flagged_citation_does_not_block_later_edits_of_its_claim():
+    article = make_article("Keep this. Remove this sentence.")
+    citation = cite(make_claim(), article, "Remove this sentence.")
+    article.body = "Keep this."
+    article.save()
+    article_reanchor_citations(article=article)
+    citation.refresh_from_db()
+    citation.stance = Stance.QUALIFIES
+    citation.full_clean()
+    citation.save()
+    assert citation.anchored is False
+
+
+def test_context_shows_the_sentence_either_side_within_the_paragraph():
+    body = "Other paragraph.\n\nOne. Two is quoted. Three. Four."
+    start = body.index("Two")
+    assert in_context(body, start, start + len("Two is quoted.")) == ("One. ", "Two is quoted.", " Three.")
+
+
+def test_anchor_returns_none_when_the_quote_is_gone():
+    assert anchor("Nothing here.", "Gone.") is None

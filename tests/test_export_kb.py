@@ -1,0 +1,149 @@
+"""`manage.py export_kb`: the documented JSON shape, and a faithful round trip."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Actor, Article, Citation, Claim, Event, Stance
+from tests.factories import make_actor, make_article, make_claim, make_event
+
+pytestmark = pytest.mark.django_db
+
+BODY = "The last visit was in 2007.\n\nIt was around 2005-2006, says another."
+
+
+@pytest.fixture
+def small_kb():
+    bloomberg = make_actor("Bloomberg", slug="bloomberg", kind=Actor.Kind.OUTLET)
+    lam = make_actor("To Lam", slug="to-lam", aliases=["Tô Lâm", "Lam"])
+    article = make_article(
+        BODY,
+        slug="wire-story",
+        title="Rare visit",
+        wire=bloomberg,
+        authors=[lam],
+        tags=["visit"],
+        published=datetime.date(2025, 10, 8),
+        date_approximate=True,
+        source_file="001_x.txt",
+    )
+    event = make_event(
+        "Previous visit",
+        slug="previous-visit",
+        start=datetime.date(2005, 1, 1),
+        end=datetime.date(2007, 1, 1),
+        date_precision="year",
+        date_approximate=True,
+        participants=[(lam, "visitor")],
+    )
+    first = make_claim(
+        "Last visit in 2007.",
+        slug="visit-2007",
+        kind="fact",
+        event=event,
+        subjects=[lam],
+        citations=[(article, "The last visit was in 2007.")],
+        tags=["disagreement"],
+    )
+    second = make_claim(
+        "Around 2005-2006.",
+        slug="visit-2005",
+        claimant=lam,
+        citations=[(article, "It was around 2005-2006, says another.")],
+    )
+    first.conflicts_with.add(second)
+    make_claim(
+        "Qualified.",
+        slug="qualified",
+        citations=[
+            (article, "The last visit was in 2007.", Stance.QUALIFIES),
+            (article, "It was around 2005-2006, says another."),
+        ],
+    )
+    return article
+
+
+def export():
+    out = io.StringIO()
+    call_command("export_kb", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_export_has_the_documented_top_level_keys(small_kb):
+    assert {"articles", "actors", "events", "claims"} <= set(export())
+
+
+def test_export_describes_articles_with_slugs_for_references(small_kb):
+    (article,) = export()["articles"]
+    assert article == {
+        "slug": "wire-story",
+        "title": "Rare visit",
+        "title_is_editorial": False,
+        "publisher": None,
+        "authors": ["to-lam"],
+        "wire": "bloomberg",
+        "published": "2025-10-08",
+        "date_precision": "day",
+        "date_approximate": True,
+        "date_note": "",
+        "kind": "news",
+        "url": "",
+        "source_file": "001_x.txt",
+        "tags": ["visit"],
+        "captions": "",
+        "body": BODY,
+    }
+
+
+def test_export_lists_actor_aliases(small_kb):
+    actors = {a["slug"]: a for a in export()["actors"]}
+    assert actors["to-lam"]["aliases"] == ["Lam", "Tô Lâm"]
+    assert set(actors["to-lam"]) >= {"slug", "name", "kind", "aliases"}
+
+
+def test_export_gives_events_their_participants_and_claims(small_kb):
+    (event,) = export()["events"]
+    assert event["start"] == "2005" and event["end"] == "2007" and event["date_precision"] == "year"
+    assert event["participants"] == [{"actor": "to-lam", "role": "visitor"}]
+    assert event["claims"] == ["visit-2007"]
+
+
+def test_export_gives_claims_status_conflicts_and_citations(small_kb):
+    claims = {c["slug"]: c for c in export()["claims"]}
+    assert claims["visit-2007"]["status"] == "contested"
+    assert claims["visit-2007"]["conflicts_with"] == ["visit-2005"]
+    assert claims["visit-2005"]["conflicts_with"] == ["visit-2007"]
+    assert claims["visit-2005"]["claimant"] == "to-lam"
+    assert claims["visit-2007"]["citations"] == [
+        {"article": "wire-story", "quote": "The last visit was in 2007.", "stance": "supports"}
+    ]
+    assert claims["qualified"]["status"] == "single-source"
+    assert {"slug", "text", "kind", "status", "claimant", "subjects", "event", "conflicts_with", "citations"} <= set(
+        claims["qualified"]
+    )
+
+
+def test_export_runs_a_fixed_number_of_queries(small_kb, django_assert_num_queries):
+    for _ in range(3):
+        make_claim(citations=[(small_kb, "The last visit was in 2007.")], subjects=[make_actor()])
+    # 1-2 actors, aliases; 3-5 articles (+publisher, wire), authors, article tags;
+    # 6-10 events, participations, their actors, event claims, event tags;
+    # 11-16 claims (+status, claimant, event), subjects, conflicts, claim tags, citations, their articles.
+    with django_assert_num_queries(16):
+        export()
+
+
+def test_export_then_load_into_an_empty_database_gives_the_same_knowledge_base(small_kb, tmp_path):
+    before = export()
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    Claim.objects.all().delete()
+    Article.objects.all().delete()
+    Event.objects.all().delete()
+    Actor.objects.all().delete()
+    call_command("load_kb", str(path), stdout=io.StringIO())
+    assert export() == before
+    assert Citation.objects.filter(anchored=True).count() == 4
