@@ -25,7 +25,8 @@ def quotes_found_verbatim():
     return problems
 
 
-def bodies_found_in_seeds(sources_dir=SOURCES_DIR):
+def bodies_found_in_seeds(sources_dir=None):
+    sources_dir = sources_dir or SOURCES_DIR
     problems = []
     for article in Article.objects.exclude(source_file="").order_by("slug"):
         path = Path(sources_dir) / article.source_file
