@@ -8,3 +8,24 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="module")
+def shipped_kb(django_db_setup, django_db_blocker):
+    """The shipped fixtures, loaded once per test module and rolled back after it.
+
+    Tests that use it also need the `db` fixture (or the django_db mark); each
+    of them runs in a savepoint inside this module-wide transaction.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_kb", verbosity=0, stdout=open("/dev/null", "w"))
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

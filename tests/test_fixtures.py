@@ -1,0 +1,142 @@
+"""The shipped fixtures: sound by every check, and faithful to the seeds on key facts."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from articles.curation import FIXTURE_PATH, build_document
+from articles.integrity import CHECKS
+from articles.models import Actor, Article, Claim, ClaimStatus, Event
+from articles.management.commands.build_fixtures import render_fixture
+from tests.factories import cite, make_actor, make_article
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
+
+
+@pytest.mark.parametrize("description", list(CHECKS))
+def test_the_shipped_knowledge_base_passes_the_check_that(description):
+    assert CHECKS[description]() == []
+
+
+def test_kb_json_is_built_from_the_curated_yaml():
+    assert FIXTURE_PATH.read_text(encoding="utf-8") == render_fixture(build_document())
+
+
+def test_loading_the_fixtures_again_changes_nothing():
+    out = io.StringIO()
+    call_command("load_kb", stdout=out)
+    assert "Nothing to change" in out.getvalue()
+
+
+def test_all_five_seeds_are_articles():
+    assert sorted(Article.objects.values_list("source_file", flat=True)) == [
+        "000_e5f2b9aae9f1877d.txt",
+        "001_f3c543d1923212f3.txt",
+        "002_055f9d1d4cd9ecf2.txt",
+        "003_8b3631fdfd66a28d.txt",
+        "004_fa52f1bcee18668e.txt",
+    ]
+
+
+def test_there_are_at_least_sixty_claims_each_with_a_citation():
+    assert Claim.objects.count() >= 60
+    assert not Claim.objects.filter(citations__isnull=True).exists()
+
+
+def test_page_furniture_is_not_in_any_body():
+    bodies = "\n".join(Article.objects.values_list("body", flat=True))
+    for furniture in [
+        "Advertisement",
+        "Max: 1500 characters",
+        "Next In Aseanplus",
+        "WhatsApp",
+        "listen to articles",
+        "Photo: Vietnam News Agency",
+        "Skip to main content",
+        "Typhoon Uwan",
+    ]:
+        assert furniture not in bodies
+
+
+def test_no_article_names_a_publisher_the_text_does_not_state():
+    assert not Article.objects.filter(publisher__isnull=False).exists()
+    assert Article.objects.get(source_file__startswith="001").wire.name == "Bloomberg"
+
+
+def test_the_visit_runs_from_the_9th_to_the_11th_of_october_2025_at_day_precision():
+    visit = Event.objects.get(slug="to-lam-state-visit-north-korea-2025")
+    assert (visit.start.isoformat(), visit.end.isoformat(), visit.date_precision) == ("2025-10-09", "2025-10-11", "day")
+    assert visit.date_display == "9–11 October 2025"
+
+
+def test_the_year_of_the_previous_visit_is_shown_as_a_disagreement():
+    in_2007 = Claim.objects.with_status().get(slug="previous-party-chief-visit-2007")
+    around_2005 = Claim.objects.with_status().get(slug="previous-party-chief-visit-2005-2006")
+    assert list(in_2007.conflicts_with.all()) == [around_2005]
+    assert in_2007.status == around_2005.status == ClaimStatus.CONTESTED
+    assert {c.article.source_file[:3] for c in in_2007.citations.all()} == {"001", "004"}
+    assert {c.article.source_file[:3] for c in around_2005.citations.all()} == {"002"}
+    previous = Event.objects.get(slug="previous-party-chief-visit")
+    assert previous.date_display == "c. 2005–2007"
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Vu Xuan Khang", "Khang Vu", "Dr. Vu Xuan Khang"],
+        ["Kim Jong Un", "Kim Jong-un"],
+        ["Lee Jae Myung", "Lee Jae-myung"],
+        ["Shigeru Ishiba", "Ishiba Shigeru"],
+        ["Vietnam", "Hanoi"],
+        ["North Korea", "Pyongyang"],
+    ],
+)
+def test_name_variants_are_one_actor(variants):
+    found = {actor.pk for name in variants for actor in Actor.objects.named(name)}
+    assert len(found) == 1
+
+
+def test_the_boston_college_scholar_is_source_and_author():
+    khang = Actor.objects.named("Khang Vu").get()
+    assert khang.authored_articles.get().source_file.startswith("004")
+    assert khang.claims_made.filter(citations__article__source_file__startswith="000").exists()
+
+
+def test_a_statement_written_before_the_visit_is_a_prediction():
+    claim = Claim.objects.get(citations__quote="Mr. Lam will join a military parade on October 10.")
+    assert claim.kind == Claim.Kind.PREDICTION
+
+
+def test_a_claim_backed_only_by_copies_of_one_wire_story_is_not_corroborated():
+    claim = Claim.objects.get(slug="li-qiang-three-day-visit")
+    bloomberg_story = Article.objects.get(slug="bloomberg-rare-visit")
+    assert {c.article for c in claim.citations.all()} == {bloomberg_story}
+    # Another outlet runs the same Bloomberg story: still one independent source.
+    copy = make_article(
+        bloomberg_story.body, wire=bloomberg_story.wire, publisher=make_actor("Another Outlet", kind="outlet")
+    )
+    cite(claim, copy, claim.citations.get().quote)
+    annotated = Claim.objects.with_status().get(pk=claim.pk)
+    assert annotated.independent_sources == 1
+    assert annotated.status == ClaimStatus.SINGLE_SOURCE
+
+
+def test_more_than_ten_disagreements_are_represented():
+    contested = Claim.objects.contested().count()
+    qualified = Claim.objects.filter(citations__stance="qualifies").distinct().count()
+    assert contested + qualified > 10
+    assert Claim.objects.filter(tags__name="disagreement").count() > 10
+
+
+def test_the_export_of_the_shipped_knowledge_base_loads_back_identically(tmp_path):
+    out = io.StringIO()
+    call_command("export_kb", stdout=out)
+    exported = json.loads(out.getvalue())
+    assert len(exported["claims"]) == Claim.objects.count()
+    path = tmp_path / "kb.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = io.StringIO()
+    call_command("load_kb", str(path), stdout=result)
+    assert "Nothing to change" in result.getvalue()
