@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 
@@ -24,7 +26,7 @@ def shipped_kb(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("load_kb", verbosity=0, stdout=open("/dev/null", "w"))
+            call_command("load_kb", stdout=io.StringIO())
             yield
         finally:
             transaction.set_rollback(True)

@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from articles.curation import FIXTURE_PATH, build_document
 from articles.integrity import CHECKS
-from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.management.commands.build_fixtures import render_fixture
+from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from tests.factories import cite, make_actor, make_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
