@@ -164,6 +164,7 @@ def _save_if_changed(model, slug, values, report, kind):
         obj.full_clean(validate_unique=False, validate_constraints=True)
         obj.save()
         report.count(kind, created)
+    obj.created_by_import = created
     return obj
 
 
@@ -292,7 +293,7 @@ def _import_all(document, problems, report):
             continue
         articles.add(article)
         authors = [a for a in (actors(s, where) for s in data.get("authors", [])) if a]
-        if _set_m2m(article.authors, authors) | _set_tags(article, data.get("tags")):
+        if _set_m2m(article.authors, authors) | _set_tags(article, data.get("tags")) and not article.created_by_import:
             report.count("articles", created=False)
 
     events = _Lookup(Event, problems, "event")
@@ -313,7 +314,7 @@ def _import_all(document, problems, report):
         events.add(event)
         participants = [(actors(p["actor"], where), p["role"]) for p in data.get("participants", [])]
         _sync_participants(event, [(a, role) for a, role in participants if a], report)
-        if _set_tags(event, data.get("tags")):
+        if _set_tags(event, data.get("tags")) and not event.created_by_import:
             report.count("events", created=False)
 
     claims = _Lookup(Claim, problems, "claim")
@@ -330,7 +331,7 @@ def _import_all(document, problems, report):
             continue
         claims.add(claim)
         subjects = [a for a in (actors(s, where) for s in data.get("subjects", [])) if a]
-        if _set_m2m(claim.subjects, subjects) | _set_tags(claim, data.get("tags")):
+        if _set_m2m(claim.subjects, subjects) | _set_tags(claim, data.get("tags")) and not claim.created_by_import:
             report.count("claims", created=False)
 
     for data in document["claims"]:
@@ -345,7 +346,8 @@ def _import_all(document, problems, report):
             # Symmetrical: adding here adds the reverse link too. Links are only
             # added, because the other side of a pair may list them alone.
             claim.conflicts_with.add(*missing)
-            report.count("claims", created=False)
+            if not claim.created_by_import:
+                report.count("claims", created=False)
         _sync_citations(claim, data.get("citations", []), articles, where, problems, report)
 
 
