@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate fixtures lint check lock loadtest audit clean
+.PHONY: run test install migrate fixtures lint check bench lock clean
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: install
 
 check: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py check_kb
+
+# Page latency against targets, and query counts that must not grow with the data.
+bench: install
+	$(BIN)/python bench/pages.py
 
 lock:
 	rm -rf /tmp/kb-lock && $(PYTHON) -m venv /tmp/kb-lock
