@@ -145,12 +145,16 @@ def nearest_match(body, quote, *, cutoff=0.6):
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
+# A full stop after these does not end a sentence ("Mr. Lam", "U.S. President").
+ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Sen|Rep|Jr|Sr|vs|etc|e\.g|i\.e)\.|\b(?:[A-Z]\.)+)$")
 
 
 def sentences(text):
     """Sentence spans as (start, end) offsets, splitting on end punctuation and line breaks."""
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
+        if "\n" not in match.group() and ABBREVIATIONS.search(text, max(start, match.start() - 12), match.start()):
+            continue
         if match.start() > start:
             spans.append((start, match.start()))
         start = match.end()

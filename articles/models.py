@@ -74,6 +74,14 @@ class ActorQuerySet(models.QuerySet):
         name = name.strip()
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
+    def for_index(self):
+        """Actors with aliases, and how many events, claims and articles they appear in."""
+        return self.prefetch_related("aliases").annotate(
+            event_count=Count("participations__event", distinct=True),
+            claims_made_count=Count("claims_made", distinct=True),
+            claims_about_count=Count("claims_about", distinct=True),
+        )
+
 
 class Actor(models.Model):
     class Kind(models.TextChoices):
@@ -143,6 +151,21 @@ class ArticleQuerySet(models.QuerySet):
     def with_independent_source(self):
         return self.annotate(independent_source=independent_source_key())
 
+    def by(self, actor):
+        """Articles the actor wrote, published, or sent out as a wire service."""
+        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor_id=actor.pk))
+        return self.filter(Q(publisher_id=actor.pk) | Q(wire_id=actor.pk) | authored)
+
+    def tagged(self, slug):
+        return self.filter(pk__in=Article.objects.filter(tags__slug=slug).values("pk"))
+
+    def with_claim_counts(self):
+        """Annotate how many citations the article gives and how many claims they serve."""
+        return self.annotate(
+            citation_count=Count("citations", distinct=True),
+            claim_count=Count("citations__claim", distinct=True),
+        )
+
 
 class Article(FuzzyDateMixin, models.Model):
     class Kind(models.TextChoices):
@@ -200,11 +223,41 @@ class Article(FuzzyDateMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        body_changed = self.pk is not None and self.body != getattr(self, "_loaded_body", None)
+        super().save(*args, **kwargs)
+        self._loaded_body = self.body
+        if body_changed:
+            # Every path that edits a body (admin, a history revert, an import,
+            # the shell) must find the quotes again or flag them.
+            self.reanchor_citations()
+
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Remember the body as loaded, so save() knows when quotes may have moved.
+        article._loaded_body = article.__dict__.get("body")
+        return article
+
     def _fuzzy_start(self):
         return self.published
+
+    def reanchor_citations(self):
+        """Find every quote again in the current body; flag, never drop, the lost ones.
+
+        Returns the citations whose quote is no longer in the body.
+        """
+        lost = []
+        for citation in self.citations.all():
+            citation.article = self
+            if citation.anchor():
+                citation.save()
+            if not citation.anchored:
+                lost.append(citation)
+        return lost
 
 
 # --- Events --------------------------------------------------------------------
@@ -224,6 +277,21 @@ class EventQuerySet(models.QuerySet):
         return self.annotate(
             source_count=Count(independent_source_key("claims__citations__article__"), filter=supporting, distinct=True)
         )
+
+    def involving(self, actor_slug):
+        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
+
+    def tagged(self, slug):
+        return self.filter(pk__in=Event.objects.filter(tags__slug=slug).values("pk"))
+
+    def in_years(self, first=None, last=None):
+        """Events that overlap the years first..last (either bound may be open)."""
+        events = self
+        if last is not None:
+            events = events.filter(start__year__lte=last)
+        if first is not None:
+            events = events.filter(Q(end__year__gte=first) | Q(end__isnull=True, start__year__gte=first))
+        return events
 
 
 class Event(FuzzyDateMixin, models.Model):
@@ -316,6 +384,32 @@ class ClaimQuerySet(models.QuerySet):
     def for_listing(self):
         return self.with_status().select_related("claimant", "event")
 
+    # Filters on related rows use subqueries, never joins: a join would run
+    # under with_status()'s Count and could skew it.
+    def involving(self, actor_slug):
+        """Claims the actor makes or that are about the actor."""
+        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
+        return self.filter(Q(claimant__slug=actor_slug) | about)
+
+    def about(self, actor):
+        return self.filter(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id=actor.pk)))
+
+    def cited_in(self, article_slug):
+        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), article__slug=article_slug)))
+
+    def tagged(self, slug):
+        return self.filter(pk__in=Claim.objects.filter(tags__slug=slug).values("pk"))
+
+    def related_to(self, claim, subject_ids=()):
+        """Other claims on the same event or about the same actors (or by the same claimant)."""
+        same = Q(pk__in=[])
+        if claim.event_id:
+            same |= Q(event_id=claim.event_id)
+        actor_ids = set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set())
+        if actor_ids:
+            same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
+        return self.filter(same).exclude(pk=claim.pk)
+
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
@@ -384,6 +478,12 @@ class CitationQuerySet(models.QuerySet):
     def lost(self):
         """Citations whose quote is no longer in the article body."""
         return self.filter(anchored=False)
+
+    def with_sources(self):
+        """Citations with the article, its publisher and wire, and `independent_source` annotated."""
+        return self.select_related("article__publisher", "article__wire").annotate(
+            independent_source=independent_source_key("article__")
+        )
 
 
 class Citation(models.Model):

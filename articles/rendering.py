@@ -119,23 +119,23 @@ def render_highlighted(text, highlights):
             pieces.append(chunk)
             continue
         owner = covering[0]
-        element_id = None
-        for highlight in covering:
-            if highlight.anchor_id not in first_seen:
-                first_seen.add(highlight.anchor_id)
-                element_id = element_id or highlight.anchor_id
-        marks.append((owner, element_id, len(covering)))
+        # Every quote gets its own element id where it starts, even when several
+        # quotes start at the same place, so "#cite-N" always finds its quote.
+        element_ids = [h.anchor_id for h in covering if h.anchor_id not in first_seen]
+        first_seen.update(element_ids)
+        marks.append((owner, element_ids, len(covering)))
         pieces.append(f"{OPEN}{len(marks) - 1}{SEPARATOR}{chunk}{CLOSE}")
     html = sanitise(_markdown("".join(pieces)))
 
     def replace(match):
         if match.group(0) == CLOSE:
             return "</a></mark>"
-        owner, element_id, overlap = marks[int(match.group(1))]
-        id_attribute = f' id="{escape(element_id)}"' if element_id else ""
+        owner, element_ids, overlap = marks[int(match.group(1))]
+        id_attribute = f' id="{escape(element_ids[0])}"' if element_ids else ""
+        extra_anchors = "".join(f'<span id="{escape(extra)}"></span>' for extra in element_ids[1:])
         classes = " ".join(filter(None, ["quote", owner.css_class, "quote-overlap" if overlap > 1 else ""]))
         return (
-            f'<mark class="{escape(classes)}"{id_attribute}>'
+            f'<mark class="{escape(classes)}"{id_attribute}>{extra_anchors}'
             f'<a href="{escape(owner.href)}" title="{escape(owner.label)}">'
         )
 

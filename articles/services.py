@@ -11,15 +11,10 @@ def article_reanchor_citations(*, article: Article) -> list[Citation]:
 
     Citations whose quote moved get their new position; those whose quote is
     gone are flagged (anchored=False), never deleted. Returns the flagged ones.
+    Article.save() does this itself when the body changes; call this to list
+    what is flagged, e.g. to warn an editor.
     """
-    lost = []
-    for citation in article.citations.select_related("claim"):
-        citation.article = article
-        if citation.anchor():
-            citation.save()
-        if not citation.anchored:
-            lost.append(citation)
-    return lost
+    return article.reanchor_citations()
 
 
 def citation_create(*, claim, article, quote, stance) -> Citation:

@@ -21,7 +21,9 @@ urlpatterns = [
     # /actors/, /actors/<slug>/
     path("actors/", views.actor_list, name="actors"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor"),
-    # /tags/<slug>/
+    # /tags/, /tags/<slug>/
+    path("tags/", views.tag_list, name="tags"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    # /search/?q=…
     path("search/", views.search, name="search"),
 ]

@@ -1,36 +1,436 @@
-"""Placeholder views: the reader pages are being built (issue 4)."""
+"""The public reader pages.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Views stay thin: the QuerySet methods in models.py say what a page needs, and
+each view preloads it (select_related / prefetch_related / annotations), so
+every page runs a fixed number of queries however many rows there are. The
+tests in tests/test_page_*.py pin each count and name the queries.
 
-from articles.models import Actor, Article, Claim, Event
+Filters are GET forms (articles/forms.py). A value that does not validate
+gets the 400 page, naming the parameter, rather than a silently different list.
+"""
+
+import hashlib
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch
+from django.shortcuts import render
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from articles.forms import ClaimFilterForm, GridFilterForm, SearchForm, TimelineFilterForm
+from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
+from articles.rendering import Highlight, render_highlighted
+from articles.search import search as run_search
+
+CLAIMS_PER_PAGE = 20
+STANCE_ORDER = [Stance.SUPPORTS, Stance.DISPUTES, Stance.QUALIFIES]
 
 
-def home(request):
-    return HttpResponse(
-        f"<!doctype html><html lang=en><title>Knowledge base</title><h1>To Lam in Pyongyang</h1>"
-        f"<p>{Article.objects.count()} articles, {Claim.objects.count()} claims.</p>"
+class BadFilter(Exception):
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def bad_request(request, problems, *, retry_url=None):
+    """The site's 400 page, saying which parameter was wrong and how."""
+    context = {"problems": problems, "retry_url": retry_url or request.path}
+    return render(request, "400.html", context, status=400)
+
+
+class FilteredMixin:
+    """Validate the GET filters with `form_class` before the page is built.
+
+    The view reads `self.filters` (only the values the reader chose) and
+    `self.form` (for rendering the form and naming the chosen things).
+    """
+
+    form_class = None
+
+    def get(self, request, *args, **kwargs):
+        self.form = self.form_class(request.GET)
+        if not self.form.is_valid():
+            return bad_request(request, self.form.problems())
+        self.filters = self.form.filters()
+        try:
+            return super().get(request, *args, **kwargs)
+        except BadFilter as bad:
+            return bad_request(request, bad.problems)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, filters=self.filters, **kwargs)
+
+
+def paginate(objects, number, per_page):
+    """A page of `objects`; a page number past the end is the reader's mistake, not an empty page."""
+    paginator = Paginator(objects, per_page)
+    number = number or 1
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        raise BadFilter([f"“page={number}”: there is no page {number}; the last page is {last}."])
+    return paginator.page(number)
+
+
+def citations_with_sources():
+    """Citations as the claim, event and contested pages show them, in reading order."""
+    return Citation.objects.with_sources().order_by("article__published", "article__title", "pk")
+
+
+# --- Home and timeline -----------------------------------------------------------
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        # The busiest-sourced events, shown in date order.
+        key_events = sorted(
+            Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
+        )
+        contested = Claim.objects.contested().select_related("claimant", "event").order_by("slug")
+        return super().get_context_data(
+            counts={
+                "articles": Article.objects.count(),
+                "claims": Claim.objects.count(),
+                "events": Event.objects.count(),
+                "actors": Actor.objects.count(),
+            },
+            key_events=key_events,
+            contested=contested[:5],
+            contested_count=Claim.objects.contested().count(),
+            tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
+            **kwargs,
+        )
+
+
+class TimelineView(FilteredMixin, TemplateView):
+    template_name = "articles/timeline.html"
+    form_class = TimelineFilterForm
+
+    def get_context_data(self, **kwargs):
+        events = Event.objects.on_timeline().prefetch_related("tags")
+        filters = self.filters
+        if "actor" in filters:
+            events = events.involving(filters["actor"])
+        if "tag" in filters:
+            events = events.tagged(filters["tag"])
+        first, last = filters.get("from"), filters.get("to")
+        if "year" in filters:
+            first = last = filters["year"]
+        events = list(events.in_years(first, last))
+        return super().get_context_data(
+            events=events,
+            first_year=first,
+            last_year=last,
+            actor_name=self.form.chosen_label("actor"),
+            tag_name=self.form.chosen_label("tag"),
+            **kwargs,
+        )
+
+
+class EventDetailView(DetailView):
+    template_name = "articles/event_detail.html"
+    queryset = Event.objects.on_timeline().prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        claims = (
+            Claim.objects.for_listing()
+            .filter(event=self.object)
+            .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
+        )
+        return super().get_context_data(claims=claims, **kwargs)
+
+
+# --- Claims --------------------------------------------------------------------------
+
+
+class ClaimDetailView(DetailView):
+    template_name = "articles/claim_detail.html"
+    queryset = Claim.objects.for_listing().prefetch_related(
+        "subjects",
+        "tags",
+        Prefetch("citations", queryset=citations_with_sources()),
+        Prefetch(
+            "conflicts_with",
+            queryset=Claim.objects.for_listing().prefetch_related(
+                Prefetch("citations", queryset=citations_with_sources())
+            ),
+        ),
+    )
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        citations = list(claim.citations.all())
+        by_stance = {stance: [c for c in citations if c.stance == stance] for stance in STANCE_ORDER}
+        competing = list(claim.conflicts_with.all())
+        related = (
+            Claim.objects.for_listing()
+            .related_to(claim, subject_ids=[actor.pk for actor in claim.subjects.all()])
+            .exclude(pk__in=[other.pk for other in competing])
+            .order_by("event__start", "slug")[:12]
+        )
+        return super().get_context_data(
+            citations=citations,
+            supporting=by_stance[Stance.SUPPORTS],
+            disputing=by_stance[Stance.DISPUTES],
+            qualifying=by_stance[Stance.QUALIFIES],
+            shared_sources=_shared_sources(citations),
+            competing=competing,
+            related=related,
+            **kwargs,
+        )
+
+
+def _shared_sources(citations):
+    """Supporting citations that share an independent source with another: they count once."""
+    groups = defaultdict(list)
+    for citation in citations:
+        if citation.stance == Stance.SUPPORTS:
+            groups[citation.independent_source].append(citation)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+class ClaimListView(FilteredMixin, TemplateView):
+    template_name = "articles/claim_list.html"
+    form_class = ClaimFilterForm
+
+    def get_context_data(self, **kwargs):
+        claims = Claim.objects.for_listing().prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article").order_by("article__title"))
+        )
+        filters = self.filters
+        if "status" in filters:
+            claims = claims.filter(status=filters["status"])
+        if "kind" in filters:
+            claims = claims.filter(kind=filters["kind"])
+        if "actor" in filters:
+            claims = claims.involving(filters["actor"])
+        if "article" in filters:
+            claims = claims.cited_in(filters["article"])
+        if "tag" in filters:
+            claims = claims.tagged(filters["tag"])
+        page = paginate(claims.order_by("slug"), filters.get("page"), CLAIMS_PER_PAGE)
+        chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "article", "tag")}
+        return super().get_context_data(page=page, claims=page.object_list, chosen=chosen, **kwargs)
+
+
+class ContestedView(TemplateView):
+    template_name = "articles/contested.html"
+
+    def get_context_data(self, **kwargs):
+        claims = (
+            Claim.objects.contested()
+            .select_related("claimant", "event")
+            .prefetch_related(
+                Prefetch("citations", queryset=citations_with_sources()),
+                Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
+            )
+            .order_by("event__start", "slug")
+        )
+        claims = list(claims)
+        for claim in claims:
+            citations = list(claim.citations.all())
+            claim.sides = {stance: [c for c in citations if c.stance == stance] for stance in STANCE_ORDER}
+        return super().get_context_data(claims=claims, **kwargs)
+
+
+class GridView(FilteredMixin, TemplateView):
+    """Claims down the side, articles across the top; each cell says what the article does."""
+
+    template_name = "articles/grid.html"
+    form_class = GridFilterForm
+
+    def get_context_data(self, **kwargs):
+        claims = Claim.objects.for_listing()
+        if "event" in self.filters:
+            claims = claims.filter(event__slug=self.filters["event"])
+        if "actor" in self.filters:
+            claims = claims.involving(self.filters["actor"])
+        claims = list(claims.order_by("event__start", "slug"))
+        citations = Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
+        articles = {article.pk: article for article in Article.objects.select_related("publisher", "wire")}
+        stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
+        for citation in citations.order_by("stance", "pk"):
+            cell = stances[citation.claim_id, citation.article_id]
+            if all(other.stance != citation.stance for other in cell):
+                citation.article = articles[citation.article_id]  # already loaded: no query per cell
+                cell.append(citation)
+        cited = {article_id for _, article_id in stances}
+        columns = [article for article in articles.values() if article.pk in cited]
+        # A claim no article cites would be a row of blanks; the claims list shows those.
+        rows = [
+            {"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]}
+            for claim in claims
+            if any((claim.pk, a.pk) in stances for a in columns)
+        ]
+        return super().get_context_data(
+            rows=rows,
+            columns=columns,
+            silent_articles=[article for article in articles.values() if article.pk not in cited],
+            event_name=self.form.chosen_label("event"),
+            actor_name=self.form.chosen_label("actor"),
+            **kwargs,
+        )
+
+
+# --- Articles ------------------------------------------------------------------------
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    queryset = (
+        Article.objects.select_related("publisher", "wire")
+        .with_claim_counts()
+        .prefetch_related("authors")
+        # Meta.ordering does not apply to GROUP BY queries: say it again.
+        .order_by(F("published").desc(nulls_last=True), "title")
     )
 
 
-def _placeholder(model):
-    def view(request, slug):
-        obj = get_object_or_404(model, slug=slug)
-        return HttpResponse(f"<!doctype html><html lang=en><title>{obj}</title><h1>{obj}</h1>")
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    queryset = Article.objects.select_related("publisher", "wire").prefetch_related("authors", "tags")
 
-    return view
+    def get_context_data(self, **kwargs):
+        article = self.object
+        citations = list(article.citations.select_related("claim").order_by("start", "pk"))
+        claims = list(Claim.objects.for_listing().cited_in(article.slug).order_by("slug"))
+        stances = defaultdict(set)
+        for citation in citations:
+            stances[citation.claim_id].add(citation.stance)
+        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in STANCE_ORDER]
+        return super().get_context_data(
+            body=highlighted_body(article, citations),
+            sections=[(stance, found) for stance, found in sections if found],
+            lost=[citation for citation in citations if not citation.anchored],
+            **kwargs,
+        )
 
 
-def _listing(request, *args, **kwargs):
-    return HttpResponse("<!doctype html><html lang=en><title>Coming soon</title><p>Coming soon")
+def highlighted_body(article, citations):
+    """The article's Markdown as HTML, every anchored quote in a <mark> linking to its claim.
+
+    The HTML is cached under a hash of everything it depends on, so an edit
+    renders afresh.
+    """
+    highlights = [
+        Highlight(
+            start=citation.start,
+            end=citation.end,
+            anchor_id=citation.anchor_id,
+            href=citation.claim.get_absolute_url(),
+            label=f"{citation.get_stance_display().capitalize()}: {citation.claim.text}",
+            css_class=f"stance-{citation.stance}",
+        )
+        for citation in sorted(citations, key=lambda c: (c.start or 0, c.pk))
+        if citation.anchored and citation.start is not None
+    ]
+    digest = hashlib.sha256(repr((article.body, highlights)).encode()).hexdigest()
+    return cache.get_or_set(f"article-html:{digest}", lambda: render_highlighted(article.body, highlights))
 
 
-timeline = claim_list = contested = agreement_grid = article_list = actor_list = search = _listing
-event_detail = _placeholder(Event)
-claim_detail = _placeholder(Claim)
-article_detail = _placeholder(Article)
-actor_detail = _placeholder(Actor)
+# --- Actors and tags ---------------------------------------------------------------
 
 
-def tag_detail(request, slug):
-    return _listing(request)
+KIND_HEADINGS = {
+    Actor.Kind.PERSON: "People",
+    Actor.Kind.STATE: "States",
+    Actor.Kind.PARTY: "Political parties",
+    Actor.Kind.GOVERNMENT: "Government bodies",
+    Actor.Kind.ORGANISATION: "Organisations",
+    Actor.Kind.OUTLET: "Media outlets",
+}
+
+
+class ActorListView(ListView):
+    template_name = "articles/actor_list.html"
+    context_object_name = "actors"
+    queryset = Actor.objects.for_index().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        order = list(Actor.Kind.values)
+        groups = defaultdict(list)
+        for actor in self.object_list:
+            groups[actor.kind].append(actor)
+        kinds = [(KIND_HEADINGS[kind], groups[kind]) for kind in sorted(groups, key=order.index)]
+        return super().get_context_data(kinds=kinds, **kwargs)
+
+
+class ActorDetailView(DetailView):
+    template_name = "articles/actor_detail.html"
+    queryset = Actor.objects.prefetch_related("aliases")
+
+    def get_context_data(self, **kwargs):
+        actor = self.object
+        return super().get_context_data(
+            participations=Participation.objects.filter(actor=actor)
+            .select_related("event")
+            .order_by("event__start", "event__title"),
+            claims_made=Claim.objects.for_listing().filter(claimant=actor).order_by("slug"),
+            claims_about=Claim.objects.for_listing().about(actor).order_by("slug"),
+            articles=Article.objects.by(actor).select_related("publisher", "wire").prefetch_related("authors"),
+            **kwargs,
+        )
+
+
+class TagListView(ListView):
+    template_name = "articles/tag_list.html"
+    context_object_name = "tags"
+    queryset = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("name")
+
+
+class TagDetailView(DetailView):
+    template_name = "articles/tag_detail.html"
+    model = Tag
+    context_object_name = "tag"
+
+    def get_context_data(self, **kwargs):
+        slug = self.object.slug
+        return super().get_context_data(
+            articles=Article.objects.tagged(slug).select_related("publisher", "wire"),
+            events=Event.objects.on_timeline().tagged(slug),
+            claims=Claim.objects.for_listing().tagged(slug).order_by("slug"),
+            **kwargs,
+        )
+
+
+# --- Search -------------------------------------------------------------------------
+
+
+def search(request):
+    """One box across articles, claims, events and actors. Never an error: odd input gets a kind page."""
+    form = SearchForm(request.GET)
+    query, results, problem = "", None, None
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if query:
+            results = run_search(query)
+            if not results.total and not any(ch.isalnum() for ch in query):
+                problem = "There are no words in that search to look for. Try a name, a place or a year."
+    else:
+        problem = " ".join(form.errors["q"])
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "query": query, "results": results, "problem": problem},
+    )
+
+
+# --- The names urls.py uses ----------------------------------------------------------
+
+home = HomeView.as_view()
+timeline = TimelineView.as_view()
+event_detail = EventDetailView.as_view()
+claim_list = ClaimListView.as_view()
+contested = ContestedView.as_view()
+agreement_grid = GridView.as_view()
+claim_detail = ClaimDetailView.as_view()
+article_list = ArticleListView.as_view()
+article_detail = ArticleDetailView.as_view()
+actor_list = ActorListView.as_view()
+actor_detail = ActorDetailView.as_view()
+tag_list = TagListView.as_view()
+tag_detail = TagDetailView.as_view()

@@ -134,3 +134,11 @@ def test_context_shows_the_sentence_either_side_within_the_paragraph():
 
 def test_anchor_returns_none_when_the_quote_is_gone():
     assert anchor("Nothing here.", "Gone.") is None
+
+
+def test_context_does_not_end_a_sentence_at_an_abbreviation():
+    body = "Before. Mr. Lam will join a military parade on October 10. After."
+    start = body.index("will join")
+    before, _, after = in_context(body, start, body.index(" After"))
+    assert before == "Before. Mr. Lam "
+    assert after == " After."

@@ -1,0 +1,132 @@
+"""Template helpers for the reader pages: dates, stances, badges, the timeline overview.
+
+None of these run queries; they format what the views have already loaded.
+"""
+
+from django import template
+from django.urls import reverse
+
+from articles.dates import DatePrecision, to_partial
+from articles.models import ClaimStatus, Stance
+
+register = template.Library()
+
+STANCE_SYMBOLS = {Stance.SUPPORTS: "✓", Stance.DISPUTES: "✗", Stance.QUALIFIES: "≈"}
+STATUS_SYMBOLS = {
+    ClaimStatus.CONTESTED: "⚠",
+    ClaimStatus.CORROBORATED: "✓✓",
+    ClaimStatus.SINGLE_SOURCE: "✓",
+    ClaimStatus.UNSUPPORTED: "?",
+}
+SITE_NAME = "To Lam in Pyongyang"
+
+
+@register.simple_tag
+def site_name():
+    return SITE_NAME
+
+
+@register.filter
+def iso_date(obj):
+    """A machine-readable date for <time datetime>, only as precise as the source: "2025-10"."""
+    start = getattr(obj, "start", None) or getattr(obj, "published", None)
+    if start is None:
+        return ""
+    precision = obj.date_precision
+    if precision == DatePrecision.DECADE:
+        precision = DatePrecision.YEAR
+    return to_partial(start, precision)
+
+
+@register.filter
+def stance_symbol(stance):
+    return STANCE_SYMBOLS.get(stance, "")
+
+
+@register.filter
+def status_symbol(status):
+    return STATUS_SYMBOLS.get(status, "")
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def status_badge(claim):
+    """The claim's status in words, e.g. "Corroborated by 3 independent sources"."""
+    return {"claim": claim, "symbol": STATUS_SYMBOLS.get(claim.status, "")}
+
+
+@register.filter
+def sources_phrase(count):
+    """How many independent sources stand behind something, in words."""
+    if not count:
+        return "no supporting source yet"
+    return f"{count} independent source{'' if count == 1 else 's'}"
+
+
+@register.filter
+def article_date(article):
+    """The article's date at its real precision, or "date not stated"."""
+    return article.date_display if article.published else "date not stated"
+
+
+@register.filter
+def source_name(article):
+    """Who stands behind an article: its publisher (and any wire it credits), else its wire, else "not stated"."""
+    if article.publisher_id and article.wire_id and article.wire_id != article.publisher_id:
+        return f"{article.publisher.name}, via {article.wire.name}"
+    if article.publisher_id:
+        return article.publisher.name
+    if article.wire_id:
+        return f"{article.wire.name} (wire)"
+    return "publisher not stated"
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, path):
+    """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (None removes one): for pagination links."""
+    request = context.get("request")
+    params = request.GET.copy() if request else {}
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode() if params else ""
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("includes/timeline_overview.html")
+def timeline_overview(events):
+    """An inline SVG: one row per year with events, a dot sized by how many, gaps drawn dashed.
+
+    Rows are spaced by order, not to scale (seventy years with one busy month
+    would otherwise be a single blot), but a longer gap draws a longer,
+    dashed stretch of axis so that the jumps stay visible.
+    """
+    counts = {}
+    for event in events:
+        counts[event.start.year] = counts.get(event.start.year, 0) + 1
+    rows, y, previous = [], 24, None
+    for year in sorted(counts):
+        gap = 0 if previous is None else year - previous
+        if previous is not None:
+            y += 30 + min(gap - 1, 25) * 2
+        count = counts[year]
+        rows.append(
+            {
+                "year": year,
+                "count": count,
+                "y": y,
+                "r": min(4 + 2 * (count - 1), 14),
+                "gap_before": gap > 1,
+                "previous_y": rows[-1]["y"] if rows else y,
+            }
+        )
+        previous = year
+    return {"rows": rows, "height": y + 24, "timeline_url": reverse("articles:timeline")}

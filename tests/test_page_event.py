@@ -1,0 +1,53 @@
+"""An event's page: description, participants and roles, and the claims that attest it."""
+
+import pytest
+
+from tests.factories import make_world, module_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with module_data(django_db_blocker):
+        yield make_world()
+
+
+def test_it_shows_the_event_and_its_date(world, client):
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    assert "<h1>To Lam&#x27;s state visit to North Korea</h1>" in page
+    assert "9–11 October 2025" in page
+    assert "A three-day state visit to Pyongyang." in page
+
+
+def test_it_lists_participants_with_their_roles(world, client):
+    page = client.get(world.talks.get_absolute_url()).content.decode()
+    assert '<a href="/actors/to-lam/">To Lam</a> <span class="role">delegation leader</span>' in page
+    assert '<a href="/actors/carl-thayer/">Carl Thayer</a> <span class="role">commentator</span>' in page
+
+
+def test_it_shows_the_claims_that_attest_it_with_their_sources(world, client):
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    assert world.visit_dates.text in page
+    assert world.greeted.text in page
+    assert "Corroborated by 2 independent sources" in page
+    assert "He was greeted at the airport by Kim Jong Un." in page
+    assert "Bloomberg (wire)" in page
+
+
+def test_it_counts_independent_sources(world, client):
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    assert "<dt>Sources</dt><dd>2 independent sources</dd>" in page
+
+
+def test_an_unknown_event_is_not_found(world, client):
+    assert client.get("/events/no-such-event/").status_code == 404
+
+
+def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
+    url = world.visit.get_absolute_url()
+    client.get(url)  # warm the content-type cache taggit uses
+    # 1 the event with its source count, 2 participants with actors, 3 tags,
+    # 4 claims with status, claimant and event, 5 their citations with articles, publishers and wires.
+    with django_assert_num_queries(5):
+        client.get(url)

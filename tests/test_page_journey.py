@@ -1,0 +1,55 @@
+"""The path the issue asks for, followed link by link with the test client (no browser, no JavaScript):
+home → timeline → filter by an actor → event → claim → the quote's link → the article, quote highlighted.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_world, module_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with module_data(django_db_blocker):
+        yield make_world()
+
+
+def hrefs(page):
+    return re.findall(r'href="([^"]+)"', page)
+
+
+def follow(client, page, href):
+    assert href in hrefs(page), f"no link to {href}"
+    response = client.get(href)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_reader_goes_from_the_home_page_to_the_highlighted_words_of_a_source(world, client):
+    home = client.get(reverse("articles:home")).content.decode()
+    timeline = follow(client, home, reverse("articles:timeline"))
+
+    # The filter form is a GET form on the timeline itself, with a select named actor.
+    assert '<form class="filters" method="get" action="/timeline/">' in timeline
+    assert '<option value="kim-jong-un">Kim Jong Un</option>' in timeline
+    filtered = client.get(reverse("articles:timeline"), {"actor": "kim-jong-un"}).content.decode()
+    assert world.relations.get_absolute_url() not in filtered
+
+    event = follow(client, filtered, world.visit.get_absolute_url())
+    claim = follow(client, event, world.greeted.get_absolute_url())
+
+    citation = world.greeted.citations.get()
+    quote_link = f"{world.interview.get_absolute_url()}#cite-{citation.pk}"
+    assert quote_link in hrefs(claim)
+    article = follow(client, claim, world.interview.get_absolute_url())
+    assert re.search(rf'<mark class="quote stance-supports" id="cite-{citation.pk}">.*?He was greeted', article)
+
+
+def test_the_highlighted_quote_stands_out_when_targeted_without_javascript(client):
+    css = client.get("/static/css/site.css")
+    stylesheet = b"".join(css.streaming_content).decode() if css.streaming else css.content.decode()
+    assert ".article-body mark:target" in stylesheet
