@@ -49,3 +49,30 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# --- Browsers, page checkers and load (tests/browser/, loadtest/) ----------------
+# Debian's Chromium (playwright cannot download browsers here), and the Nu HTML
+# Checker pinned in package.json, installed into .venv/node so nothing lands in
+# the work tree. Java 17+ runs it; the machine's OpenJDK does.
+NODE_DIR := $(VENV)/node
+VNU_JAR := $(NODE_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: browsers audit loadtest
+
+# --ignore-scripts: vnu-jar's postinstall would download a JDK; the system Java is used.
+$(VNU_JAR): package.json package-lock.json
+	mkdir -p $(NODE_DIR)
+	cp package.json package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+browsers: $(VNU_JAR)
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# Only the browser, accessibility and HTML-validity tests; CI=true so none may skip.
+audit: install browsers
+	CI=$${CI:-true} $(BIN)/python -m pytest tests/browser
+
+# 50 readers for 60 s against gunicorn with production settings on 127.0.0.1.
+loadtest: install
+	loadtest/run.sh
