@@ -183,16 +183,18 @@ def _closest_sentence_window(body, quote, cutoff):
 def in_context(body, start, end, *, sentences_around=1):
     """The quote with the sentences around it: (before, quote, after).
 
-    Context stops at paragraph breaks, so it never mixes unrelated paragraphs.
+    Context stops at paragraph breaks, so it never mixes unrelated paragraphs;
+    and only the quote's own paragraph is split into sentences, which keeps
+    long articles cheap to quote from.
     """
-    spans = sentences(body)
-    first = next((i for i, (s, e) in enumerate(spans) if e > start), len(spans) - 1)
-    last = next((i for i, (s, e) in enumerate(spans) if e >= end), len(spans) - 1)
     paragraph_start = body.rfind("\n", 0, start) + 1
     paragraph_end = body.find("\n", end)
     paragraph_end = len(body) if paragraph_end == -1 else paragraph_end
-    context_start = max(spans[max(0, first - sentences_around)][0], paragraph_start) if spans else start
-    context_end = min(spans[min(len(spans) - 1, last + sentences_around)][1], paragraph_end) if spans else end
-    context_start = min(context_start, start)
-    context_end = max(context_end, end)
+    spans = [(s + paragraph_start, e + paragraph_start) for s, e in sentences(body[paragraph_start:paragraph_end])]
+    if not spans:
+        return "", body[start:end], ""
+    first = next((i for i, (s, e) in enumerate(spans) if e > start), len(spans) - 1)
+    last = next((i for i, (s, e) in enumerate(spans) if e >= end), len(spans) - 1)
+    context_start = min(spans[max(0, first - sentences_around)][0], start)
+    context_end = max(spans[min(len(spans) - 1, last + sentences_around)][1], end)
     return body[context_start:start], body[start:end], body[end:context_end]

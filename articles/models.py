@@ -9,8 +9,8 @@ a fixed number of queries.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, Concat, Lower
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -54,6 +54,10 @@ def independent_source_key(article_path=""):
     )
 
 
+def normalise_newlines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 class FuzzyDateMixin:
     @property
     def date_display(self):
@@ -75,11 +79,20 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
     def for_index(self):
-        """Actors with aliases, and how many events, claims and articles they appear in."""
+        """Actors with aliases, and how many events, claims and articles they appear in.
+
+        Each count is its own subquery: counting over three joins at once
+        would multiply them (events x claims made x claims about, per actor).
+        """
+
+        def count(rows, column, counted):
+            counts = rows.filter(**{column: OuterRef("pk")}).order_by().values(column)
+            return Coalesce(Subquery(counts.annotate(n=Count(counted, distinct=True)).values("n")), 0)
+
         return self.prefetch_related("aliases").annotate(
-            event_count=Count("participations__event", distinct=True),
-            claims_made_count=Count("claims_made", distinct=True),
-            claims_about_count=Count("claims_about", distinct=True),
+            event_count=count(Participation.objects, "actor", "event"),
+            claims_made_count=count(Claim.objects, "claimant", "pk"),
+            claims_about_count=count(Claim.subjects.through.objects, "actor", "claim"),
         )
 
 
@@ -166,6 +179,11 @@ class ArticleQuerySet(models.QuerySet):
             claim_count=Count("citations__claim", distinct=True),
         )
 
+    def by_actor(self, actor_slug):
+        """Articles the actor wrote, published or sent out as a wire service, by slug (see by())."""
+        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
+        return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
+
 
 class Article(FuzzyDateMixin, models.Model):
     class Kind(models.TextChoices):
@@ -224,6 +242,9 @@ class Article(FuzzyDateMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Browsers submit textareas with CRLF line ends; quotes are matched
+        # character for character, so store one kind of line end only.
+        self.body, self.captions = normalise_newlines(self.body), normalise_newlines(self.captions)
         body_changed = self.pk is not None and self.body != getattr(self, "_loaded_body", None)
         super().save(*args, **kwargs)
         self._loaded_body = self.body
@@ -373,7 +394,9 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def contested(self):
-        return self.with_status().filter(status=ClaimStatus.CONTESTED)
+        # The same claims as status=contested, filtered on the Exists flags in WHERE,
+        # so the database counts sources only for these claims, not for every claim.
+        return self.with_status().filter(Q(is_disputed=True) | Q(is_in_conflict=True))
 
     def corroborated(self):
         return self.with_status().filter(status=ClaimStatus.CORROBORATED)
@@ -409,6 +432,23 @@ class ClaimQuerySet(models.QuerySet):
         if actor_ids:
             same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
         return self.filter(same).exclude(pk=claim.pk)
+
+    def claimed_by(self, actor_slug):
+        """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
+        return self.filter(claimant__slug=actor_slug)
+
+    def with_subject(self, actor_slug):
+        """Claims about the actor, by slug."""
+        return self.filter(
+            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
+        )
+
+    def on_event(self, event_slug):
+        return self.filter(event__slug=event_slug)
+
+    def with_citations(self):
+        """Only claims that some article cites."""
+        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
 
 
 class Claim(models.Model):
@@ -523,6 +563,7 @@ class Citation(models.Model):
         return f"{self.article} {self.stance} “{self.quote[:60]}”"
 
     def save(self, *args, **kwargs):
+        self.quote = normalise_newlines(self.quote)
         self.anchor()
         super().save(*args, **kwargs)
 
@@ -535,8 +576,9 @@ class Citation(models.Model):
             return
         if not self.quote:
             return
-        if self.quote != self.quote.strip():
-            self.quote = self.quote.strip()
+        self.quote = normalise_newlines(self.quote).strip()
+        if article.body:
+            article.body = normalise_newlines(article.body)
         if self.pk and Citation.objects.filter(pk=self.pk, article_id=self.article_id, quote=self.quote).exists():
             # Unchanged evidence. If an edit to the article moved or removed the
             # quote, anchor() re-finds or flags it; refusing the save here would

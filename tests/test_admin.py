@@ -146,3 +146,12 @@ def test_the_editors_group_edits_content_but_not_users_or_permissions():
     permissions = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert {"add_article", "change_article", "add_citation", "change_claim", "add_tag"} <= permissions
     assert not {p for p in permissions if p.endswith(("_user", "_group", "_permission"))}
+
+
+def test_a_body_and_quote_typed_in_a_browser_with_crlf_line_ends_still_match(editor_client):
+    claim = make_claim()
+    data = article_form(claim, "Lam will attend the parade on Oct 10.", body=BODY.replace("\n", "\r\n"))
+    assert editor_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get(slug="lam-heads-to-pyongyang")
+    assert "\r" not in article.body
+    assert article.citations.get().anchored
