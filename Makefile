@@ -27,8 +27,9 @@ fixtures: migrate
 run: fixtures
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two workers: the suite waits on browsers and subprocesses, so both cores stay busy.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2}
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,11 +8,14 @@ query per list, however many times the choices are consulted.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import MAX_QUERY_LENGTH, normalise_query
 
 ANY = ""
+# ?role= on the claims list: how the chosen actor takes part in a claim.
+ACTOR_ROLES = {"claimant": "makes it", "subject": "is its subject"}
 
 
 class FilterForm(forms.Form):
@@ -75,6 +78,17 @@ def _actor_choices(actors):
     return list(actors.order_by("name").values_list("slug", "name"))
 
 
+def _involved_actors():
+    """Actors who make a claim or are the subject of one.
+
+    Exists, not joins: joining both claim relations would multiply an
+    actor's claims made by the claims about them before DISTINCT.
+    """
+    makes = Exists(Claim.objects.filter(claimant=OuterRef("pk")))
+    is_subject = Exists(Claim.subjects.through.objects.filter(actor=OuterRef("pk")))
+    return Actor.objects.filter(makes | is_subject)
+
+
 def _tag_choices(model):
     return list(model.tags.order_by("name").values_list("slug", "name").distinct())
 
@@ -106,7 +120,7 @@ class TimelineFilterForm(FilterForm):
 
 
 class ClaimFilterForm(FilterForm):
-    """?status=contested&kind=fact&actor=to-lam&article=bloomberg-rare-visit&tag=trade&page=2"""
+    """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=bloomberg-rare-visit&tag=trade&page=2"""
 
     status = forms.ChoiceField(
         label="Status",
@@ -118,25 +132,42 @@ class ClaimFilterForm(FilterForm):
         choices=[(ANY, "Any kind"), *Claim.Kind.choices],
         error_messages={"invalid_choice": "not a kind of claim; use " + ", ".join(Claim.Kind.values) + "."},
     )
+    role = forms.ChoiceField(
+        label="The actor",
+        choices=[(ANY, "makes it or is its subject"), *ACTOR_ROLES.items()],
+        error_messages={"invalid_choice": "not a role; use " + ", ".join(ACTOR_ROLES) + "."},
+    )
     page = _page_field()
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Query: actors who make a claim or are the subject of one.
-        involved = Actor.objects.filter(claims_made__isnull=False) | Actor.objects.filter(claims_about__isnull=False)
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved.distinct()), "Any actor")
+        involved = _involved_actors()
+        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Any actor")
+        # Query: events some claim attests.
+        attested = Event.objects.filter(claims__isnull=False).distinct().order_by("start", "title")
+        self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Any event")
         # Query: articles that give evidence for some claim.
         citing = Article.objects.filter(citations__isnull=False).distinct().order_by("title")
         self.fields["article"] = _slug_choice("Article", list(citing.values_list("slug", "title")), "Any article")
         # Query: tags carried by some claim.
         self.fields["tag"] = _slug_choice("Tag", _tag_choices(Claim), "Any tag")
-        self.order_fields(["status", "kind", "actor", "article", "tag", "page"])
+        self.order_fields(["status", "kind", "actor", "role", "event", "article", "tag", "page"])
         for field in self.fields.values():
             field.required = False
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") and not cleaned.get("actor") and "actor" not in self.errors:
+            role = cleaned["role"]
+            raise ValidationError(f"“role={role}” says what an actor does; choose the actor too, e.g. “actor=to-lam”.")
+        return cleaned
+
 
 class GridFilterForm(FilterForm):
-    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam"""
+    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
+
+    page = _page_field()
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -144,8 +175,35 @@ class GridFilterForm(FilterForm):
         attested = Event.objects.filter(claims__isnull=False).distinct().order_by("start", "title")
         self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Every event")
         # Query: actors who make a claim or are the subject of one.
-        involved = Actor.objects.filter(claims_made__isnull=False) | Actor.objects.filter(claims_about__isnull=False)
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved.distinct()), "Every actor")
+        involved = _involved_actors()
+        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Every actor")
+        self.order_fields(["event", "actor", "page"])
+        for field in self.fields.values():
+            field.required = False
+
+
+class PageForm(FilterForm):
+    """?page=2, for a paged list with no other filters."""
+
+    page = _page_field()
+
+
+class ArticleFilterForm(FilterForm):
+    """?actor=bloomberg&tag=state-visit&page=2"""
+
+    page = _page_field()
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # Query: actors who wrote, published or sent out (as a wire service) some article.
+        behind = Actor.objects.filter(
+            Exists(Article.objects.filter(Q(publisher=OuterRef("pk")) | Q(wire=OuterRef("pk"))))
+            | Exists(Article.authors.through.objects.filter(actor=OuterRef("pk")))
+        )
+        self.fields["actor"] = _slug_choice("Actor", _actor_choices(behind), "Any actor")
+        # Query: tags carried by some article.
+        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Article), "Any tag")
+        self.order_fields(["actor", "tag", "page"])
         for field in self.fields.values():
             field.required = False
 

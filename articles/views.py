@@ -11,20 +11,33 @@ gets the 400 page, naming the parameter, rather than a silently different list.
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Window
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
-from articles.forms import ClaimFilterForm, GridFilterForm, SearchForm, TimelineFilterForm
-from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
+from articles.forms import (
+    ArticleFilterForm,
+    ClaimFilterForm,
+    GridFilterForm,
+    PageForm,
+    SearchForm,
+    TimelineFilterForm,
+)
+from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation, Stance
 from articles.rendering import Highlight, render_highlighted
 from articles.search import search as run_search
 
 CLAIMS_PER_PAGE = 20
+CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
+GRID_ROWS_PER_PAGE = 30
+ARTICLES_PER_PAGE = 50
+SECTION_LIMIT = 20  # rows a detail page shows of a list that grows with the data
 STANCE_ORDER = [Stance.SUPPORTS, Stance.DISPUTES, Stance.QUALIFIES]
 
 
@@ -73,6 +86,57 @@ def paginate(objects, number, per_page):
     return paginator.page(number)
 
 
+@dataclass
+class Section:
+    """The first rows of a list on a detail page, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total > len(self.rows)
+
+
+def first_rows(queryset, limit=SECTION_LIMIT):
+    """The first `limit` rows of `queryset` and its total, in one query.
+
+    The total rides on every row as a window count, COUNT(*) OVER (), which the
+    database computes over all matching rows before LIMIT applies; over a
+    grouped query (with_status) it counts the groups, one per row.
+    """
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return Section(rows=rows, total=rows[0].total_rows if rows else 0)
+
+
+def attach_tags(objects):
+    """Set `tag_list` on each object: its tags, in one query.
+
+    Used instead of prefetch_related("tags") on long lists: taggit's prefetch
+    builds a fresh filtered queryset per object, which costs more than the query.
+    """
+    objects = list(objects)
+    if not objects:
+        return objects
+    content_type = ContentType.objects.get_for_model(objects[0])  # cached after the first request
+    items = TaggedItem.objects.filter(content_type=content_type, object_id__in=[obj.pk for obj in objects])
+    tags = defaultdict(list)
+    for item in items.select_related("tag").order_by("pk"):
+        tags[item.object_id].append(item.tag)
+    for obj in objects:
+        obj.tag_list = tags[obj.pk]
+    return objects
+
+
+def page_rows(page, rows):
+    """The page's objects, loaded from `rows` (a QuerySet with the annotations the page shows).
+
+    Paginate a QuerySet that only filters, so that counting it is cheap; then
+    annotate just the page's rows: one query, with the page as a subquery.
+    """
+    return list(rows.filter(pk__in=page.object_list.values("pk")).order_by(*page.object_list.query.order_by))
+
+
 def citations_with_sources():
     """Citations as the claim, event and contested pages show them, in reading order."""
     return Citation.objects.with_sources().order_by("article__published", "article__title", "pk")
@@ -89,7 +153,7 @@ class HomeView(TemplateView):
         key_events = sorted(
             Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
         )
-        contested = Claim.objects.contested().select_related("claimant", "event").order_by("slug")
+        contested = first_rows(Claim.objects.contested().select_related("claimant", "event").order_by("slug"), 5)
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -98,8 +162,8 @@ class HomeView(TemplateView):
                 "actors": Actor.objects.count(),
             },
             key_events=key_events,
-            contested=contested[:5],
-            contested_count=Claim.objects.contested().count(),
+            contested=contested.rows,
+            contested_count=contested.total,
             tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
             **kwargs,
         )
@@ -110,7 +174,7 @@ class TimelineView(FilteredMixin, TemplateView):
     form_class = TimelineFilterForm
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.on_timeline().prefetch_related("tags")
+        events = Event.objects.on_timeline()
         filters = self.filters
         if "actor" in filters:
             events = events.involving(filters["actor"])
@@ -119,7 +183,7 @@ class TimelineView(FilteredMixin, TemplateView):
         first, last = filters.get("from"), filters.get("to")
         if "year" in filters:
             first = last = filters["year"]
-        events = list(events.in_years(first, last))
+        events = attach_tags(events.in_years(first, last))
         return super().get_context_data(
             events=events,
             first_year=first,
@@ -138,9 +202,10 @@ class EventDetailView(DetailView):
         claims = (
             Claim.objects.for_listing()
             .filter(event=self.object)
+            .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
-        return super().get_context_data(claims=claims, **kwargs)
+        return super().get_context_data(claims=first_rows(claims), **kwargs)
 
 
 # --- Claims --------------------------------------------------------------------------
@@ -197,27 +262,41 @@ class ClaimListView(FilteredMixin, TemplateView):
     form_class = ClaimFilterForm
 
     def get_context_data(self, **kwargs):
-        claims = Claim.objects.for_listing().prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("article").order_by("article__title"))
-        )
         filters = self.filters
-        if "status" in filters:
-            claims = claims.filter(status=filters["status"])
+        # Only a status filter needs the status of every claim; otherwise count plain rows.
+        claims = Claim.objects.all()
+        if filters.get("status") == ClaimStatus.CONTESTED:
+            claims = claims.contested()  # the same claims, found without counting every claim's sources
+        elif "status" in filters:
+            claims = claims.with_status().filter(status=filters["status"])
         if "kind" in filters:
             claims = claims.filter(kind=filters["kind"])
         if "actor" in filters:
-            claims = claims.involving(filters["actor"])
+            role = filters.get("role")
+            if role == "claimant":
+                claims = claims.claimed_by(filters["actor"])
+            elif role == "subject":
+                claims = claims.with_subject(filters["actor"])
+            else:
+                claims = claims.involving(filters["actor"])
+        if "event" in filters:
+            claims = claims.on_event(filters["event"])
         if "article" in filters:
             claims = claims.cited_in(filters["article"])
         if "tag" in filters:
             claims = claims.tagged(filters["tag"])
         page = paginate(claims.order_by("slug"), filters.get("page"), CLAIMS_PER_PAGE)
-        chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "article", "tag")}
-        return super().get_context_data(page=page, claims=page.object_list, chosen=chosen, **kwargs)
+        rows = Claim.objects.for_listing().prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("article").order_by("article__title"))
+        )
+        chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "event", "article", "tag")}
+        chosen["role"] = filters.get("role", "")
+        return super().get_context_data(page=page, claims=page_rows(page, rows), chosen=chosen, **kwargs)
 
 
-class ContestedView(TemplateView):
+class ContestedView(FilteredMixin, TemplateView):
     template_name = "articles/contested.html"
+    form_class = PageForm
 
     def get_context_data(self, **kwargs):
         claims = (
@@ -229,46 +308,53 @@ class ContestedView(TemplateView):
             )
             .order_by("event__start", "slug")
         )
-        claims = list(claims)
-        for claim in claims:
+        page = paginate(claims, self.filters.get("page"), CONTESTED_PER_PAGE)
+        for claim in page.object_list:
             citations = list(claim.citations.all())
             claim.sides = {stance: [c for c in citations if c.stance == stance] for stance in STANCE_ORDER}
-        return super().get_context_data(claims=claims, **kwargs)
+        return super().get_context_data(page=page, claims=page.object_list, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
-    """Claims down the side, articles across the top; each cell says what the article does."""
+    """Claims down the side, articles across the top; each cell says what the article does.
+
+    A page of claims at a time; the columns are only the articles that cite a
+    claim on the page, so neither dimension grows with the whole knowledge base.
+    """
 
     template_name = "articles/grid.html"
     form_class = GridFilterForm
 
     def get_context_data(self, **kwargs):
-        claims = Claim.objects.for_listing()
+        # A claim no article cites would be a row of blanks; the claims list shows those.
+        claims = Claim.objects.with_citations()
         if "event" in self.filters:
-            claims = claims.filter(event__slug=self.filters["event"])
+            claims = claims.on_event(self.filters["event"])
         if "actor" in self.filters:
             claims = claims.involving(self.filters["actor"])
-        claims = list(claims.order_by("event__start", "slug"))
-        citations = Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
-        articles = {article.pk: article for article in Article.objects.select_related("publisher", "wire")}
+        page = paginate(claims.order_by("event__start", "slug"), self.filters.get("page"), GRID_ROWS_PER_PAGE)
+        claims = page_rows(page, Claim.objects.for_listing())
+        citations = Citation.objects.filter(claim_id__in=[claim.pk for claim in claims]).select_related(
+            "article__publisher", "article__wire"
+        )
+        articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
         for citation in citations.order_by("stance", "pk"):
+            article = articles.setdefault(citation.article_id, citation.article)
+            citation.article = article  # one object per article, however many cells cite it
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
-                citation.article = articles[citation.article_id]  # already loaded: no query per cell
                 cell.append(citation)
-        cited = {article_id for _, article_id in stances}
-        columns = [article for article in articles.values() if article.pk in cited]
-        # A claim no article cites would be a row of blanks; the claims list shows those.
-        rows = [
-            {"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]}
-            for claim in claims
-            if any((claim.pk, a.pk) in stances for a in columns)
-        ]
+        # Newest first, undated last, as the articles index orders them.
+        columns = sorted(
+            articles.values(),
+            key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.title),
+        )
+        rows = [{"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]} for claim in claims]
         return super().get_context_data(
+            page=page,
             rows=rows,
             columns=columns,
-            silent_articles=[article for article in articles.values() if article.pk not in cited],
             event_name=self.form.chosen_label("event"),
             actor_name=self.form.chosen_label("actor"),
             **kwargs,
@@ -278,16 +364,30 @@ class GridView(FilteredMixin, TemplateView):
 # --- Articles ------------------------------------------------------------------------
 
 
-class ArticleListView(ListView):
+class ArticleListView(FilteredMixin, TemplateView):
     template_name = "articles/article_list.html"
-    context_object_name = "articles"
-    queryset = (
-        Article.objects.select_related("publisher", "wire")
-        .with_claim_counts()
-        .prefetch_related("authors")
-        # Meta.ordering does not apply to GROUP BY queries: say it again.
-        .order_by(F("published").desc(nulls_last=True), "title")
-    )
+    form_class = ArticleFilterForm
+
+    def get_context_data(self, **kwargs):
+        articles = (
+            Article.objects.select_related("publisher", "wire")
+            .with_claim_counts()
+            .prefetch_related("authors")
+            # Meta.ordering does not apply to GROUP BY queries: say it again.
+            .order_by(F("published").desc(nulls_last=True), "title")
+        )
+        if "actor" in self.filters:
+            articles = articles.by_actor(self.filters["actor"])
+        if "tag" in self.filters:
+            articles = articles.tagged(self.filters["tag"])
+        page = paginate(articles, self.filters.get("page"), ARTICLES_PER_PAGE)
+        return super().get_context_data(
+            page=page,
+            articles=page.object_list,
+            actor_name=self.form.chosen_label("actor"),
+            tag_name=self.form.chosen_label("tag"),
+            **kwargs,
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -364,14 +464,22 @@ class ActorDetailView(DetailView):
     queryset = Actor.objects.prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
+        # Each list can grow without bound: show the first rows, link to the whole list.
         actor = self.object
         return super().get_context_data(
-            participations=Participation.objects.filter(actor=actor)
-            .select_related("event")
-            .order_by("event__start", "event__title"),
-            claims_made=Claim.objects.for_listing().filter(claimant=actor).order_by("slug"),
-            claims_about=Claim.objects.for_listing().about(actor).order_by("slug"),
-            articles=Article.objects.by(actor).select_related("publisher", "wire").prefetch_related("authors"),
+            participations=first_rows(
+                Participation.objects.filter(actor=actor)
+                .select_related("event")
+                .order_by("event__start", "event__title")
+            ),
+            claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
+            claims_about=first_rows(Claim.objects.for_listing().about(actor).order_by("slug")),
+            # The article list names who stands behind each piece, not its authors: no prefetch.
+            articles=first_rows(
+                Article.objects.by(actor)
+                .select_related("publisher", "wire")
+                .order_by(F("published").desc(nulls_last=True), "title")
+            ),
             **kwargs,
         )
 
@@ -388,11 +496,16 @@ class TagDetailView(DetailView):
     context_object_name = "tag"
 
     def get_context_data(self, **kwargs):
+        # Each list can grow without bound: show the first rows, link to the whole list.
         slug = self.object.slug
         return super().get_context_data(
-            articles=Article.objects.tagged(slug).select_related("publisher", "wire"),
-            events=Event.objects.on_timeline().tagged(slug),
-            claims=Claim.objects.for_listing().tagged(slug).order_by("slug"),
+            articles=first_rows(
+                Article.objects.tagged(slug)
+                .select_related("publisher", "wire")
+                .order_by(F("published").desc(nulls_last=True), "title")
+            ),
+            events=first_rows(Event.objects.on_timeline().tagged(slug)),
+            claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
             **kwargs,
         )
 

@@ -28,6 +28,7 @@ TARGETS_MS = {"default": 150, "agreement grid": 400, "timeline": 250}
 def setup_django(database):
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings_test")
     import django
 
@@ -44,12 +45,12 @@ def pages():
     from articles.models import Actor, Article, Claim, Event
 
     claim = Claim.objects.contested().first()
-    tag = claim.tags.first()
+    tag = measured_tag()
     return {
         "home": reverse("articles:home"),
         "timeline": reverse("articles:timeline"),
         "timeline filtered": reverse("articles:timeline") + "?actor=to-lam",
-        "event": Event.objects.get(slug="to-lam-state-visit-north-korea-2025").get_absolute_url(),
+        "event": Event.objects.get(slug=MEASURED_EVENT).get_absolute_url(),
         "claims list": reverse("articles:claims"),
         "claim": claim.get_absolute_url(),
         "contested": reverse("articles:contested"),
@@ -57,22 +58,39 @@ def pages():
         "articles": reverse("articles:articles"),
         "article": Article.objects.get(slug="to-lam-visit-singapore-implications").get_absolute_url(),
         "actors": reverse("articles:actors"),
-        "actor": Actor.objects.get(slug="to-lam").get_absolute_url(),
+        "actor": Actor.objects.get(slug=MEASURED_ACTOR).get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "search": reverse("articles:search") + "?q=visit",
     }
 
 
+MEASURED_ACTOR = "to-lam"
+MEASURED_EVENT = "to-lam-state-visit-north-korea-2025"
+
+
+def measured_tag():
+    """The tag whose page is measured: the first tag of the first contested claim."""
+    from articles.models import Claim
+
+    return Claim.objects.contested().first().tags.first()
+
+
 def measure(urls, runs):
-    from django.db import connection
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    # As Django's own test runner does: keep one connection for the whole run.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     client = Client()
     results = {}
     for name, url in urls.items():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
+        # Read the count now: every later request resets the connection's query log.
+        query_count = len(queries)
         if response.status_code != 200:
             raise SystemExit(f"{name} ({url}) answered {response.status_code}")
         timings = []
@@ -82,7 +100,7 @@ def measure(urls, runs):
             timings.append((time.perf_counter() - start) * 1000)
         timings.sort()
         results[name] = {
-            "queries": len(queries),
+            "queries": query_count,
             "p50": statistics.median(timings),
             "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
         }
@@ -90,12 +108,25 @@ def measure(urls, runs):
 
 
 def grow(scale):
-    """Add `scale` times the shipped claims, spread over new articles and events."""
+    """Add `scale` times the shipped claims, spread over new articles and events.
+
+    The new rows also reach the pages measured above, so that every list
+    there grows with the data: the measured actor makes, is the subject of,
+    writes and takes part in some of them, some attest the measured event,
+    and some carry the measured tag.
+    """
     import datetime
 
-    from articles.models import Article, Citation, Claim, Event, Participation, Stance
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
 
     actors = list(Article.objects.values_list("wire_id", flat=True).exclude(wire=None))
+    actor = Actor.objects.get(slug=MEASURED_ACTOR)
+    visit = Event.objects.get(slug=MEASURED_EVENT)
+    tag = measured_tag()
+    kinds = {model: ContentType.objects.get_for_model(model) for model in (Article, Claim, Event)}
     base_claims = Claim.objects.count()
     sentence = "Synthetic sentence number {n} about the visit."
     for batch in range(scale):
@@ -110,6 +141,9 @@ def grow(scale):
             )
             for i in range(10)
         )
+        Article.authors.through.objects.bulk_create(
+            Article.authors.through(article=article, actor=actor) for article in articles[::5]
+        )
         events = Event.objects.bulk_create(
             Event(
                 slug=f"bench-{batch}-{i}",
@@ -119,13 +153,27 @@ def grow(scale):
             )
             for i in range(5)
         )
+        wire = Article.objects.get(slug="bloomberg-rare-visit").wire_id
         Participation.objects.bulk_create(
-            Participation(event=event, actor_id=Article.objects.get(slug="bloomberg-rare-visit").wire_id, role="x")
-            for event in events
+            [Participation(event=event, actor_id=wire, role="x") for event in events]
+            + [Participation(event=event, actor=actor, role="visitor") for event in events]
         )
         claims = Claim.objects.bulk_create(
-            Claim(slug=f"bench-{batch}-{i}", text=f"Benchmark claim {batch}-{i}.", event=events[i % 5])
+            Claim(
+                slug=f"bench-{batch}-{i}",
+                text=f"Benchmark claim {batch}-{i}.",
+                event=visit if i % 16 == 0 else events[i % 5],
+                claimant=actor if i % 4 == 0 else None,
+            )
             for i in range(base_claims)
+        )
+        Claim.subjects.through.objects.bulk_create(
+            Claim.subjects.through(claim=claim, actor=actor) for claim in claims[1::4]
+        )
+        TaggedItem.objects.bulk_create(
+            [TaggedItem(tag=tag, content_type=kinds[Claim], object_id=claim.pk) for claim in claims[::3]]
+            + [TaggedItem(tag=tag, content_type=kinds[Article], object_id=article.pk) for article in articles[::2]]
+            + [TaggedItem(tag=tag, content_type=kinds[Event], object_id=event.pk) for event in events]
         )
         citations = []
         for i, claim in enumerate(claims):

@@ -1,8 +1,10 @@
 """An actor's page: names, kind, role, events, claims made and about them, articles."""
 
+import datetime
+
 import pytest
 
-from tests.factories import make_world, module_data
+from tests.factories import make_article, make_claim, make_event, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,88 @@ def test_an_unknown_actor_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.thayer.get_absolute_url()
     client.get(url)
-    # 1 the actor, 2 aliases, 3 participations with events, 4 claims made and
-    # 5 claims about them, with status, 6 articles with publisher and wire, 7 their authors.
-    with django_assert_num_queries(7):
+    # 1 the actor, 2 aliases, 3 the first participations with events, 4 the first claims made and
+    # 5 the first claims about them, with status, 6 the first articles with publisher and wire;
+    # each with how many there are in all, as a window count in the same query.
+    with django_assert_num_queries(6):
         client.get(url)
+    make_a_prolific_thayer(world)
+    with django_assert_num_queries(6):
+        client.get(url)
+
+
+def make_a_prolific_thayer(world):
+    """21 more of everything for Carl Thayer: 22 events, claims made, claims about him and articles."""
+    for n in range(21):
+        make_event(
+            f"Seminar {n:02d}",
+            slug=f"zz-seminar-{n:02d}",
+            start=datetime.date(2030, 1, 1 + n),
+            participants=[(world.thayer, "speaker")],
+        )
+        make_claim(f"Thayer opinion {n:02d}.", slug=f"zz-opinion-{n:02d}", claimant=world.thayer)
+        make_claim(f"About Thayer {n:02d}.", slug=f"zz-about-{n:02d}", subjects=[world.thayer])
+        make_article(
+            title=f"Thayer column {n:02d}",
+            slug=f"zz-column-{n:02d}",
+            authors=[world.thayer],
+            published=datetime.date(2020, 1, 1 + n),
+        )
+    make_claim("About Thayer, too.", slug="zz-about-more", subjects=[world.thayer])
+
+
+def section(page, heading_id):
+    start = page.index(f'id="{heading_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_it_shows_the_first_twenty_of_a_long_list_and_links_to_all(world, client):
+    make_a_prolific_thayer(world)
+    page = page_of(client, world.thayer)
+    made = section(page, "made-heading")
+    assert "Claims Carl Thayer makes (22)" in made
+    assert made.count('<li class="claim-item">') == 20
+    assert "Showing the first 20." in made
+    assert (
+        '<a class="more" href="/claims/?actor=carl-thayer&amp;role=claimant">See all 22 claims Carl Thayer makes →</a>'
+        in made
+    )
+    about = section(page, "about-heading")
+    assert "Claims about Carl Thayer (22)" in about
+    assert about.count('<li class="claim-item">') == 20
+    assert (
+        '<a class="more" href="/claims/?actor=carl-thayer&amp;role=subject">See all 22 claims about Carl Thayer →</a>'
+        in about
+    )
+    events = section(page, "events-heading")
+    assert "Events (22)" in events
+    assert events.count("<li>") == 20
+    assert '<a class="more" href="/timeline/?actor=carl-thayer">See all 22 events on the timeline →</a>' in events
+    articles = section(page, "articles-heading")
+    assert "Articles written or published (22)" in articles
+    assert articles.count('<li class="article-item">') == 20
+    assert '<a class="more" href="/articles/?actor=carl-thayer">See all 22 articles by Carl Thayer →</a>' in articles
+
+
+def test_each_see_all_link_leads_to_the_whole_list(world, client):
+    make_a_prolific_thayer(world)
+    assert (
+        "22 claims made by <strong>Carl Thayer</strong>."
+        in client.get("/claims/?actor=carl-thayer&role=claimant").content.decode()
+    )
+    assert (
+        "22 claims about <strong>Carl Thayer</strong>."
+        in client.get("/claims/?actor=carl-thayer&role=subject").content.decode()
+    )
+    assert (
+        "22 events involving <strong>Carl Thayer</strong>"
+        in client.get("/timeline/?actor=carl-thayer").content.decode()
+    )
+    articles = client.get("/articles/?actor=carl-thayer").content.decode()
+    assert "22 articles written, published or sent out by <strong>Carl Thayer</strong>." in articles
+
+
+def test_a_short_list_has_no_see_all_link(world, client):
+    page = page_of(client, world.thayer)
+    assert "Claims Carl Thayer makes (1)" in page
+    assert "See all" not in page

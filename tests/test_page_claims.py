@@ -40,6 +40,10 @@ def test_it_lists_every_claim_with_its_status(world, client):
         ({"article": "visit-faq"}, ["previous-visit-2005-2006", "relations-1950"], ["kim-greeted-lam"]),
         ({"tag": "history"}, ["previous-visit-2007"], ["previous-visit-2005-2006"]),
         ({"status": "single-source", "actor": "vietnam"}, ["trade-dwindled"], ["vietnam-mediator"]),
+        ({"actor": "carl-thayer", "role": "claimant"}, ["vietnam-mediator"], ["trade-dwindled"]),
+        ({"actor": "carl-thayer", "role": "subject"}, [], ["vietnam-mediator"]),
+        ({"actor": "kim-jong-un", "role": "subject"}, ["kim-greeted-lam", "uncited-claim"], ["vietnam-mediator"]),
+        ({"event": "previous-visit"}, ["previous-visit-2007", "previous-visit-2005-2006"], ["kim-greeted-lam"]),
     ],
 )
 def test_its_filters_narrow_the_list(world, client, params, shown, hidden):
@@ -90,6 +94,9 @@ def test_paging_keeps_the_filters(world, client):
         ({"page": "-1"}, "“page=-1”"),
         ({"page": "abc"}, "“page=abc”"),
         ({"page": "999"}, "there is no page 999; the last page is 1"),
+        ({"role": "boss", "actor": "to-lam"}, "“role=boss”"),
+        ({"role": "claimant"}, "“role=claimant” says what an actor does; choose the actor too"),
+        ({"event": "no-such-event"}, "“event=no-such-event”"),
     ],
 )
 def test_an_invalid_filter_is_a_bad_request_naming_the_parameter(world, client, params, named):
@@ -100,9 +107,18 @@ def test_an_invalid_filter_is_a_bad_request_naming_the_parameter(world, client, 
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)  # warm the content-type cache taggit uses
-    # 1 actors, 2 articles and 3 tags for the filter form, 4 the count for the pager,
-    # 5 a page of claims with status, claimant and event, 6 their citations with articles.
-    with django_assert_num_queries(6):
+    # 1 actors, 2 events, 3 articles and 4 tags for the filter form, 5 the count for the pager,
+    # 6 a page of claims with status, claimant and event, 7 their citations with articles.
+    with django_assert_num_queries(7):
         client.get(URL)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
+        client.get(URL, {"actor": "vietnam", "role": "subject", "event": "previous-visit", "page": "1"})
+    with django_assert_num_queries(7):
         client.get(URL, {"status": "contested", "actor": "vietnam", "tag": "history", "page": "1"})
+
+
+def test_it_says_what_role_the_actor_plays(world, client):
+    assert "1 claim made by <strong>Carl Thayer</strong>." in listed(client, actor="carl-thayer", role="claimant")
+    assert "5 claims about <strong>Vietnam</strong>." in listed(client, actor="vietnam", role="subject")
+    page = listed(client, event="previous-visit")
+    assert "2 claims on <strong>Previous visit by a Vietnamese party chief</strong>." in page

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
+from articles.models import Stance
+from tests.factories import make_claim, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:contested")
@@ -40,9 +41,63 @@ def test_it_names_the_competing_claim(world, client):
     assert "the disagreement is with the competing claim above" in section
 
 
+def test_it_says_how_many_claims_are_contested(world, client):
+    page = client.get(URL).content.decode()
+    assert "3 contested claims." in page
+    assert 'aria-label="Pages"' not in page  # one page: no pager
+
+
+def make_disputed_claims(world, count):
+    for n in range(count):
+        make_claim(
+            f"Disputed extra {n:02d}.",
+            slug=f"zz-disputed-{n:02d}",
+            citations=[(world.faq, "Mediation is unlikely to change much.", Stance.DISPUTES)],
+        )
+
+
+def test_it_pages_a_long_list_keeping_both_sides(world, client):
+    make_disputed_claims(world, 25)  # 28 contested claims: 20 on page 1, 8 on page 2
+    first = client.get(URL).content.decode()
+    assert "28 contested claims, 1–20 shown here." in first
+    assert "Page 1 of 2" in first
+    assert 'href="?page=2" rel="next"' in first
+    assert first.count('<article class="contested-claim"') == 20
+    second = client.get(URL, {"page": "2"})
+    assert second.status_code == 200
+    second = second.content.decode()
+    assert "Page 2 of 2" in second
+    assert 'href="?page=1" rel="prev"' in second
+    assert second.count('<article class="contested-claim"') == 8
+    assert "<title>Contested claims (page 2)" in second
+    section = second[second.index('id="claim-zz-disputed-24"') :]
+    assert "Supporting (0)" in section and "No source supports it." in section
+    assert "Disputing (1)" in section and "Mediation is unlikely to change much." in section
+    assert "zz-disputed-24" not in first
+
+
+@pytest.mark.parametrize(
+    "page, named",
+    [
+        ("999", "“page=999”: there is no page 999; the last page is 1."),
+        ("-1", "“page=-1”: pages are numbered from 1."),
+        ("abc", "“page=abc”: enter a page number, e.g. 2."),
+    ],
+)
+def test_a_page_that_does_not_exist_is_a_bad_request(world, client, page, named):
+    response = client.get(URL, {"page": page})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "That request could not be understood" in html
+    assert f"<li>{named}</li>" in html
+
+
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)
-    # 1 contested claims with status, claimant and event, 2 their citations with
-    # articles, publishers, wires and mark ids, 3 their competing claims with status.
-    with django_assert_num_queries(3):
+    # 1 the count for the pager, 2 a page of contested claims with status, claimant and
+    # event, 3 their citations with articles, publishers and wires, 4 their competing claims with status.
+    with django_assert_num_queries(4):
         client.get(URL)
+    make_disputed_claims(world, 25)
+    with django_assert_num_queries(4):
+        client.get(URL, {"page": "2"})

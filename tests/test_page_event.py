@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_world, module_data
+from tests.factories import make_claim, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,32 @@ def test_an_unknown_event_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.visit.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
-    # 1 the event with its source count, 2 participants with actors, 3 tags,
-    # 4 claims with status, claimant and event, 5 their citations with articles, publishers and wires.
+    # 1 the event with its source count, 2 participants with actors, 3 tags, 4 the first
+    # claims with status, claimant, event and how many there are in all (a window count),
+    # 5 their citations with articles, publishers and wires.
     with django_assert_num_queries(5):
         client.get(url)
+    make_a_busy_visit(world)
+    with django_assert_num_queries(5):
+        client.get(url)
+
+
+def make_a_busy_visit(world):
+    for n in range(21):
+        make_claim(f"Visit detail {n:02d}.", slug=f"zz-detail-{n:02d}", event=world.visit)
+
+
+def test_it_shows_the_first_twenty_claims_and_links_to_all(world, client):
+    make_a_busy_visit(world)  # 23 claims attest the visit
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    assert "Claims that attest this event (23)" in page
+    assert page.count('<article class="attesting-claim">') == 20
+    assert '<a class="more" href="/claims/?event=state-visit">See all 23 claims on this event →</a>' in page
+    listed = client.get("/claims/?event=state-visit").content.decode()
+    assert "23 claims on <strong>To Lam&#x27;s state visit to North Korea</strong>." in listed
+
+
+def test_a_short_list_has_no_see_all_link(world, client):
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    assert "Claims that attest this event (2)" in page
+    assert "See all" not in page

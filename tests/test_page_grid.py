@@ -1,11 +1,12 @@
 """The agreement grid: claims against articles, each cell saying supports, disputes, qualifies or nothing."""
 
+import html
 import re
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
+from tests.factories import make_claim, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:grid")
@@ -24,6 +25,24 @@ def row_of(page, claim):
 
 def cells(row):
     return [re.sub(r"<[^>]+>|\s+", " ", cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def columns_of(page):
+    """The article titles in the key, in column order."""
+    key = page[page.index('<ol class="grid-articles">') : page.index("</ol>", page.index('<ol class="grid-articles">'))]
+    return [html.unescape(title) for title in re.findall(r'<li><a href="[^"]+">([^<]+)</a>', key)]
+
+
+def make_cited_claims(world, count):
+    """Claims about Kim Jong Un on the 1950 event, each cited by the FAQ only."""
+    for n in range(count):
+        make_claim(
+            f"Grid extra {n:02d}.",
+            slug=f"zz-grid-{n:02d}",
+            event=world.relations,
+            subjects=[world.kim],
+            citations=[(world.faq, "Relations were established in 1950.")],
+        )
 
 
 def test_it_shows_a_cell_per_claim_and_article(world, client):
@@ -54,7 +73,8 @@ def test_it_filters_by_event(world, client):
     assert page.count('<th scope="row" class="grid__claim">') == 2
     assert world.last_2007.get_absolute_url() in page
     assert world.visit_dates.get_absolute_url() not in page
-    assert "mentions none of these claims" in page or "mention none of these claims" in page
+    # Only the articles that cite these claims are columns, newest first: the wire story and its copy, the FAQ.
+    assert columns_of(page) == [world.wire_copy.title, world.wire_story.title, world.faq.title]
 
 
 def test_it_filters_by_actor(world, client):
@@ -69,11 +89,64 @@ def test_an_unknown_event_is_a_bad_request(world, client):
     assert "“event=nothing”" in response.content.decode()
 
 
+def test_its_key_numbers_exactly_the_articles_shown_as_columns(world, client):
+    page = client.get(URL).content.decode()
+    columns = columns_of(page)
+    assert len(columns) == page.count('<th scope="col" class="grid__article">') == 5
+    assert "7 cited claims" in page
+    assert "across the 5 articles that cite them." in page
+
+
+def test_it_pages_the_claims_keeping_the_filters(world, client):
+    make_cited_claims(world, 35)  # with the greeting, 36 claims about Kim Jong Un: 30 on page 1, 6 on page 2
+    first = client.get(URL, {"actor": "kim-jong-un"}).content.decode()
+    assert "36 cited claims by or about <strong>Kim Jong Un</strong>; claims 1–30 shown here" in first
+    assert "Page 1 of 2" in first
+    assert first.count('<th scope="row" class="grid__claim">') == 30
+    assert 'href="?actor=kim-jong-un&amp;page=2" rel="next"' in first
+    # Page 1 holds only claims the FAQ cites: one column, and the key names only it.
+    assert columns_of(first) == [world.faq.title]
+    assert first.count('<th scope="col" class="grid__article">') == 1
+
+    second = client.get(URL, {"actor": "kim-jong-un", "page": "2"})
+    assert second.status_code == 200
+    second = second.content.decode()
+    assert "Page 2 of 2" in second
+    assert "<title>Agreement grid: Kim Jong Un (page 2)" in second
+    assert '<option value="kim-jong-un" selected>Kim Jong Un</option>' in second
+    assert 'href="?actor=kim-jong-un&amp;page=1" rel="prev"' in second
+    assert second.count('<th scope="row" class="grid__claim">') == 6
+    assert world.greeted.get_absolute_url() in second
+    assert world.greeted.get_absolute_url() not in first
+    assert columns_of(second) == [world.interview.title, world.faq.title]
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"page": "999"}, "“page=999”: there is no page 999; the last page is 1."),
+        ({"page": "-1"}, "“page=-1”: pages are numbered from 1."),
+        ({"page": "abc"}, "“page=abc”: enter a page number, e.g. 2."),
+        ({"event": "previous-visit", "page": "2"}, "“page=2”: there is no page 2; the last page is 1."),
+    ],
+)
+def test_a_page_that_does_not_exist_is_a_bad_request(world, client, params, named):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That request could not be understood" in page
+    assert f"<li>{named}</li>" in page
+
+
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)
-    # 1 events and 2 actors for the filter form, 3 claims with status, claimant and event,
-    # 4 articles with publishers and wires, 5 the claims' citations with mark ids.
+    # 1 events and 2 actors for the filter form, 3 the count of cited claims for the pager,
+    # 4 a page of claims with status, claimant and event, 5 their citations with articles,
+    # publishers and wires (the columns come from these: no query for the articles).
     with django_assert_num_queries(5):
         client.get(URL)
     with django_assert_num_queries(5):
         client.get(URL, {"event": "state-visit"})
+    make_cited_claims(world, 35)
+    with django_assert_num_queries(5):
+        client.get(URL, {"actor": "kim-jong-un", "page": "2"})

@@ -1,9 +1,11 @@
 """A tag's page lists every article, event and claim that carries it; the tags index lists the tags."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
+from tests.factories import make_article, make_claim, make_event, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +44,45 @@ def test_the_tags_index_lists_every_tag_in_use(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = reverse("articles:tag", args=["history"])
     client.get(url)
-    # 1 the tag, 2 its articles with publisher and wire, 3 its events with source
-    # counts, 4 their participants, 5 its claims with status.
+    # 1 the tag, 2 its first articles with publisher and wire, 3 its first events with source
+    # counts, 4 their participants, 5 its first claims with status; each with how many
+    # there are in all, as a window count in the same query.
+    with django_assert_num_queries(5):
+        client.get(url)
+    make_lots_of_history()
     with django_assert_num_queries(5):
         client.get(url)
     # The index: 1 tags with how often each is used.
     with django_assert_num_queries(1):
         client.get(reverse("articles:tags"))
+
+
+def make_lots_of_history():
+    """Enough "history" to fill more than a page: with the world's, 22 articles, 24 events and 22 claims."""
+    for n in range(22):
+        make_article(title=f"History piece {n:02d}", slug=f"zz-piece-{n:02d}", tags=["history"])
+        make_event(f"Old event {n:02d}", slug=f"zz-old-{n:02d}", start=datetime.date(1960 + n, 1, 1), tags=["history"])
+    for n in range(21):
+        make_claim(f"Old claim {n:02d}.", slug=f"zz-old-{n:02d}", tags=["history"])
+
+
+def test_it_shows_the_first_twenty_of_each_list_and_links_to_all(world, client):
+    make_lots_of_history()
+    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    assert "22 articles, 24 events and 22 claims carry this tag." in page
+    assert page.count('<li class="article-item">') == 20
+    assert page.count('<li class="event-item"') == 20
+    assert page.count('<li class="claim-item">') == 20
+    assert '<a class="more" href="/articles/?tag=history">See all 22 articles tagged history →</a>' in page
+    assert (
+        '<a class="more" href="/timeline/?tag=history">See all 24 events tagged history on the timeline →</a>' in page
+    )
+    assert '<a class="more" href="/claims/?tag=history">See all 22 claims tagged history →</a>' in page
+    assert "22 articles tagged <strong>history</strong>" in client.get("/articles/?tag=history").content.decode()
+    assert "22 claims tagged <strong>history</strong>" in client.get("/claims/?tag=history").content.decode()
+
+
+def test_a_short_list_has_no_see_all_link(world, client):
+    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    assert "0 articles, 2 events and 1 claim carry this tag." in page
+    assert "See all" not in page
