@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Knowledge base"
+
+    def ready(self):
+        from articles.caching import connect_signals
+
+        connect_signals()

@@ -99,6 +99,20 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The cache holds rendered reader pages (articles.caching). It must be shared by
+# every server process, or an edit would retire pages in one process only: by
+# default, files under CACHE_DIR, which all processes on one host share.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+# How long a rendered reader page may be served; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+
 # --- Security -----------------------------------------------------------------
 # HTTPS=true turns on everything that assumes the site is served over TLS.
 # Production sets it; the test suite and `make run` on loopback do not.

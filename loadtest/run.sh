@@ -31,6 +31,8 @@ export SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(
 export ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL="sqlite:///$SCRATCH/kb.sqlite3"
 export LOG_LEVEL=ERROR
+# The page cache lives with the rest of the scratch data.
+export CACHE_DIR="$SCRATCH/cache"
 
 SERVER_PID=
 cleanup() {
