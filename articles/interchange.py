@@ -176,6 +176,13 @@ def _set_tags(obj, names):
     return False
 
 
+def _sync_links(obj, actors_manager, actors, tags, report):
+    """Set an article's authors or a claim's subjects, and its tags; count an update unless just created."""
+    changed = _set_m2m(actors_manager, actors) | _set_tags(obj, tags)
+    if changed and not obj.created_by_import:
+        report.count(f"{obj._meta.model_name}s", created=False)
+
+
 def _set_m2m(manager, objects):
     wanted = {o.pk for o in objects}
     if set(manager.values_list("pk", flat=True)) != wanted:
@@ -209,6 +216,9 @@ class _Lookup:
         if found is None:
             self.problems.append(f"{where}: no {self.noun} with slug “{slug}”.")
         return found
+
+    def many(self, slugs, where):
+        return [found for found in (self(slug, where) for slug in slugs or []) if found]
 
     def add(self, obj):
         self.objects[obj.slug] = obj
@@ -292,9 +302,7 @@ def _import_all(document, problems, report):
         if article is None:
             continue
         articles.add(article)
-        authors = [a for a in (actors(s, where) for s in data.get("authors", [])) if a]
-        if _set_m2m(article.authors, authors) | _set_tags(article, data.get("tags")) and not article.created_by_import:
-            report.count("articles", created=False)
+        _sync_links(article, article.authors, actors.many(data.get("authors"), where), data.get("tags"), report)
 
     events = _Lookup(Event, problems, "event")
     for data in document["events"]:
@@ -330,16 +338,14 @@ def _import_all(document, problems, report):
         if claim is None:
             continue
         claims.add(claim)
-        subjects = [a for a in (actors(s, where) for s in data.get("subjects", [])) if a]
-        if _set_m2m(claim.subjects, subjects) | _set_tags(claim, data.get("tags")) and not claim.created_by_import:
-            report.count("claims", created=False)
+        _sync_links(claim, claim.subjects, actors.many(data.get("subjects"), where), data.get("tags"), report)
 
     for data in document["claims"]:
         claim = claims.objects.get(data["slug"])
         if claim is None:
             continue
         where = f"claim “{data['slug']}”"
-        rivals = [c for c in (claims(s, where) for s in data.get("conflicts_with", [])) if c]
+        rivals = claims.many(data.get("conflicts_with"), where)
         current = set(claim.conflicts_with.values_list("pk", flat=True))
         missing = [c for c in rivals if c.pk not in current]
         if missing:

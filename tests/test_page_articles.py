@@ -26,7 +26,7 @@ def test_it_lists_every_article_newest_first(world, client):
 
 def test_it_names_who_stands_behind_each(world, client):
     page = client.get(URL).content.decode()
-    assert "Bloomberg (wire)" in page
+    assert "via Bloomberg" in page
     assert "The Straits Times, via Bloomberg" in page
     assert "publisher not stated" in page
     assert "date not stated" in page

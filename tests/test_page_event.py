@@ -32,7 +32,7 @@ def test_it_shows_the_claims_that_attest_it_with_their_sources(world, client):
     assert world.greeted.text in page
     assert "Corroborated by 2 independent sources" in page
     assert "He was greeted at the airport by Kim Jong Un." in page
-    assert "Bloomberg (wire)" in page
+    assert "via Bloomberg" in page
 
 
 def test_it_counts_independent_sources(world, client):

@@ -76,7 +76,8 @@ def source_name(article):
     if article.publisher_id:
         return article.publisher.name
     if article.wire_id:
-        return f"{article.wire.name} (wire)"
+        # A wire service or an original publisher: "via" fits both.
+        return f"via {article.wire.name}"
     return "publisher not stated"
 
 
