@@ -37,7 +37,8 @@ ALLOWED_TAGS = {
     "sup",
     "sub",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# "start" keeps a list numbered as the source numbered it ("2. Sharing Reform Experience").
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 # Private-use characters never occur in real text; they mark where highlights

@@ -12,6 +12,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = 0
 # Tests render pages without running collectstatic first.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-# Don't scan STATIC_ROOT at start-up: a collectstatic running alongside (the load
-# test, an audit) would otherwise race with the scan.
+# Serve static files from static/ through the finders, as in development: a
+# fresh clone has run no collectstatic, and a collectstatic running alongside
+# (the load test, an audit) must not race with a scan of STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -23,3 +23,8 @@ def test_a_quote_over_a_list_item_keeps_the_list():
 def test_raw_html_in_markdown_is_sanitised():
     html = render_markdown("Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))")
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_a_numbered_list_keeps_the_sources_numbering():
+    html = render_markdown("Intro.\n\n2. Sharing Reform Experience\n\nMore.")
+    assert '<ol start="2">' in html
