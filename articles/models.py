@@ -124,9 +124,6 @@ class Actor(models.Model):
     def get_absolute_url(self):
         return reverse("articles:actor", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
-
 
 class ActorAlias(models.Model):
     """Another name a source uses for the actor: a spelling, a name order, a capital city."""
@@ -160,9 +157,6 @@ class ActorAlias(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("publisher", "wire").prefetch_related("authors")
-
-    def with_independent_source(self):
-        return self.annotate(independent_source=independent_source_key())
 
     def by(self, actor):
         """Articles the actor wrote, published, or sent out as a wire service."""
@@ -508,10 +502,6 @@ class Claim(models.Model):
         if self.status == ClaimStatus.CORROBORATED:
             return f"Corroborated by {self.independent_sources} independent sources"
         return ClaimStatus(self.status).label
-
-    def compute_status(self):
-        """The status without the QuerySet annotation. Runs queries: use for single objects only."""
-        return Claim.objects.with_status().values_list("status", flat=True).get(pk=self.pk)
 
 
 class CitationQuerySet(models.QuerySet):

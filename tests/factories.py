@@ -8,6 +8,7 @@ import itertools
 
 from articles.dates import DatePrecision
 from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Stance
+from articles.services import citation_create
 
 _sequence = itertools.count(1)
 
@@ -62,10 +63,7 @@ def make_claim(text=None, *, slug=None, subjects=(), tags=(), citations=(), **fi
 
 
 def cite(claim, article, quote, stance=Stance.SUPPORTS):
-    citation = Citation(claim=claim, article=article, quote=quote, stance=stance)
-    citation.full_clean()
-    citation.save()
-    return citation
+    return citation_create(claim=claim, article=article, quote=quote, stance=stance)
 
 
 # --- People ----------------------------------------------------------------------
