@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 admin.site.site_header = "Knowledge base editors"
 admin.site.site_title = "Knowledge base admin"
@@ -7,5 +8,6 @@ admin.site.index_title = "Articles, actors, events and claims"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("", include("articles.urls")),
 ]

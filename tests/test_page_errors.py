@@ -56,3 +56,10 @@ def test_a_bad_filter_value_is_shown_escaped(client):
     response = client.get(reverse("articles:claims"), {"status": "<b>x</b>"})
     assert response.status_code == 400
     assert "“status=&lt;b&gt;x&lt;/b&gt;”" in response.content.decode()
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
