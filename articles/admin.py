@@ -15,7 +15,6 @@ from articles.models import (
     Event,
     Participation,
 )
-from articles.services import article_reanchor_citations
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -107,7 +106,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        lost = article_reanchor_citations(article=form.instance)
+        # Article.save() and Citation.save() have re-anchored every quote by now.
+        lost = list(form.instance.citations.lost().select_related("claim", "article"))
         if lost:
             items = format_html_join(
                 "",

@@ -164,8 +164,6 @@ FAQ_BODY = (
 def make_world():
     from types import SimpleNamespace
 
-    from articles.services import article_reanchor_citations
-
     w = SimpleNamespace()
     w.to_lam = make_actor(
         "To Lam", slug="to-lam", aliases=["Tô Lâm", "Mr. Lam"], description="General Secretary of the Communist Party"
@@ -330,6 +328,6 @@ def make_world():
     # An editor rewrites the edited report; its quote about trade is gone.
     w.edited.body = "Officials met in Hanoi. Nothing was said about trade."
     w.edited.save()
-    article_reanchor_citations(article=w.edited)
+    w.edited.reanchor_citations()
     w.lost_citation = Citation.objects.get(article=w.edited)
     return w

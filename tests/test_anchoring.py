@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 
 from articles.anchoring import anchor, in_context, nearest_match
 from articles.models import Citation, Stance
-from articles.services import article_reanchor_citations
 from tests.factories import cite, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +80,7 @@ def test_editing_the_body_moves_the_anchor_to_the_quote_new_position():
     citation = cite(make_claim(), article, "The quoted sentence.")
     article.body = "A new opening paragraph.\n\nFirst. The quoted sentence. Last."
     article.save()
-    assert article_reanchor_citations(article=article) == []
+    assert article.reanchor_citations() == []
     citation.refresh_from_db()
     assert article.body[citation.start : citation.end] == "The quoted sentence."
     assert citation.anchored
@@ -94,7 +93,7 @@ def test_a_repeated_quote_reanchors_to_the_occurrence_with_the_same_context():
     citation.save()
     article.body = "New start. Alpha says yes. Beta says yes. Gamma."
     article.save()
-    article_reanchor_citations(article=article)
+    article.reanchor_citations()
     citation.refresh_from_db()
     assert article.body[citation.start - 5 : citation.start] == "Beta "
 
@@ -105,7 +104,7 @@ def test_a_quote_removed_by_an_edit_is_flagged_not_dropped():
     citation = cite(claim, article, "Remove this sentence.")
     article.body = "Keep this."
     article.save()
-    lost = article_reanchor_citations(article=article)
+    lost = article.reanchor_citations()
     assert [c.pk for c in lost] == [citation.pk]
     citation.refresh_from_db()
     assert citation.anchored is False
@@ -118,7 +117,7 @@ def test_a_flagged_citation_does_not_block_later_edits_of_its_claim():
     citation = cite(make_claim(), article, "Remove this sentence.")
     article.body = "Keep this."
     article.save()
-    article_reanchor_citations(article=article)
+    article.reanchor_citations()
     citation.refresh_from_db()
     citation.stance = Stance.QUALIFIES
     citation.full_clean()

@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Stance
-from articles.services import article_reanchor_citations
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +38,7 @@ def test_every_failure_is_listed_and_the_command_fails():
     make_claim(slug="only-qualified", citations=[(article, "Keep.", Stance.QUALIFIES)])
     article.body = "Keep."
     article.save()
-    article_reanchor_citations(article=article)
+    article.reanchor_citations()
 
     code, output = run_check()
     assert code == 1
