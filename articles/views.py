@@ -29,7 +29,7 @@ from articles.forms import (
     SearchForm,
     TimelineFilterForm,
 )
-from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation, Stance
+from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
 from articles.rendering import Highlight, render_highlighted
 from articles.search import search as run_search
 
@@ -139,7 +139,7 @@ def page_rows(page, rows):
 
 def citations_with_sources():
     """Citations as the claim, event and contested pages show them, in reading order."""
-    return Citation.objects.with_sources().order_by("article__published", "article__title", "pk")
+    return Citation.objects.with_voices().order_by("article__published", "article__title", "pk")
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -253,7 +253,7 @@ def _shared_sources(citations):
     groups = defaultdict(list)
     for citation in citations:
         if citation.stance == Stance.SUPPORTS:
-            groups[citation.independent_source].append(citation)
+            groups[citation.origin].append(citation)
     return [group for group in groups.values() if len(group) > 1]
 
 
@@ -265,10 +265,8 @@ class ClaimListView(FilteredMixin, TemplateView):
         filters = self.filters
         # Only a status filter needs the status of every claim; otherwise count plain rows.
         claims = Claim.objects.all()
-        if filters.get("status") == ClaimStatus.CONTESTED:
-            claims = claims.contested()  # the same claims, found without counting every claim's sources
-        elif "status" in filters:
-            claims = claims.with_status().filter(status=filters["status"])
+        if "status" in filters:
+            claims = claims.with_status(filters["status"])
         if "kind" in filters:
             claims = claims.filter(kind=filters["kind"])
         if "actor" in filters:
