@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-from articles.models import Article, Citation, Claim, ClaimConflict, ClaimStatus, Location, Stance, VoiceRole
+from articles.models import Actor, Article, Citation, Claim, ClaimConflict, ClaimStatus, Location, Stance, VoiceRole
 
 
 def citation_create(*, claim, article, quote, stance, speaker=None, location=Location.BODY) -> Citation:
@@ -224,6 +224,19 @@ def _conflicts_m2m_changed(sender, instance, action, pk_set, **kwargs):
     claims_refresh_status(Claim.objects.filter(pk__in=ids))
 
 
+def _actor_saved(sender, instance, created, raw=False, **kwargs):
+    # Origin labels are actor slugs: a renamed slug renames the labels.
+    if created or raw:
+        return
+    voiced = (
+        Q(citations__speaker=instance)
+        | Q(citations__article__authors=instance)
+        | Q(citations__article__wire=instance)
+        | Q(citations__article__publisher=instance)
+    )
+    claims_refresh_status(Claim.objects.filter(voiced))
+
+
 def _authors_changed(sender, instance, action, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -258,4 +271,5 @@ def connect_signals():
     post_save.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-save")
     post_delete.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-delete")
     m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")
+    post_save.connect(_actor_saved, sender=Actor, dispatch_uid="kb-status-actor-save")
     m2m_changed.connect(_authors_changed, sender=Article.authors.through, dispatch_uid="kb-status-authors")

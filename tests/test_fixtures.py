@@ -15,7 +15,21 @@ from tests.factories import cite, make_actor, make_article
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
 
 
-@pytest.mark.parametrize("description", list(CHECKS))
+# AWAITING THE DATA RE-AUDIT (issue 8): the curated YAML does not give its
+# competing-claim links notes yet. strict=True: once the re-audited YAML lands
+# this passes, the xfail turns into a failure, and this marker must go.
+AWAITING_DATA = {"every competing-claim link has a note for readers"}
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="curated YAML not re-audited yet"))
+        if d in AWAITING_DATA
+        else d
+        for d in CHECKS
+    ],
+)
 def test_the_shipped_knowledge_base_passes_the_check_that(description):
     assert CHECKS[description]() == []
 

@@ -202,6 +202,16 @@ def test_crediting_a_wire_service_refreshes_the_claims_citing_the_article():
     assert status_of(claim) == ClaimStatus.SINGLE_SOURCE
 
 
+def test_renaming_a_speakers_slug_renames_the_counted_origin():
+    giang = make_actor("Nguyen Khac Giang", slug="giang")
+    claim = make_claim()
+    cite(claim, make_article(BODY), "Trade is small.", speaker=giang)
+    giang.slug = "nguyen-khac-giang"
+    giang.save()
+    status_of(claim)
+    assert claim.origin_labels == ["nguyen-khac-giang"]
+
+
 def test_removing_a_conflict_link_refreshes_both_claims():
     first = make_claim(citations=[(make_article(BODY), "Trade is small.")])
     second = make_claim(citations=[(make_article(BODY), "Trade is small.")])
