@@ -50,6 +50,12 @@ class Location(models.TextChoices):
     CAPTIONS = "captions", "photo caption"
 
 
+def names_in_words(actors):
+    """ "A", "A and B", "A, B and C"."""
+    names = [actor.name for actor in actors]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def normalise_newlines(text):
     return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
@@ -156,6 +162,7 @@ class ActorAlias(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def with_people(self):
+        """Articles with everything own_voice() reads: publisher, wire and authors."""
         return self.select_related("publisher", "wire").prefetch_related("authors")
 
     def by(self, actor):
@@ -327,6 +334,23 @@ class Article(FuzzyDateMixin, models.Model):
         if self.publisher_id:
             return VoiceRole.PUBLISHER, [self.publisher]
         return VoiceRole.ARTICLE, []
+
+    @property
+    def credit_line(self):
+        """Everyone the article credits, for a byline: "Carl Thayer, Tuoi Tre", "The Straits Times, via Bloomberg".
+
+        Who of them the article's words count as is own_voice(); this only names them.
+        """
+        parts = []
+        authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+        if authors:
+            parts.append(names_in_words(authors))
+        if self.publisher_id:
+            parts.append(self.publisher.name)
+        if self.wire_id and self.wire_id != self.publisher_id:
+            # A wire service or an original publisher: "via" fits both.
+            parts.append(f"via {self.wire.name}")
+        return ", ".join(parts) or "author and publisher not stated"
 
     def reanchor_citations(self):
         """Find every quote again in the current texts; flag, never drop, the lost ones.

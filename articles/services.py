@@ -22,7 +22,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-from articles.models import Actor, Article, Citation, Claim, ClaimConflict, ClaimStatus, Location, Stance, VoiceRole
+from articles.models import (
+    Actor,
+    Article,
+    Citation,
+    Claim,
+    ClaimConflict,
+    ClaimStatus,
+    Location,
+    Stance,
+    VoiceRole,
+    names_in_words,
+)
 
 
 def citation_create(*, claim, article, quote, stance, speaker=None, location=Location.BODY) -> Citation:
@@ -48,8 +59,7 @@ class Origin:
         role, voices = self.citations[0].voice()
         if not voices:
             return f"“{self.citations[0].article.title}”"
-        names = [actor.name for actor in voices]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return names_in_words(voices)
 
     @property
     def appearances(self):

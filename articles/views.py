@@ -332,8 +332,10 @@ class GridView(FilteredMixin, TemplateView):
             claims = claims.involving(self.filters["actor"])
         page = paginate(claims.order_by("event__start", "slug"), self.filters.get("page"), GRID_ROWS_PER_PAGE)
         claims = page_rows(page, Claim.objects.for_listing())
-        citations = Citation.objects.filter(claim_id__in=[claim.pk for claim in claims]).select_related(
-            "article__publisher", "article__wire"
+        citations = (
+            Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
+            .select_related("article__publisher", "article__wire")
+            .prefetch_related("article__authors")
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -368,9 +370,8 @@ class ArticleListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         articles = (
-            Article.objects.select_related("publisher", "wire")
+            Article.objects.with_people()
             .with_claim_counts()
-            .prefetch_related("authors")
             # Meta.ordering does not apply to GROUP BY queries: say it again.
             .order_by(F("published").desc(nulls_last=True), "title")
         )
@@ -472,11 +473,8 @@ class ActorDetailView(DetailView):
             ),
             claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
             claims_about=first_rows(Claim.objects.for_listing().about(actor).order_by("slug")),
-            # The article list names who stands behind each piece, not its authors: no prefetch.
             articles=first_rows(
-                Article.objects.by(actor)
-                .select_related("publisher", "wire")
-                .order_by(F("published").desc(nulls_last=True), "title")
+                Article.objects.by(actor).with_people().order_by(F("published").desc(nulls_last=True), "title")
             ),
             **kwargs,
         )
@@ -498,9 +496,7 @@ class TagDetailView(DetailView):
         slug = self.object.slug
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(slug)
-                .select_related("publisher", "wire")
-                .order_by(F("published").desc(nulls_last=True), "title")
+                Article.objects.tagged(slug).with_people().order_by(F("published").desc(nulls_last=True), "title")
             ),
             events=first_rows(Event.objects.on_timeline().tagged(slug)),
             claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
