@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from articles.caching import connect_signals
+        from articles import caching, tagging
 
-        connect_signals()
+        caching.connect_signals()
+        tagging.connect_signals()
