@@ -8,15 +8,26 @@ values at start-up, naming the variable.
 from datetime import timedelta
 from pathlib import Path
 
-from kb.env import env_bool, env_database, env_int, env_list, env_str
+from kb.env import env_bool, env_database, env_int, env_list, env_str, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# A development checkout's settings (README, "Set up"); the real environment
+# wins over the file. ENV_FILE="" reads no file (the test suite does that).
+if env_file := env_str("ENV_FILE", str(BASE_DIR / ".env")):
+    read_dotenv(env_file)
+
+# Off unless chosen: without a .env, or with DEBUG=false, this is production.
 DEBUG = env_bool("DEBUG", False)
 
 # A throwaway key is only acceptable while debugging on a laptop; with DEBUG
-# off, a missing SECRET_KEY stops the server.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+# off, a missing SECRET_KEY stops the server (and every manage.py command).
+SECRET_KEY = env_str(
+    "SECRET_KEY",
+    "dev-only-insecure-key" if DEBUG else None,
+    hint="DEBUG is off, so this is production. For development, run `make run` once: it writes .env "
+    "with DEBUG=true and a generated key. In production, set SECRET_KEY: see README, Configuration",
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
