@@ -10,6 +10,7 @@ environment, below whatever the real environment already says.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -25,12 +26,13 @@ def read_dotenv(path, *, environ=os.environ):
     The format is the common subset of dotenv files: one KEY=value a line,
     blank lines and lines starting with # ignored, an optional `export `
     before the key, and the value optionally in matching single or double
-    quotes (taken literally: no escapes, no ${VAR} expansion). A missing file
-    is not an error; a line that is none of these stops start-up, naming the
-    file and the line.
+    quotes (taken literally: no escapes, no ${VAR} expansion); an unquoted
+    value ends at a ` #` comment. A missing file is not an error; a line that
+    is none of these stops start-up, naming the file and the line.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: an editor that saves with a byte-order mark must not break line 1.
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}
     values = {}
@@ -44,6 +46,8 @@ def read_dotenv(path, *, environ=os.environ):
             raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=value, found {line!r}.")
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
+        else:
+            value = re.split(r"\s#", value, maxsplit=1)[0].rstrip()
         values[key] = value
     for key, value in values.items():
         environ.setdefault(key, value)

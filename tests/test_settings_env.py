@@ -100,6 +100,16 @@ def test_read_dotenv_reads_keys_comments_export_and_quotes(tmp_path):
     assert environ == {"DEBUG": "true", "SECRET_KEY": "a b#c", "ALLOWED_HOSTS": "kb.local,localhost", "EMPTY": ""}
 
 
+def test_read_dotenv_allows_a_byte_order_mark_and_trailing_comments(tmp_path):
+    from kb.env import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text("\ufeffDEBUG=true   # development\nSECRET_KEY=a#b\n", encoding="utf-8")
+    environ = {}
+    read_dotenv(path, environ=environ)
+    assert environ == {"DEBUG": "true", "SECRET_KEY": "a#b"}
+
+
 def test_read_dotenv_lets_the_real_environment_win(tmp_path):
     from kb.env import read_dotenv
 
