@@ -7,8 +7,11 @@ HEAD, as a new user would type them: no SECRET_KEY, DEBUG, DATABASE_URL or
 settings module of the test run leaks in. The virtualenv is reused through a
 `.venv` symlink and make is told not to reinstall it (`-o .venv/.installed`).
 
-A few commands cannot run here; each is listed in SKIPPED with the reason, or
-in REPLACED with what runs instead. ```text blocks are examples, not commands.
+Commands get no terminal, as in CI: `createsuperuser` as written then loads
+the settings and database and stops at its prompt with exit 0, which is what
+a fresh clone used to fail (no SECRET_KEY). A few commands cannot run here;
+each is listed in SKIPPED with the reason, or in REPLACED with what runs
+instead. ```text blocks are examples, not commands.
 """
 
 import os
