@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
+        from articles import checks  # noqa: F401  (registers the deploy checks)
         from articles.caching import connect_signals
 
         connect_signals()
