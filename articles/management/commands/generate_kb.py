@@ -406,7 +406,7 @@ class Generator:
         ids = allocate_ids(Event, self.counts["events"])
         rows, participations = [], []
         self.event_info = {}
-        for pk in ids:
+        for number, pk in enumerate(ids, start=1):
             day = self._random_day()
             precision = rng.choices(["day", "month", "year", "decade"], weights=[60, 20, 15, 5])[0]
             start = {
@@ -436,7 +436,7 @@ class Generator:
                 if len(people) > 1
                 else f"{a} visits {place}"
             )
-            slug = f"{PREFIX}{slugify(title)[:70].rstrip('-')}-{pk}"
+            slug = f"{PREFIX}{slugify(title)[:70].rstrip('-')}-{number}"
             rows.append(
                 {
                     "id": pk,
@@ -514,7 +514,7 @@ class Generator:
                         f"seek closer ties with {b} on {topic}"
                     )
             text = _cap(core) + "."
-            slug = f"{PREFIX}{slugify(core)[:80].rstrip('-')}-{pk}"
+            slug = f"{PREFIX}{slugify(core)[:80].rstrip('-')}-{index + 1}"
             rows.append(
                 {
                     "id": pk,
@@ -557,11 +557,11 @@ class Generator:
         for _ in range(max(0, extra)):
             per_claim[rng.randrange(len(per_claim))] += 1
         quoted = defaultdict(list)  # article index -> [(claim id, stance, sentence, quote within it)]
-        for claim_id, count in zip(self.claim_ids, per_claim, strict=True):
+        for number, (claim_id, count) in enumerate(zip(self.claim_ids, per_claim, strict=True)):
             articles = set()
             # Every article quotes something: the first claims go round them in turn.
-            if claim_id - self.claim_ids[0] < len(article_ids):
-                articles.add(claim_id - self.claim_ids[0])
+            if number < len(article_ids):
+                articles.add(number)
             for _ in range(count * 3):
                 if len(articles) >= count:
                     break
@@ -631,7 +631,7 @@ class Generator:
             articles.append(
                 {
                     "id": pk,
-                    "slug": f"{PREFIX}{slugify(title)[:70].rstrip('-')}-{pk}",
+                    "slug": f"{PREFIX}{slugify(title)[:70].rstrip('-')}-{index + 1}",
                     "title": title,
                     "publisher_id": publisher["id"] if publisher else None,
                     "wire_id": wire["id"] if wire else None,
