@@ -171,11 +171,18 @@ def measure(urls, runs, log):
     results = {}
     for name, url in urls.items():
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+        except Exception as error:  # e.g. a statement timeout: a miss to report, not a reason to stop
+            results[name] = {"url": url, "error": f"{type(error).__name__}: {error}"[:300]}
+            log(f"{name:26} failed: {results[name]['error']}")
+            continue
         first = time.perf_counter() - started
         if response.status_code != 200:
-            raise SystemExit(f"{name} ({url}) answered {response.status_code}")
+            results[name] = {"url": url, "error": f"answered {response.status_code}"}
+            log(f"{name:26} answered {response.status_code}")
+            continue
         # Read the queries now: the next request resets the connection's log.
         captured = [(float(q["time"]), q["sql"]) for q in queries.captured_queries]
         timings, cpu = [], []
@@ -262,6 +269,10 @@ def report(small, large, claims):
     print(f"\n{header}\n{'-' * len(header)}")
     for name, big in large.items():
         s = small[name]
+        if "error" in s or "error" in big:
+            print(f"{name:26} {s.get('error') or big['error']}")
+            failures.append((name, s.get("error") or big["error"]))
+            continue
         print(
             f"{name:26} {s['queries']:7} {big['queries']:10} {big['p50']:8.1f} {big['p95']:8.1f} "
             f"{big['cpu']:7.1f} {big['bytes'] / 1024:7.0f}   {s['p50']:12.1f} {s['cpu']:7.1f} {s['bytes'] / 1024:5.0f}"
@@ -328,6 +339,8 @@ def main():
             print(f"  {name} ({large[name]['url']}): {why}")
         if args.explain:
             for name in dict(failures):
+                if "slowest" not in large[name]:
+                    continue
                 seconds, sql = large[name]["slowest"]
                 print(f"\n== {name}: slowest query, {seconds * 1000:.0f} ms\n{sql[:2000]}\n{explain(sql)}")
         raise SystemExit(1)

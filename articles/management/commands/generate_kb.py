@@ -817,7 +817,6 @@ class Command(BaseCommand):
             raise CommandError("Generated data is already loaded; run generate_kb --remove first.")
         with transaction.atomic():
             Generator(claims, seed, log).run()
-            finish_derived_columns()
         _content_changed()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -825,10 +824,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Generated {claims} claims and their sources in {time.monotonic() - started:.0f} s.")
         )
-
-
-def finish_derived_columns():
-    """Fill the columns the models derive from the rows just written (none so far)."""
 
 
 def _content_changed():
