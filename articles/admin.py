@@ -16,6 +16,7 @@ from articles.models import (
     Event,
     Participation,
 )
+from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 
 
 class ActorAliasInline(admin.TabularInline):
