@@ -32,6 +32,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_voices_statuses_editor_notes")]
+    dependencies = [("articles", "0005_ascii_tag_slugs")]
 
     operations = [migrations.RunPython(grant, revoke)]
