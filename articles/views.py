@@ -104,7 +104,7 @@ def first_rows(queryset, limit=SECTION_LIMIT):
 
     The total rides on every row as a window count, COUNT(*) OVER (), which the
     database computes over all matching rows before LIMIT applies; over a
-    grouped query (with_status) it counts the groups, one per row.
+    grouped query (with_claim_counts) it counts the groups, one per row.
     """
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
     return Section(rows=rows, total=rows[0].total_rows if rows else 0)

@@ -37,10 +37,6 @@ def test_no_public_page_shows_an_editor_note(client):
     assert [url for url, html in pages.items() if EDITOR_NOTE in html] == []
 
 
-# AWAITING THE DATA RE-AUDIT (issue 8): the shipped actor and event descriptions
-# still say "seed 001" and the like. strict=True: once the re-audited YAML lands
-# this passes, the xfail turns into a failure, and this marker must go.
-@pytest.mark.xfail(strict=True, reason="curated YAML not re-audited yet: descriptions mention seeds")
 @pytest.mark.usefixtures("shipped_kb")
 def test_no_public_page_of_the_shipped_knowledge_base_says_seed(client):
     seed = re.compile(r"\bseeds?\b", re.IGNORECASE)
