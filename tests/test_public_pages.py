@@ -43,3 +43,24 @@ def test_no_public_page_of_the_shipped_knowledge_base_says_seed(client):
     pages = crawl(client)
     assert len(pages) > 100
     assert {url: seed.findall(html) for url, html in pages.items() if seed.search(html)} == {}
+
+
+@pytest.mark.usefixtures("shipped_kb")
+def test_no_contested_claim_of_the_shipped_knowledge_base_has_an_empty_disputing_side(client):
+    from articles.models import Claim
+
+    contested = list(Claim.objects.contested())
+    assert len(contested) > 5
+    empty = [c.slug for c in contested if "Disputing (0)" in client.get(c.get_absolute_url()).content.decode()]
+    assert empty == []
+
+
+@pytest.mark.usefixtures("shipped_kb")
+def test_no_corroborated_claim_of_the_shipped_knowledge_base_rests_on_fewer_than_two_origins(client):
+    from articles.models import Claim
+
+    corroborated = list(Claim.objects.corroborated())
+    assert corroborated
+    assert [c.slug for c in corroborated if len(set(c.origin_labels)) < 2] == []
+    page = client.get(corroborated[0].get_absolute_url()).content.decode()
+    assert f"{corroborated[0].origin_count} independent voices:" in page
