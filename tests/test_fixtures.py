@@ -300,3 +300,14 @@ def test_a_caveat_in_the_same_article_qualifies_and_leaves_the_claim_uncontested
     futile = mediator.citations.get(quote__startswith="Without similar commitment from Pyongyang")
     assert futile.stance == Stance.QUALIFIES
     assert mediator.status == ClaimStatus.CORROBORATED
+
+
+def test_premises_inside_two_speakers_opinions_stay_each_speakers_own_claim():
+    frozen = Claim.objects.get(slug="inter-korean-dialogue-frozen")
+    shunning = Claim.objects.get(slug="pyongyang-shuns-talks-with-seoul")
+    assert (frozen.claimant.slug, frozen.origin_labels, frozen.status) == (
+        "nguyen-khac-giang",
+        ["nguyen-khac-giang"],
+        ClaimStatus.SINGLE_SOURCE,
+    )
+    assert (shunning.origin_labels, shunning.status) == (["vu-xuan-khang"], ClaimStatus.SINGLE_SOURCE)
