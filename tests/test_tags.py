@@ -323,3 +323,16 @@ def test_merging_two_tags_moves_their_uses_to_one(editor_client):
     assert response.status_code == 302
     assert [t.name for t in article.tags.all()] == ["DPRK"]
     assert [t.name for t in claim.tags.all()] == ["DPRK"]
+
+
+def test_merging_into_an_existing_tag_in_other_case_reuses_it(editor_client):
+    article = make_article(tags=[KOREAN, "DPRK"])
+    claim = make_claim(tags=["North Korea"])
+    ids = list(Tag.objects.exclude(name="DPRK").values_list("pk", flat=True))
+    changelist = reverse("admin:taggit_tag_changelist")
+    editor_client.post(changelist, {"action": "render_tag_form", "_selected_action": ids})
+    response = editor_client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "dprk"})
+    assert response.status_code == 302
+    assert not Tag.objects.filter(name="dprk").exists()
+    assert [t.name for t in article.tags.all()] == ["DPRK"]
+    assert [t.name for t in claim.tags.all()] == ["DPRK"]
