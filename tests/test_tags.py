@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag, TaggedItem
 
@@ -71,6 +71,8 @@ def test_a_long_name_gets_a_slug_that_fits_the_column():
     assert numbered.endswith("-2")
 
 
+# No deadline: anyascii loads a script's table the first time it meets one.
+@settings(deadline=None)
 @given(name=st.text(min_size=1, max_size=100), taken=st.sets(st.text(max_size=12), max_size=5))
 def test_any_name_gets_a_slug_a_tag_url_accepts(name, taken):
     slug = unique_slug(name, taken)
@@ -209,6 +211,21 @@ def test_a_unicode_tag_page_lists_what_carries_it(client, unicode_tags_used_five
     assert unicode_tags_used_five_times.article.get_absolute_url() in page
     assert unicode_tags_used_five_times.claim.get_absolute_url() in page
     assert unicode_tags_used_five_times.event.get_absolute_url() in page
+
+
+TAG_NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=100).filter(str.strip)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=TAG_NAMES)
+def test_any_tag_name_has_a_page_linked_from_the_home_page(client, name):
+    article = make_article(tags=[name])
+    tag = article.tags.get()
+    assert is_url_slug(tag.slug)
+    response = client.get(reverse("articles:tag", args=[tag.slug]))
+    assert response.status_code == 200
+    assert article.get_absolute_url() in response.content.decode()
+    assert client.get(reverse("articles:home")).status_code == 200
 
 
 def test_an_emoji_tag_has_a_page(client):
