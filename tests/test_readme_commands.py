@@ -51,7 +51,7 @@ PROMPTS = {
 }
 
 # Variables of this test run that a new user's shell would not have.
-LEAKED = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ENV_FILE", "CACHE_DIR", "PYTEST_")
+LEAKED = ("SECRET_KEY", "DEBUG", "DATABASE_", "DJANGO_SETTINGS_MODULE", "ENV_FILE", "CACHE_", "PAGE_", "PYTEST_")
 
 
 def readme_commands(text):
