@@ -131,7 +131,7 @@ def pages():
     actor = heaviest(Actor.objects, "claims_about")
     tag = heaviest(Tag.objects, "taggit_taggeditem_items")
     claims = reverse("articles:claims")
-    return {
+    urls = {
         "home": reverse("articles:home"),
         "timeline": reverse("articles:timeline"),
         "timeline, popular actor": f"{reverse('articles:timeline')}?actor={actor.slug}",
@@ -151,6 +151,15 @@ def pages():
         "tag, most used": reverse("articles:tag", args=[tag.slug]),
         'search "visit"': f"{reverse('articles:search')}?q=visit",
     }
+    # Every page of the registry (articles/pages.py) is measured: a new page must be added above.
+    from django.urls import resolve
+
+    from articles.pages import READER_PAGES
+
+    missing = {page.name for page in READER_PAGES} - {resolve(url.split("?")[0]).url_name for url in urls.values()}
+    if missing:
+        raise SystemExit(f"bench/pages.py measures no URL of these reader pages: {sorted(missing)}")
+    return urls
 
 
 def keep_one_connection():
