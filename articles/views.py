@@ -383,20 +383,18 @@ class ArticleListView(FilteredMixin, TemplateView):
     form_class = ArticleFilterForm
 
     def get_context_data(self, **kwargs):
-        articles = (
-            Article.objects.with_people()
-            .with_claim_counts()
-            # Meta.ordering does not apply to GROUP BY queries: say it again.
-            .order_by(F("published").desc(nulls_last=True), "title")
-        )
+        # Page through plain rows, and count citations for the page's articles
+        # only: counting them for every article first costs seconds at 10,000 articles.
+        articles = Article.objects.order_by(F("published").desc(nulls_last=True), "title")
         if "actor" in self.filters:
             articles = articles.by_actor(self.filters["actor"])
         if "tag" in self.filters:
             articles = articles.tagged(self.filters["tag"])
         page = paginate(articles, self.filters.get("page"), ARTICLES_PER_PAGE)
+        rows = Article.objects.with_people().with_claim_counts()
         return super().get_context_data(
             page=page,
-            articles=page.object_list,
+            articles=page_rows(page, rows),
             actor_name=self.form.chosen_label("actor"),
             tag_name=self.form.chosen_label("tag"),
             **kwargs,
