@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from articles.history_admin import VersionedAdmin
 from articles.models import (
     Actor,
     ActorAlias,
@@ -23,7 +23,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(VersionedAdmin):
     list_display = ["name", "kind", "description", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "description"]
@@ -63,7 +63,7 @@ class ClaimCitationInline(CitationInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
@@ -104,6 +104,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def lost_count(self, article):
         return article.lost_total or ""
 
+    def related_to_record(self, article):
+        # A citation deleted in this form must be restorable from its claim's history.
+        return [*super().related_to_record(article), *Claim.objects.filter(citations__article=article).distinct()]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Article.save() and Citation.save() have re-anchored every quote by now.
@@ -132,7 +136,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -166,7 +170,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
@@ -183,7 +187,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(VersionedAdmin):
     list_display = ["claim", "article", "stance", "short_quote", "anchored"]
     list_filter = ["stance", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["quote", "claim__text", "claim__slug", "article__title"]

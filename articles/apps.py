@@ -10,3 +10,7 @@ class ArticlesConfig(AppConfig):
         from articles.caching import connect_signals
 
         connect_signals()
+
+        from articles.versioning import register_models
+
+        register_models()

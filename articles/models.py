@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles import anchoring
@@ -113,7 +112,6 @@ class Actor(models.Model):
     )
 
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -130,8 +128,6 @@ class ActorAlias(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -227,7 +223,6 @@ class Article(FuzzyDateMixin, models.Model):
 
     tags = TaggableManager(blank=True)
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[authors])
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "title"]
@@ -321,7 +316,6 @@ class Event(FuzzyDateMixin, models.Model):
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start", "end", "title"]
@@ -351,8 +345,6 @@ class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=100, help_text="visitor, host, attendee, delegation leader, …")
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "pk"]
@@ -482,7 +474,6 @@ class Claim(models.Model):
 
     tags = TaggableManager(blank=True)
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[subjects])
 
     class Meta:
         ordering = ["slug"]
@@ -538,7 +529,6 @@ class Citation(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "article", "start"]
