@@ -27,6 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.models import Version
 from taggit.forms import TagField
 from taggit.utils import edit_string_for_tags
@@ -159,18 +160,29 @@ def _as_data(field, value):
     return str(value)
 
 
-def _set_data(data, key, value):
-    mutable = getattr(data, "_mutable", True)
-    data._mutable = True
-    try:
-        if value is None:
-            data.pop(key, None)
-        elif isinstance(value, list):
-            data.setlist(key, value)
-        else:
-            data[key] = value
-    finally:
-        data._mutable = mutable
+class _Posted:
+    """The posted data, and the admin's copies of it handed to each inline formset: written together."""
+
+    def __init__(self, form, request):
+        self.copies = [form.data, *getattr(request, "kb_formset_data", [])]
+        self.data, self.files = form.data, form.files
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def set(self, key, value):
+        for data in self.copies:
+            mutable = getattr(data, "_mutable", True)
+            data._mutable = True
+            try:
+                if value is None:
+                    data.pop(key, None)
+                elif isinstance(value, list):
+                    data.setlist(key, value)
+                else:
+                    data[key] = value
+            finally:
+                data._mutable = mutable
 
 
 def _submitted(field, data, files, key):
@@ -215,6 +227,7 @@ def check(form, model_admin, request):
     if base is not None and base.get("f") == now["f"] and base.get("i") == now["i"]:
         return
     base = base or {"v": None, "f": {}, "i": {}}
+    posted = _Posted(form, request)
     differences, taken, notes = [], [], []
     fields = _model_fields(form.fields, model, skip=OWN_FIELDS)
     for name, field in fields.items():
@@ -223,8 +236,7 @@ def check(form, model_admin, request):
         stored = _stored(current, name)
         label = str(field.label or name)
         _compare(
-            form.data,
-            form.files,
+            posted,
             form.add_prefix(name),
             field,
             stored,
@@ -251,8 +263,7 @@ def check(form, model_admin, request):
                 if before[pk].get(name) == hashes[name]:
                     continue
                 _compare(
-                    form.data,
-                    form.files,
+                    posted,
                     f"{prefix}-{index[pk]}-{name}",
                     field,
                     _stored(row, name),
@@ -267,8 +278,8 @@ def check(form, model_admin, request):
             if pk not in after:
                 notes.append(f"Deleted meanwhile: a {prefix.rstrip('s')} row of this form (it is marked for deletion).")
                 if pk in index:
-                    _set_data(form.data, f"{prefix}-{index[pk]}-DELETE", "on")
-    _set_data(form.data, form.add_prefix(TOKEN_FIELD), encode(now))
+                    posted.set(f"{prefix}-{index[pk]}-DELETE", "on")
+    posted.set(form.add_prefix(TOKEN_FIELD), encode(now))
     form.edit_conflict = {"differences": differences, "taken": taken, "notes": notes}
     raise ValidationError(_message(current, base, differences, taken, notes), code="edit_conflict")
 
@@ -290,10 +301,10 @@ def _row_index(data, prefix):
     return {str(data.get(f"{prefix}-{i}-id")): i for i in range(min(total, 10_000)) if data.get(f"{prefix}-{i}-id")}
 
 
-def _compare(data, files, key, field, stored, base_hash, now_hash, label, where, differences, taken, mine=_MISSING):
+def _compare(posted, key, field, stored, base_hash, now_hash, label, where, differences, taken, mine=_MISSING):
     if mine is _MISSING:
         try:
-            mine = _submitted(field, data, files, key)
+            mine = _submitted(field, posted.data, posted.files, key)
         except ValidationError:
             mine = _MISSING
     mine_hash = None if mine is _MISSING else _hash(_canon(field, mine))
@@ -302,7 +313,7 @@ def _compare(data, files, key, field, stored, base_hash, now_hash, label, where,
     saved_text = _display(field, stored)
     if mine_hash == base_hash:
         # Untouched by this editor: take the value saved meanwhile.
-        _set_data(data, key, _as_data(field, stored))
+        posted.set(key, _as_data(field, stored))
         taken.append(Difference(where, label, saved_text, _display(field, mine), kept_yours=False))
         return
     yours = "(not valid)" if mine is _MISSING else _display(field, mine)
@@ -310,7 +321,13 @@ def _compare(data, files, key, field, stored, base_hash, now_hash, label, where,
 
 
 def _message(current, base, differences, taken, notes):
-    since = Version.objects.get_for_object(current).select_related("revision__user").order_by("pk")
+    # Baselines are recordings of a state, not saves (see history_admin.BASELINE).
+    since = (
+        Version.objects.get_for_object(current)
+        .select_related("revision__user")
+        .exclude(revision__user=None, revision__comment__startswith="As it was before")
+        .order_by("pk")
+    )
     if base.get("v"):
         since = since.filter(pk__gt=base["v"])
     savers = format_html_join(
@@ -352,7 +369,7 @@ def _message(current, base, differences, taken, notes):
     if savers:
         parts.append(format_html("<p>Saved meanwhile:</p><ul class='conflict-savers'>{}</ul>", savers))
     else:
-        parts.append(format_html("<p>It was changed outside the admin (an import or a script).</p>"))
+        parts.append(mark_safe("<p>It was changed outside the admin (an import or a script).</p>"))
     head = (
         "<thead><tr><th scope='col'>Field</th><th scope='col'>Saved meanwhile</th>"
         "<th scope='col'>Yours</th></tr></thead>"
@@ -363,7 +380,7 @@ def _message(current, base, differences, taken, notes):
                 "<p>Changed by both of you. The form keeps <em>your</em> value; "
                 "check it against the saved one, then save again:</p>"
                 "<table class='edit-conflict'>{}<tbody>{}</tbody></table>",
-                format_html(head),
+                mark_safe(head),
                 rows(differences),
             )
         )
@@ -373,11 +390,11 @@ def _message(current, base, differences, taken, notes):
                 "<p>Changed meanwhile, and not by you: the form now holds the saved value, "
                 "so saving again keeps their change:</p>"
                 "<table class='edit-conflict'>{}<tbody>{}</tbody></table>",
-                format_html(head.replace("Yours", "Your form had")),
+                mark_safe(head.replace("Yours", "Your form had")),
                 rows(taken),
             )
         )
     if notes:
         parts.append(format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((n,) for n in notes))))
-    parts.append(format_html("<p>Save again to store the form as it is now.</p>"))
+    parts.append(mark_safe("<p>Save again to store the form as it is now.</p>"))
     return format_html_join("", "{}", ((p,) for p in parts))

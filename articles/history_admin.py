@@ -103,6 +103,14 @@ class VersionedAdmin(VersionAdmin):
         form = type(base.__name__, (VersionedForm, base), attrs)
         return super().get_form(request, obj, change, form=form, **kwargs)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs:
+            # Django hands each inline formset a copy of the posted data; the
+            # conflict check writes values saved meanwhile into all of them.
+            request.kb_formset_data = [*getattr(request, "kb_formset_data", []), kwargs["data"]]
+        return kwargs
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
