@@ -106,13 +106,29 @@ def encode(token):
 
 
 def decode(raw):
+    """The token posted, or None when it is missing, garbled or absurd (then the save is refused)."""
+    if not isinstance(raw, str) or len(raw) > 1_000_000:
+        return None
     try:
         token = json.loads(raw)
-    except (TypeError, ValueError):
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(token, dict) or not isinstance(token.get("f"), dict) or not isinstance(token.get("i"), dict):
-        return None
-    return token
+    return token if _well_formed(token) else None
+
+
+def _hashes(value):
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(h, str) for k, h in value.items())
+
+
+def _well_formed(token):
+    """The shape snapshot() makes: {"v": int|None, "f": {field: hash}, "i": {prefix: {pk: {field: hash}}}}."""
+    if not isinstance(token, dict) or not _hashes(token.get("f")) or not isinstance(token.get("i"), dict):
+        return False
+    if token.get("v") is not None and (not isinstance(token["v"], int) or isinstance(token["v"], bool)):
+        return False
+    return all(
+        isinstance(rows, dict) and all(_hashes(hashes) for hashes in rows.values()) for rows in token["i"].values()
+    )
 
 
 # --- Showing values --------------------------------------------------------------

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
-from reversion.models import Version
+from django.core import serializers
+from django.db import IntegrityError, models, router, transaction
+from django.utils import timezone
+from reversion.models import Revision, Version
 from taggit.models import TaggedItem
 
 from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation
@@ -104,15 +106,44 @@ def owners(obj):
 
 
 def record(objects, *, user=None, comment=""):
-    """Save one revision of these objects, whole, outside any revision in progress."""
-    objects = [obj for obj in objects if obj is not None]
-    if not objects:
-        return
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-        for obj in objects:
-            add_whole(obj)
+    """Save one revision of these objects, whole, now.
+
+    Written directly, not through reversion.create_revision(): a revision
+    block nested in another (the admin's list view wraps its actions in one)
+    is saved only when the outer block ends, after a delete, and reversion
+    drops versions of rows that no longer exist.
+    """
+    rows, seen = [], set()
+    for obj in objects:
+        if obj is None:
+            continue
+        for row in [obj, *(r for part in PARTS.get(type(obj), []) for r in part.rows(obj))]:
+            key = (type(row), row.pk)
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    if not rows:
+        return None
+    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            content_type=_content_type(row),
+            object_id=str(row.pk),
+            db=router.db_for_write(type(row)),
+            format="json",
+            serialized_data=serializers.serialize("json", [row], fields=_stored_fields(type(row))),
+            object_repr=str(row),
+        )
+        for row in rows
+    )
+    return revision
+
+
+def _stored_fields(model):
+    # What reversion.register() stores by default (it is called without fields=).
+    opts = model._meta.concrete_model._meta
+    return [field.name for field in [*opts.local_fields, *opts.local_many_to_many]]
 
 
 def unversioned(model, queryset=None):
@@ -277,16 +308,26 @@ def _field_changes(model, before, after):
     return changes
 
 
+def _part_name(part, version):
+    if part.model is TaggedItem:
+        # TaggedItem's repr is "<object> tagged with <tag>".
+        return version.object_repr.rpartition(" tagged with ")[2]
+    return _short(version.object_repr)
+
+
 def _part_changes(before, after):
     changes = []
     for key, (part, version) in after.items():
         if key not in before:
-            changes.append(Change(f"Added {part.label}: {_short(version.object_repr)}"))
+            changes.append(Change(f"Added {part.label}: {_part_name(part, version)}"))
         elif part.model is not TaggedItem and _meaningful(part.model, before[key][1].field_dict, version.field_dict):
             changes.append(Change(f"Changed {part.label}: {_short(version.object_repr)}"))
     for key, (part, version) in before.items():
         if key not in after:
-            changes.append(Change(f"Deleted {part.label}: {_short(version.object_repr)}", deleted_part=version))
+            # A removed tag is only a link, with nothing of its own to restore.
+            restorable = version if part.model is not TaggedItem else None
+            verb = "Removed" if restorable is None else "Deleted"
+            changes.append(Change(f"{verb} {part.label}: {_part_name(part, version)}", deleted_part=restorable))
     return changes
 
 

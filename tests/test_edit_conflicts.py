@@ -176,7 +176,16 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
 
     def test_a_garbled_token_is_refused_with_a_message_not_an_error(self):
         bobs = self.open(self.bob, self.article)
-        for garbage in ("not json", "[]", '{"f": 1}', "\x00", "{" * 5000):
+        garbled = [
+            "not json",
+            "[]",
+            '{"f": 1}',
+            '{"f": {}, "i": {"citations": 1}}',
+            '{"v": "x", "f": {}, "i": {}}',
+            "{" * 5000,
+            "[" * 200_000,
+        ]
+        for garbage in garbled:
             with self.subTest(garbage=garbage[:10]):
                 data = {**bobs, TOKEN_FIELD: garbage, "title": "Mine"}
                 refused = self.save(self.bob, self.article, data, status=200)

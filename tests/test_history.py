@@ -295,6 +295,21 @@ class DeletedObjectTests(HistoryTestCase):
         self.assertEqual(status_of(claim), ClaimStatus.CONTESTED)
         self.assertEqual(history_rows(self.client.get(reverse("admin:articles_claim_recoverlist"))), [])
 
+    def test_claims_deleted_from_the_list_page_can_be_recovered(self):
+        other = make_claim("Another claim.", slug="another")
+        citations = sorted(str(pk) for pk in self.claim.citations.values_list("pk", flat=True))
+        response = self.client.post(
+            reverse("admin:articles_claim_changelist"),
+            {"action": "delete_selected", "_selected_action": [self.claim.pk, other.pk], "post": "yes"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Claim.objects.count(), 0)
+        rows = history_rows(self.client.get(reverse("admin:articles_claim_recoverlist")))
+        self.assertEqual(sorted(row[0] for row in rows[1:]), ["Another claim.", "Talks took two days."])
+        version = Version.objects.get_deleted(Claim).get(object_id=str(self.claim.pk))
+        kept = version.revision.version_set.filter(content_type__model="citation").values_list("object_id", flat=True)
+        self.assertEqual(sorted(kept), citations)
+
     def test_a_citation_deleted_on_its_own_page_shows_in_its_claims_history(self):
         disputing = Citation.objects.get(claim=self.claim, stance=Stance.DISPUTES)
         self.client.post(reverse("admin:articles_citation_delete", args=[disputing.pk]), {"post": "yes"})
@@ -402,6 +417,31 @@ class HistoryPageTests(HistoryTestCase):
         self.assertEqual(len(rows), 3, rows)
         self.assertEqual(rows[1][1:], ["bob", "Fuller title", "Changed title: “Arrival” → “Arrival in Pyongyang”."])
         self.assertEqual(rows[2][1:], ["—", "As it was before its first edit in the admin.", "First recorded version."])
+
+    def test_the_history_page_runs_as_many_queries_for_many_revisions_as_for_few(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("admin:articles_claim_history", args=[self.claim.pk])
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(captured)
+
+        self.change(self.claim, lambda data: data.update(text="One."))
+        few = queries()
+        for n in range(5):
+            self.change(self.claim, lambda data, n=n: data.update(text=f"Edit {n}.", tags=f"tag-{n}"))
+        disputing = Citation.objects.get(claim=self.claim, stance=Stance.DISPUTES)
+        self.change(
+            self.claim,
+            lambda data: data.update({f"citations-{inline_index(data, 'citations', disputing.pk)}-DELETE": "on"}),
+        )
+        self.assertEqual(len(history_rows(self.client.get(url))), 9)
+        # Session and user, the claim, the admin log, the claim's versions, the
+        # versions of its parts, and which deleted parts exist and their latest versions.
+        self.assertEqual(queries(), few + 2)
 
     def test_a_reader_cannot_see_history(self):
         self.client.force_login(make_reader())
