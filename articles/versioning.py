@@ -26,6 +26,8 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import IntegrityError, models, router, transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from reversion.models import Revision, Version
 from taggit.models import TaggedItem
@@ -146,11 +148,10 @@ def _stored_fields(model):
     return [field.name for field in [*opts.local_fields, *opts.local_many_to_many]]
 
 
-def unversioned(model, queryset=None):
-    """Objects of `model` (from queryset) that have no revision yet."""
-    have = Version.objects.get_for_model(model).values_list("object_id", flat=True)
-    queryset = model._base_manager.all() if queryset is None else queryset
-    return queryset.exclude(pk__in=[int(pk) for pk in have.distinct()])
+def unversioned(model):
+    """Objects of `model` that have no revision yet (one query)."""
+    versions = Version.objects.get_for_model(model).filter(object_id=OuterRef("pk_text"))
+    return model._base_manager.annotate(pk_text=Cast("pk", CharField())).exclude(Exists(versions)).order_by("pk")
 
 
 def record_baselines(objects, comment):

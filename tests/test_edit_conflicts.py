@@ -8,6 +8,12 @@ form held, the form takes the new title (the second editor had not touched
 it) and keeps the date note they typed; saving again stores both.
 """
 
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, connections, transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -287,3 +293,37 @@ class InlineConflictTests(ConflictTestCase):
         Article.objects.filter(pk=self.article.pk).update(date_note="meanwhile")
         bobs["title"] = "Scripted"
         self.save(self.bob, self.article, bobs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_arrives_while_another_is_being_saved_waits_for_it_and_is_refused():
+    # The check reads the object under a row lock (SELECT … FOR UPDATE), so a
+    # save in progress makes the next one wait, and then see it. Without the
+    # lock, PostgreSQL would let the second save read the old row and win.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writes itself; the row lock matters on PostgreSQL.")
+    make_editor()
+    article = make_article(BODY, title="Arrival", slug="arrival")
+    bob = Client()
+    bob.force_login(User.objects.get(username="bob"))
+    form = change_form_data(bob.get(change_url(article)))
+    form["date_note"] = "Bob’s note"
+    statuses = []
+
+    def bobs_save():
+        try:
+            statuses.append(bob.post(change_url(article), form).status_code)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=article.pk)  # another save, under way
+        thread = threading.Thread(target=bobs_save)
+        thread.start()
+        time.sleep(1.5)
+        assert statuses == [], "bob's save must wait for the save under way"
+        Article.objects.filter(pk=article.pk).update(title="Saved first")
+    thread.join(timeout=30)
+    assert statuses == [200]
+    article.refresh_from_db()
+    assert (article.title, article.date_note) == ("Saved first", "")
