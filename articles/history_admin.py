@@ -21,6 +21,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -243,6 +244,10 @@ class VersionedAdmin(VersionAdmin):
         if not connections[version.db].features.uses_savepoints:
             raise ImproperlyConfigured("Reverting needs a database with savepoints.")
         model = version._model
+        if model is not self.model:
+            # Reversion looks versions up by id (and object id) only: a claim's
+            # version must not be reverted through the article admin's URL.
+            raise Http404("No such version of this kind of object.")
         current = model._base_manager.filter(pk=version.object_id).first()
         form_fields = self.get_form(request, current).base_fields
         if current is not None:

@@ -155,6 +155,20 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         self.assertEqual(list(self.article.authors.all()), [reporter])
         self.assertEqual(self.article.captions, "Photo: KCNA")
 
+    def test_markup_in_the_values_and_the_note_is_shown_as_text(self):
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices.update(title="<script>alert(1)</script>", change_note="<b>bold</b>")
+        self.save(self.alice, self.article, alices)
+        bobs["title"] = "<img src=x onerror=alert(2)>"
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        page = refused.content.decode()
+        self.assertNotIn("<script>alert(1)", page)
+        self.assertNotIn("<img src=x", page)
+        self.assertNotIn("<b>bold", page)
+        self.assertEqual(
+            self.conflict_rows(refused), [["Title", "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]]
+        )
+
     def test_a_change_made_outside_the_admin_is_caught_too(self):
         bobs = self.open(self.bob, self.article)
         Article.objects.filter(pk=self.article.pk).update(title="Changed by a script")

@@ -474,3 +474,35 @@ class ImportRevisionTests(TestCase):
         self.assertIn("Loaded by load_kb", first.revision.comment)
         cited = {v.object_id for v in first.revision.version_set.filter(content_type__model="citation")}
         self.assertEqual(cited, {str(pk) for pk in claim.citations.values_list("pk", flat=True)})
+
+
+class HostileInputTests(HistoryTestCase):
+    def test_a_version_of_another_kind_of_object_is_not_found_through_this_admin(self):
+        self.change(self.claim)
+        claim_version = Version.objects.get_for_object(self.claim).order_by("pk").first()
+        citation = self.claim.citations.first()
+        citation_version = Version.objects.get_for_object(citation).order_by("pk").first()
+        for url in (
+            reverse("admin:articles_article_recover", args=[claim_version.pk]),
+            reverse("admin:articles_citation_revision", args=[claim_version.object_id, claim_version.pk]),
+            reverse("admin:articles_claim_revision", args=[citation_version.object_id, citation_version.pk]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+                self.assertEqual(self.client.post(url, {}).status_code, 404)
+        self.claim.refresh_from_db()
+        self.assertEqual(Claim.objects.count(), 1)
+
+    def test_markup_in_a_change_note_is_shown_as_text(self):
+        note = '<img src=x onerror="alert(1)"> [{"added": {}}]'
+        self.change(self.claim, lambda data: data.update(change_note=note))
+        page = self.client.get(reverse("admin:articles_claim_history", args=[self.claim.pk]))
+        self.assertNotContains(page, "<img src=x")
+        self.assertContains(page, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; [{&quot;added&quot;: {}}]")
+
+    def test_the_history_of_an_object_that_does_not_exist_redirects_with_a_message(self):
+        for object_id in ("999999", "abc", "%00"):
+            with self.subTest(object_id=object_id):
+                response = self.client.get(f"/admin/articles/claim/{object_id}/history/", follow=True)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "doesn’t exist")
