@@ -11,10 +11,12 @@ from articles.models import (
     Article,
     Citation,
     Claim,
+    ClaimConflict,
     ClaimStatus,
     Event,
     Participation,
 )
+from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -41,25 +43,37 @@ class ActorAdmin(VersionedAdmin):
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 1
-    fields = ["claim", "article", "stance", "quote", "anchor_status"]
+    fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
     readonly_fields = ["anchor_status"]
-    autocomplete_fields = ["claim", "article"]
+    autocomplete_fields = ["claim", "article", "speaker"]
 
     @admin.display(description="anchor")
     def anchor_status(self, citation):
         if citation.pk is None:
             return "—"
         if not citation.anchored:
-            return "Quote not found in the current article body: fix the quote or the body."
+            return "Quote not found in the current article text: fix the quote or the article."
         return f"Characters {citation.start}–{citation.end}"
 
 
 class ArticleCitationInline(CitationInline):
-    fields = ["claim", "stance", "quote", "anchor_status"]
+    fields = ["claim", "stance", "location", "quote", "speaker", "anchor_status"]
 
 
 class ClaimCitationInline(CitationInline):
-    fields = ["article", "stance", "quote", "anchor_status"]
+    fields = ["article", "stance", "location", "quote", "speaker", "anchor_status"]
+
+
+class ClaimConflictInline(admin.TabularInline):
+    """Competing claims, each link with its note for readers; saving one side writes the other."""
+
+    model = ClaimConflict
+    fk_name = "from_claim"
+    fields = ["to_claim", "note"]
+    autocomplete_fields = ["to_claim"]
+    extra = 1
+    verbose_name = "competing claim"
+    verbose_name_plural = "competing claims (the note tells readers what differs)"
 
 
 @admin.register(Article)
@@ -79,6 +93,7 @@ class ArticleAdmin(VersionedAdmin):
         ("Who", {"fields": ["publisher", "wire", "authors"]}),
         ("When", {"fields": ["published", "date_precision", "date_approximate", "date_note"]}),
         ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
+        ("For editors only", {"fields": ["editor_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -103,10 +118,6 @@ class ArticleAdmin(VersionedAdmin):
     @admin.display(description="quotes lost", ordering="lost_total")
     def lost_count(self, article):
         return article.lost_total or ""
-
-    def related_to_record(self, article):
-        # A citation deleted in this form must be restorable from its claim's history.
-        return [*super().related_to_record(article), *Claim.objects.filter(citations__article=article).distinct()]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -174,12 +185,17 @@ class ClaimAdmin(VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
-    autocomplete_fields = ["claimant", "subjects", "event", "conflicts_with"]
+    autocomplete_fields = ["claimant", "subjects", "event"]
     prepopulated_fields = {"slug": ["text"]}
-    inlines = [ClaimCitationInline]
+    readonly_fields = ["status_shown", "origins_shown"]
+    inlines = [ClaimConflictInline, ClaimCitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status().select_related("claimant", "event")
+        return super().get_queryset(request).select_related("claimant", "event")
+
+    @admin.display(description="independent origins counted")
+    def origins_shown(self, claim):
+        return ", ".join(claim.origin_labels) or "none"
 
     @admin.display(description="status", ordering="status")
     def status_shown(self, claim):
@@ -188,14 +204,14 @@ class ClaimAdmin(VersionedAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(VersionedAdmin):
-    list_display = ["claim", "article", "stance", "short_quote", "anchored"]
-    list_filter = ["stance", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["quote", "claim__text", "claim__slug", "article__title"]
-    autocomplete_fields = ["claim", "article"]
-    readonly_fields = ["start", "end", "prefix", "suffix", "anchored"]
+    list_display = ["claim", "article", "stance", "location", "speaker", "short_quote", "anchored"]
+    list_filter = ["stance", "location", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["quote", "claim__text", "claim__slug", "article__title", "speaker__name"]
+    autocomplete_fields = ["claim", "article", "speaker"]
+    readonly_fields = ["start", "end", "prefix", "suffix", "anchored", "origin"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim", "article")
+        return super().get_queryset(request).select_related("claim", "article", "speaker")
 
     @admin.display(description="quote")
     def short_quote(self, citation):

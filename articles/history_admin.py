@@ -126,12 +126,9 @@ class VersionedAdmin(VersionAdmin):
         if request.method == "POST" and not is_active():
             obj = self.get_object(request, unquote(object_id))
             if obj is not None:
-                versioning.record_baselines([obj, *self.related_to_record(obj)], BASELINE)
+                # A part deleted in this form must be restorable from its own object's history too.
+                versioning.record_baselines([obj, *versioning.neighbours(obj)], BASELINE)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def related_to_record(self, obj):
-        """Other whole objects an edit of obj can change (their history shows it too)."""
-        return versioning.owners(obj)
 
     def save_model(self, request, obj, form, change):
         request.kb_change_note = form.cleaned_data.get(conflicts.NOTE_FIELD, "")
@@ -282,6 +279,9 @@ class VersionedAdmin(VersionAdmin):
                             comment += f" by {version.revision.user.get_username()}"
                         note = getattr(request, "kb_change_note", "")
                         set_comment(f"{comment}. {note}".strip())
+                        # Restored links (a competing claim's mirror row) show in the other side's history.
+                        for neighbour in versioning.neighbours(model._base_manager.get(pk=version.object_id)):
+                            versioning.add_whole(neighbour)
                     elif response.status_code == 200:
                         response.template_name = template_name
                         response.render()

@@ -1,10 +1,10 @@
 """Revisions of whole objects, kept with django-reversion.
 
-A revision of a claim is the claim with its citations and tags; of an article,
-the article with its tags (authors are in the article's own row, as a list);
-of an event, the event with its participants and tags; of an actor, the actor
-with its aliases. Subjects and competing-claim links are stored in the claim's
-row the same way. PARTS below is the one place that says what belongs to what.
+A revision of a claim is the claim with its citations, competing-claim links
+(with their notes) and tags; of an article, the article with its tags (authors
+are in the article's own row, as a list, and so are a claim's subjects); of an
+event, the event with its participants and tags; of an actor, the actor with
+its aliases. PARTS below is the one place that says what belongs to what.
 
 django-reversion stores the revisions (who, when, the change note, and every
 object serialised) and finds deleted objects. Reverting is ours, and scoped to
@@ -32,7 +32,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from taggit.models import TaggedItem
 
-from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation
+from articles.models import Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation
 
 GENERIC = "(tagged)"
 
@@ -44,6 +44,9 @@ class Part:
     model: type
     link: str  # the child's foreign-key attname, or GENERIC for tagged items
     label: str
+    # Whether a deleted row can be recovered on its own, from its own admin
+    # (a citation); other parts come back by reverting the object they belong to.
+    alone: bool = False
 
     def rows(self, obj):
         if self.link == GENERIC:
@@ -62,7 +65,13 @@ class Part:
 TAGS = Part(TaggedItem, GENERIC, "tag")
 
 PARTS = {
-    Claim: [Part(Citation, "claim_id", "citation"), TAGS],
+    # A competing-claim link is two rows, one each way; each claim owns the row
+    # that starts from it, and ClaimConflict.save()/delete() keep the mirror.
+    Claim: [
+        Part(Citation, "claim_id", "citation", alone=True),
+        Part(ClaimConflict, "from_claim_id", "competing claim"),
+        TAGS,
+    ],
     Article: [TAGS],
     Event: [Part(Participation, "event_id", "participant"), TAGS],
     Actor: [Part(ActorAlias, "actor_id", "alias")],
@@ -71,9 +80,9 @@ PARTS = {
 
 # Where a part's own changes are also shown: a citation edited in an article's
 # form, or on its own page, is recorded in its claim's history too.
-OWNERS = {Citation: ["claim"]}
+OWNERS = {Citation: ["claim"], ClaimConflict: ["from_claim", "to_claim"]}
 
-VERSIONED = (Actor, ActorAlias, Article, Citation, Claim, Event, Participation, TaggedItem)
+VERSIONED = (Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation, TaggedItem)
 
 
 def register_models():
@@ -105,6 +114,15 @@ def owners(obj):
         if owner is not None:
             found.append(owner)
     return found
+
+
+def neighbours(obj):
+    """Other whole objects whose parts an edit of obj can change, so their history shows it too."""
+    if isinstance(obj, Article):
+        return list(Claim._base_manager.filter(citations__article=obj).distinct())
+    if isinstance(obj, Claim):
+        return list(Claim._base_manager.filter(conflict_links__to_claim=obj).distinct())
+    return owners(obj)
 
 
 def record(objects, *, user=None, comment=""):
@@ -325,10 +343,12 @@ def _part_changes(before, after):
             changes.append(Change(f"Changed {part.label}: {_short(version.object_repr)}"))
     for key, (part, version) in before.items():
         if key not in after:
-            # A removed tag is only a link, with nothing of its own to restore.
-            restorable = version if part.model is not TaggedItem else None
-            verb = "Removed" if restorable is None else "Deleted"
-            changes.append(Change(f"{verb} {part.label}: {_part_name(part, version)}", deleted_part=restorable))
+            verb = "Removed" if part.model is TaggedItem else "Deleted"
+            changes.append(
+                Change(
+                    f"{verb} {part.label}: {_part_name(part, version)}", deleted_part=version if part.alone else None
+                )
+            )
     return changes
 
 
