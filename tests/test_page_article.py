@@ -156,3 +156,27 @@ def test_a_pathological_body_saved_without_validation_still_serves_quickly_as_te
     page = page_of(client, article)
     assert time.perf_counter() - started < 1.0
     assert "Lam arrived in Pyongyang." in page
+
+
+@pytest.mark.usefixtures("shipped_kb")
+def test_every_cite_link_on_every_shipped_article_lands_on_its_quote(client):
+    from articles.models import Article
+
+    checked = 0
+    for article in Article.objects.all():
+        page = page_of(client, article)
+        body = body_of(page)
+        for citation in article.citations.filter(anchored=True):
+            if getattr(citation, "location", "body") != "body":
+                continue
+            assert citation.anchor_id in body.ids, citation
+            words = " ".join(citation.quote.split())
+            if body.id_class[citation.anchor_id] == "quote-target":
+                assert words in target_text(body, citation.anchor_id), citation
+            else:
+                # A quote across paragraphs: it lands on its first words, and every word of it is marked.
+                assert words.startswith(target_text(body, citation.anchor_id)), citation
+            assert marked_text(body, citation.anchor_id) == words, citation
+            assert f'href="#note-{citation.pk}"' in page
+            checked += 1
+    assert checked > 100
