@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from articles.caching import connect_signals
+        from articles import caching, services, tagging
 
-        connect_signals()
+        caching.connect_signals()
+        services.connect_signals()
+        tagging.connect_signals()

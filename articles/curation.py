@@ -27,6 +27,47 @@ def _load(path):
         return yaml.safe_load(handle) or []
 
 
+class CurationError(ValueError):
+    """The curated files contradict themselves; the message says where."""
+
+
+def _symmetrise_conflicts(claims):
+    """List each competing-claim link, and its note, on both sides of the pair.
+
+    The files may declare a pair on either side or both, so they read either
+    way; a pair has one note for readers, so two different notes are refused.
+    """
+    rivals, notes = {}, {}
+    for claim in claims:
+        slug = claim["slug"]
+        given = claim.get("conflict_notes") or {}
+        for other in claim.get("conflicts_with") or []:
+            rivals.setdefault(slug, set()).add(other)
+            rivals.setdefault(other, set()).add(slug)
+            note = given.get(other)
+            if not note:
+                continue
+            pair = frozenset((slug, other))
+            if notes.setdefault(pair, note) != note:
+                raise CurationError(
+                    f"Claims “{slug}” and “{other}” give their link two different notes: "
+                    f"“{notes[pair]}” and “{note}”. Keep one."
+                )
+        stray = sorted(set(given) - set(claim.get("conflicts_with") or []))
+        if stray:
+            raise CurationError(
+                f"Claim “{slug}” has conflict_notes for claims it does not list in conflicts_with: {stray}."
+            )
+    for claim in claims:
+        slug = claim["slug"]
+        claim["conflicts_with"] = sorted(rivals.get(slug, ()))
+        claim["conflict_notes"] = {
+            other: notes[frozenset((slug, other))]
+            for other in claim["conflicts_with"]
+            if frozenset((slug, other)) in notes
+        }
+
+
 def build_document(curated_dir=CURATED_DIR):
     curated_dir = Path(curated_dir)
     articles = [_load(path) for path in sorted((curated_dir / "articles").glob("*.yaml"))]
@@ -37,13 +78,7 @@ def build_document(curated_dir=CURATED_DIR):
     for event in events:
         event["start"], event["end"] = _partial(event.get("start")), _partial(event.get("end"))
     claims = _load(curated_dir / "claims.yaml")
-    # conflicts_with is symmetrical; list it on both sides so the file reads either way.
-    rivals = {claim["slug"]: set(claim.get("conflicts_with") or []) for claim in claims}
-    for slug, others in list(rivals.items()):
-        for other in others:
-            rivals.setdefault(other, set()).add(slug)
-    for claim in claims:
-        claim["conflicts_with"] = sorted(rivals.get(claim["slug"], ()))
+    _symmetrise_conflicts(claims)
     return {
         "format": "provenance-kb",
         "version": 1,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from articles import services
 from articles.dates import DatePrecision, parse_partial, to_partial, truncate
 from articles.models import (
     Actor,
@@ -18,7 +19,9 @@ from articles.models import (
     Article,
     Citation,
     Claim,
+    ClaimConflict,
     Event,
+    Location,
     Participation,
 )
 
@@ -40,9 +43,8 @@ def kb_export():
     articles = Article.objects.with_people().prefetch_related("tags").order_by("slug")
     events = Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug")
     claims = (
-        Claim.objects.with_status()
-        .select_related("claimant", "event")
-        .prefetch_related("subjects", "conflicts_with", "tags", "citations__article")
+        Claim.objects.select_related("claimant", "event")
+        .prefetch_related("subjects", "conflict_links__to_claim", "tags", "citations__article", "citations__speaker")
         .order_by("slug")
     )
     return {
@@ -57,9 +59,10 @@ def kb_export():
                 "authors": sorted(author.slug for author in a.authors.all()),
                 "wire": a.wire.slug if a.wire else None,
                 "published": to_partial(a.published, a.date_precision),
-                "date_precision": a.date_precision,
+                "date_precision": a.date_precision or None,
                 "date_approximate": a.date_approximate,
                 "date_note": a.date_note,
+                "editor_note": a.editor_note,
                 "kind": a.kind,
                 "url": a.url,
                 "source_file": a.source_file,
@@ -75,6 +78,7 @@ def kb_export():
                 "name": actor.name,
                 "kind": actor.kind,
                 "description": actor.description,
+                "editor_note": actor.editor_note,
                 "aliases": sorted(alias.name for alias in actor.aliases.all()),
             }
             for actor in actors
@@ -84,6 +88,7 @@ def kb_export():
                 "slug": e.slug,
                 "title": e.title,
                 "description": e.description,
+                "editor_note": e.editor_note,
                 "start": to_partial(e.start, e.date_precision),
                 "end": to_partial(e.end, e.date_precision),
                 "date_precision": e.date_precision,
@@ -100,13 +105,21 @@ def kb_export():
                 "text": c.text,
                 "kind": c.kind,
                 "status": c.status,
+                "independent_origins": c.origin_labels,
                 "claimant": c.claimant.slug if c.claimant else None,
                 "subjects": sorted(subject.slug for subject in c.subjects.all()),
                 "event": c.event.slug if c.event else None,
-                "conflicts_with": sorted(other.slug for other in c.conflicts_with.all()),
+                "conflicts_with": sorted(link.to_claim.slug for link in c.conflict_links.all()),
+                "conflict_notes": {link.to_claim.slug: link.note for link in c.conflict_links.all() if link.note},
                 "tags": _tag_names(c),
                 "citations": [
-                    {"article": cit.article.slug, "quote": cit.quote, "stance": cit.stance}
+                    {
+                        "article": cit.article.slug,
+                        "quote": cit.quote,
+                        "stance": cit.stance,
+                        "speaker": cit.speaker.slug if cit.speaker else None,
+                        "in": cit.location,
+                    }
                     for cit in sorted(c.citations.all(), key=lambda cit: (cit.article.slug, cit.start or 0))
                 ],
             }
@@ -249,7 +262,9 @@ def kb_import(document):
     _check_shape(document)
     problems, report = [], ImportReport()
     try:
-        _import_all(document, problems, report)
+        # Each citation saved would refresh its claim's status; refresh each claim once, at the end.
+        with services.refreshing_status_once():
+            _import_all(document, problems, report)
     except (KeyError, TypeError, AttributeError) as error:
         problems.append(f"Malformed document: {error!r} is missing or has the wrong type.")
     if problems:
@@ -272,7 +287,12 @@ def _import_all(document, problems, report):
     actors = _Lookup(Actor, problems, "actor")
     for data in document["actors"]:
         where = f"actor “{data['slug']}”"
-        values = {"name": data["name"], "kind": data["kind"], "description": data.get("description", "")}
+        values = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "description": data.get("description", ""),
+            "editor_note": data.get("editor_note") or "",
+        }
         actor = _guarded(problems, where, _save_if_changed, Actor, data["slug"], values, report, "actors")
         if actor is None:
             continue
@@ -283,6 +303,9 @@ def _import_all(document, problems, report):
     for data in document["articles"]:
         where = f"article “{data['slug']}”"
         precision = data.get("date_precision") or DatePrecision.DAY
+        if data.get("published") in (None, ""):
+            # Older exports gave undated articles a precision; an unknown date has none.
+            precision = ""
         values = {
             "title": data["title"],
             "title_is_editorial": bool(data.get("title_is_editorial")),
@@ -292,6 +315,7 @@ def _import_all(document, problems, report):
             "date_precision": precision,
             "date_approximate": bool(data.get("date_approximate")),
             "date_note": data.get("date_note") or "",
+            "editor_note": data.get("editor_note") or "",
             "kind": data["kind"],
             "url": data.get("url") or "",
             "source_file": data.get("source_file") or "",
@@ -311,6 +335,7 @@ def _import_all(document, problems, report):
         values = {
             "title": data["title"],
             "description": data.get("description") or "",
+            "editor_note": data.get("editor_note") or "",
             "start": _date(data.get("start"), precision, where, problems),
             "end": _date(data.get("end"), precision, where, problems),
             "date_precision": precision,
@@ -340,21 +365,49 @@ def _import_all(document, problems, report):
         claims.add(claim)
         _sync_links(claim, claim.subjects, actors.many(data.get("subjects"), where), data.get("tags"), report)
 
+    pair_notes = {}  # {frozenset of two slugs: note}: a pair has one note, whichever side gives it
     for data in document["claims"]:
         claim = claims.objects.get(data["slug"])
         if claim is None:
             continue
         where = f"claim “{data['slug']}”"
-        rivals = claims.many(data.get("conflicts_with"), where)
-        current = set(claim.conflicts_with.values_list("pk", flat=True))
-        missing = [c for c in rivals if c.pk not in current]
-        if missing:
-            # Symmetrical: adding here adds the reverse link too. Links are only
-            # added, because the other side of a pair may list them alone.
-            claim.conflicts_with.add(*missing)
-            if not claim.created_by_import:
-                report.count("claims", created=False)
-        _sync_citations(claim, data.get("citations", []), articles, where, problems, report)
+        if _sync_conflicts(claim, data, claims, where, problems, pair_notes) and not claim.created_by_import:
+            report.count("claims", created=False)
+        _sync_citations(claim, data.get("citations", []), actors, articles, where, problems, report)
+
+
+def _sync_conflicts(claim, data, claims, where, problems, pair_notes):
+    """Add the claim's competing-claim links and set their notes; True if anything changed.
+
+    Links are only added, never removed, because the other side of a pair may
+    list them alone. A note given on either side is the pair's note.
+    """
+    notes = data.get("conflict_notes") or {}
+    if not isinstance(notes, dict):
+        problems.append(f"{where}: conflict_notes must map a claim slug to a note.")
+        return False
+    unlisted = sorted(set(notes) - set(data.get("conflicts_with") or []))
+    if unlisted:
+        problems.append(f"{where}: conflict_notes names claims not in conflicts_with: {', '.join(unlisted)}.")
+    changed = False
+    current = {link.to_claim_id: link for link in ClaimConflict.objects.filter(from_claim=claim)}
+    for rival in claims.many(data.get("conflicts_with"), where):
+        note = str(notes.get(rival.slug) or "")
+        pair = frozenset((claim.slug, rival.slug))
+        if note and pair_notes.setdefault(pair, note) != note:
+            problems.append(f"{where}: the link with “{rival.slug}” has two different notes.")
+            continue
+        link = current.get(rival.pk)
+        if link is None:
+            # Symmetrical: adding here adds the reverse link too, with the same note.
+            claim.conflicts_with.add(rival, through_defaults={"note": note})
+            changed = True
+        elif note and link.note != note:
+            link.note = note
+            link.full_clean()
+            link.save()  # mirrors the note onto the reverse link
+            changed = True
+    return changed
 
 
 def _validated_save(obj):
@@ -391,7 +444,7 @@ def _sync_participants(event, wanted, report):
             report.count("participations", created=True)
 
 
-def _sync_citations(claim, items, articles, where, problems, report):
+def _sync_citations(claim, items, actors, articles, where, problems, report):
     existing = {(c.article_id, c.quote): c for c in claim.citations.select_related("article")}
     seen = set()
     for item in items:
@@ -401,15 +454,22 @@ def _sync_citations(claim, items, articles, where, problems, report):
         key = (article.pk, item["quote"])
         seen.add(key)
         citation = existing.get(key)
+        cited_where = f"{where}, citation of “{article.slug}”"
+        # Older exports have neither key: the article's own voice, in its body.
+        values = {
+            "stance": item["stance"],
+            "speaker": actors(item.get("speaker"), cited_where),
+            "location": item.get("in") or Location.BODY,
+        }
         if citation is None:
-            citation = Citation(claim=claim, article=article, quote=item["quote"], stance=item["stance"])
-            cited_where = f"{where}, citation of “{article.slug}”"
+            citation = Citation(claim=claim, article=article, quote=item["quote"], **values)
             if _guarded(problems, cited_where, _validated_save, citation):
                 report.count("citations", created=True)
-        elif citation.stance != item["stance"]:
-            citation.stance = item["stance"]
-            citation.save()
-            report.count("citations", created=False)
+        elif any(getattr(citation, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(citation, name, value)
+            if _guarded(problems, cited_where, _validated_save, citation):
+                report.count("citations", created=False)
     for key, citation in existing.items():
         if key not in seen:
             citation.delete()

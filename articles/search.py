@@ -106,8 +106,8 @@ def _ranked(queryset, query, snippet_field, *, whole=False):
 
 def _postgres(query, limit):
     found = {
-        # Query: articles, with publisher and wire.
-        "articles": _ranked(Article.objects.select_related("publisher", "wire"), query, "body")[:limit],
+        # Query: articles, with publisher and wire (and one for their authors).
+        "articles": _ranked(Article.objects.with_people(), query, "body")[:limit],
         # Query: claims, with status, claimant and event.
         "claims": _ranked(Claim.objects.for_listing(), query, "text", whole=True)[:limit],
         # Query: events.
@@ -160,11 +160,9 @@ def _fallback(query, limit):
         return Q(Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=term)))
 
     searches = {
-        # Query: articles, with publisher and wire.
+        # Query: articles, with publisher and wire (and one for their authors).
         "articles": (
-            Article.objects.select_related("publisher", "wire").filter(
-                _every_term_somewhere(terms, ["title", "body", "captions"])
-            ),
+            Article.objects.with_people().filter(_every_term_somewhere(terms, ["title", "body", "captions"])),
             "title",
             "body",
         ),

@@ -5,17 +5,29 @@ environment (see README, "Configuration"). kb.env's helpers refuse malformed
 values at start-up, naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
-from kb.env import env_bool, env_database, env_int, env_list, env_str
+from kb.env import env_bool, env_database, env_int, env_list, env_str, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# A development checkout's settings (README, "Set up"); the real environment
+# wins over the file. ENV_FILE="" reads no file (the test suite does that).
+if env_file := env_str("ENV_FILE", str(BASE_DIR / ".env")):
+    read_dotenv(env_file)
+
+# Off unless chosen: without a .env, or with DEBUG=false, this is production.
 DEBUG = env_bool("DEBUG", False)
 
 # A throwaway key is only acceptable while debugging on a laptop; with DEBUG
-# off, a missing SECRET_KEY stops the server.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+# off, a missing SECRET_KEY stops the server (and every manage.py command).
+SECRET_KEY = env_str(
+    "SECRET_KEY",
+    "dev-only-insecure-key" if DEBUG else None,
+    hint="DEBUG is off, so this is production. For development, run `make run` once: it writes .env "
+    "with DEBUG=true and a generated key. In production, set SECRET_KEY: see README, Configuration",
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -30,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -44,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -71,12 +86,33 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's defaults, with a longer minimum (these accounts edit a public site),
+# and one more: Django's similarity check lets "alicealicealice" through for alice.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kb.passwords.NoUsernameInPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) -------------------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username, that account is
+# locked for LOGIN_LOCKOUT_MINUTES, whatever the address the attempts come from
+# (counting by address would lock out everyone behind one proxy). An
+# administrator unlocks it sooner: README, "An editor account".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes warns when the address is not counted, as rotating user agents or cookies
+# could then dodge a lock keyed on them; a lock keyed on the username alone cannot be dodged.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A developer's .env (DEBUG=true, their database) must not change what the suite checks.
+os.environ.setdefault("ENV_FILE", "")
 
 from kb.settings import *  # noqa: E402,F403
 

@@ -158,25 +158,52 @@ def test_a_pathological_body_saved_without_validation_still_serves_quickly_as_te
     assert "Lam arrived in Pyongyang." in page
 
 
+def captions_of(page):
+    start = page.index('<div class="prose article-captions">')
+    return read(page[start : page.index("</div>", start) + len("</div>")])
+
+
 @pytest.mark.usefixtures("shipped_kb")
 def test_every_cite_link_on_every_shipped_article_lands_on_its_quote(client):
     from articles.models import Article
 
-    checked = 0
+    checked = {"body": 0, "captions": 0}
     for article in Article.objects.all():
         page = page_of(client, article)
-        body = body_of(page)
+        texts = {"body": body_of(page), "captions": captions_of(page) if article.captions else None}
         for citation in article.citations.filter(anchored=True):
-            if getattr(citation, "location", "body") != "body":
-                continue
-            assert citation.anchor_id in body.ids, citation
+            text = texts[citation.location]
+            assert citation.anchor_id in text.ids, citation
             words = " ".join(citation.quote.split())
-            if body.id_class[citation.anchor_id] == "quote-target":
-                assert words in target_text(body, citation.anchor_id), citation
+            if text.id_class[citation.anchor_id] == "quote-target":
+                assert words in target_text(text, citation.anchor_id), citation
             else:
                 # A quote across paragraphs: it lands on its first words, and every word of it is marked.
-                assert words.startswith(target_text(body, citation.anchor_id)), citation
-            assert marked_text(body, citation.anchor_id) == words, citation
+                assert words.startswith(target_text(text, citation.anchor_id)), citation
+            assert marked_text(text, citation.anchor_id) == words, citation
             assert f'href="#note-{citation.pk}"' in page
-            checked += 1
-    assert checked > 100
+            checked[citation.location] += 1
+    assert checked["body"] > 100  # captions citations, once the data cites captions, are checked the same way
+
+
+def test_a_quote_from_the_captions_is_marked_in_the_captions_and_noted_as_in_a_photo_caption(client):
+    from articles.models import Location
+    from tests.factories import cite, make_article, make_claim
+
+    article = make_article(
+        "Lam landed in Pyongyang.", slug="with-captions", captions="To Lam greeted by children.\n- AP"
+    )
+    claim = make_claim("Children greeted To Lam at the airport.", slug="children-greeted")
+    citation = cite(claim, article, "greeted by children", location=Location.CAPTIONS)
+    page = page_of(client, article)
+    captions = page[page.index('<div class="prose article-captions">') :]
+    captions = read(captions[: captions.index("</div>") + len("</div>")])
+    assert target_text(captions, citation.anchor_id) == "greeted by children"
+    # The caption's words, its marker ("1") after the quote, and its line break kept.
+    assert "".join(captions.text) == "To Lam greeted by children1.- AP"
+    assert "children</mark></span><sup" in page
+    assert citation.anchor_id not in body_of(page).ids
+    note = page[page.index(f'<li id="note-{citation.pk}" value="1">') :]
+    note = note[: note.index("</li>")]
+    assert "(in a photo caption)" in note
+    assert '<a href="/claims/children-greeted/">Children greeted To Lam at the airport.</a>' in note

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_search'),
+        ('articles', '0005_ascii_tag_slugs'),
     ]
 
     operations = [
