@@ -91,15 +91,15 @@ MAX_CAPTIONS_CHARS = 20_000
 MAX_NESTING = 20
 # Markdown-it's work per character is highest for these; each is capped.
 MARKUP_LIMITS = [
-    ("[", "opening square brackets (links and images)", 1_000),
-    ("*_", "asterisks and underscores (emphasis)", 4_000),
-    ("&\\`<", "ampersands, backslashes, backticks and angle brackets", 3_000),
-    ("\n", "line breaks", 3_000),
+    ("[", "opening square brackets (links and images)", 500),
+    ("*_", "asterisks and underscores (emphasis)", 3_000),
+    ("&\\`<", "ampersands, backslashes, backticks and angle brackets", 2_000),
+    ("\n", "line breaks", 1_500),
 ]
 # Each "[" makes markdown-it scan ahead through the markup of its paragraph
 # for a closing bracket, so the two multiply within a paragraph.
 MARKUP_CHARACTERS = "[]()!*_&\\`<>"
-BLOCK_MARKUP_BUDGET = 500_000
+BLOCK_MARKUP_BUDGET = 250_000
 BLOCK = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
 # The parser's own guard; past it markdown-it drops the rest of the block, so a
 # body that reaches it is shown as plain text instead.
@@ -376,6 +376,10 @@ class _Marks:
         """`text` whose characters came from source offsets start, start + 1, …"""
         if start is None:
             return escapeHtml(text)
+        end = start + len(text)
+        if bisect_left(self.edges, start) == bisect_right(self.edges, end) and not self._cover(start):
+            # Nothing starts, ends or is marked here: most of an article.
+            return escapeHtml(text) + self._markers_ending_in(start, end)
         out = []
         for left, right, covering in self._pieces(start, len(text)):
             out.append(self._targets_opening(left))

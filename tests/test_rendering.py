@@ -72,10 +72,10 @@ def _pad(body):
 
 ACCEPTED_WORST = {
     "the longest body": _pad("Lam arrived in Pyongyang. "),
-    "brackets at the paragraph budget": _pad("![a" * 400 + "*_" * 150),
-    "emphasis at its limit": _pad("*_" * 2_000),
-    "entities at their limit": _pad("&amp;" * 3_000),
-    "line breaks at their limit": ("a" * 30 + "  \n") * 2_999,
+    "brackets at the paragraph budget": _pad("![a" * 250 + "*_" * 125),
+    "emphasis at its limit": _pad("*_" * 1_500),
+    "entities at their limit": _pad("&amp;" * 2_000),
+    "line breaks at their limit": ("a" * 60 + "  \n") * 1_500,
     "nesting at its limit": "".join("  " * i + "- x\n" for i in range(9)),
 }
 
