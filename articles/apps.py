@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from articles import caching, services, tagging
+        from articles import caching, checks, services, tagging  # noqa: F401  (checks registers the deploy checks)
 
         caching.connect_signals()
         services.connect_signals()

@@ -105,3 +105,73 @@ def env_database(name, default, *, environ=os.environ):
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={url!r} names no database engine Django knows.")
     return config
+
+
+def env_float(name, default, *, environ=os.environ):
+    value = environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number != number or number in (float("inf"), float("-inf")) or number < 0:
+        raise ImproperlyConfigured(f"{name}={value!r} must be a finite number, zero or more.")
+    return number
+
+
+# Every backend is a subclass that degrades instead of failing (articles.cache_backends).
+CACHE_BACKENDS = {
+    "file": "articles.cache_backends.FileCache",
+    "locmem": "articles.cache_backends.LocalMemoryCache",
+    "redis": "articles.cache_backends.RedisCache",
+    "rediss": "articles.cache_backends.RedisCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def env_cache(name, default, *, timeout=2.0, environ=os.environ):
+    """A CACHES["default"] entry from a URL: file:///path, locmem://, redis://host:port/db, dummy://.
+
+    `timeout` bounds every Redis connect and command in seconds, so that a
+    cache that hangs costs a request that much at worst, not a worker.
+    """
+    from urllib.parse import urlsplit
+
+    url = environ.get(name) or default
+    problem = f"{name}={url!r} is not a cache URL (file:///absolute/path, locmem://, redis://host:6379/0, dummy://)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a port that is not a number or out of range
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{problem}: {error}.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(f"{problem}: unknown scheme {parts.scheme!r}.")
+    config = {"BACKEND": CACHE_BACKENDS[scheme]}
+    if scheme == "file":
+        if parts.netloc or not parts.path.startswith("/") or parts.path == "/":
+            raise ImproperlyConfigured(f"{problem}: give an absolute directory, e.g. file:///var/cache/kb.")
+        config["LOCATION"] = parts.path
+        # Files are culled at random past this many; the content version is not a cache file (see caching).
+        config["OPTIONS"] = {"MAX_ENTRIES": 10_000}
+    elif scheme in ("redis", "rediss"):
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{problem}: name the Redis host, e.g. redis://127.0.0.1:6379/0.")
+        database = parts.path.strip("/") or "0"
+        if not database.isdigit():
+            raise ImproperlyConfigured(f"{problem}: the database after the host must be a number, e.g. /0.")
+        if port is None and parts.netloc.endswith(":"):
+            raise ImproperlyConfigured(f"{problem}: the port is empty.")
+        config["LOCATION"] = url
+        config["OPTIONS"] = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    elif scheme == "locmem":
+        config["LOCATION"] = parts.netloc or "kb"
+    return config
+
+
+def env_database_replica(name, *, environ=os.environ):
+    """The optional read replica: None when `name` is unset or empty."""
+    if not environ.get(name):
+        return None
+    return env_database(name, "", environ=environ)

@@ -133,8 +133,10 @@ def test_load_kb_gives_unicode_tags_ascii_slugs(tmp_path):
 
 
 def test_the_migration_gives_existing_tags_ascii_slugs_and_keeps_ascii_ones():
-    migration = importlib.import_module("articles.migrations.0004_ascii_tag_slugs")
-    before = MigrationLoader(connection).project_state([("articles", "0003_search"), ("taggit", TAGGIT_0006)])
+    migration = importlib.import_module("articles.migrations.0005_ascii_tag_slugs")
+    before = MigrationLoader(connection).project_state(
+        [("articles", "0004_voices_statuses_editor_notes"), ("taggit", TAGGIT_0006)]
+    )
     OldTag = before.apps.get_model("taggit", "Tag")  # no signals: slugs are stored as given
     OldTag.objects.create(name="trade", slug="trade")
     OldTag.objects.create(name=KOREAN, slug="조선")
@@ -152,7 +154,7 @@ def test_the_migration_gives_existing_tags_ascii_slugs_and_keeps_ascii_ones():
 
 
 def test_the_migration_drops_tags_put_on_users_and_keeps_tags_on_content():
-    migration = importlib.import_module("articles.migrations.0004_ascii_tag_slugs")
+    migration = importlib.import_module("articles.migrations.0005_ascii_tag_slugs")
     article = make_article(tags=["history"])
     user = make_editor()
     TaggedItem.objects.create(
