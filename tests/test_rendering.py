@@ -87,7 +87,7 @@ def test_any_accepted_body_renders_in_well_under_a_second(name):
     highlights = [highlight(i, i + 40, n) for n, i in enumerate(range(0, len(body) - 50, len(body) // 100), 1)]
     started = time.perf_counter()
     read(render_highlighted(body, highlights))
-    assert time.perf_counter() - started < 0.8
+    assert time.perf_counter() - started < 1.0  # about 0.2 s on a busy two-core machine
 
 
 def test_a_body_over_the_limits_saved_before_them_still_shows_every_word_as_text():
