@@ -100,7 +100,6 @@ MARKUP_LIMITS = [
 # for a closing bracket, so the two multiply within a paragraph.
 MARKUP_CHARACTERS = "[]()!*_&\\`<>"
 BLOCK_MARKUP_BUDGET = 250_000
-BLOCK = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
 # The parser's own guard; past it markdown-it drops the rest of the block, so a
 # body that reaches it is shown as plain text instead.
 PARSER_MAX_NESTING = 21
@@ -213,12 +212,10 @@ def _count_problems(text):
                 f"This body has {count:,} {what}; the limit is {limit:,}. "
                 "Markdown this dense is not prose: remove what is not part of the article."
             )
-    for match in BLOCK.finditer(text):
-        block = match.group()
+    for line, block in _paragraphs(text):
         openers = block.count("[")
         markup = sum(block.count(character) for character in MARKUP_CHARACTERS)
         if openers * markup > BLOCK_MARKUP_BUDGET:
-            line = text.count("\n", 0, match.start()) + 1
             problems.append(
                 f"The paragraph at line {line} has {openers:,} opening square brackets among "
                 f"{markup:,} Markdown punctuation characters; that is too dense to render quickly. "
@@ -226,6 +223,21 @@ def _count_problems(text):
             )
             break
     return problems
+
+
+def _paragraphs(text):
+    """(first line number, text) of each run of non-blank lines: linear, no regular expression to backtrack."""
+    first, lines = 1, []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not lines:
+                first = number
+            lines.append(line)
+        elif lines:
+            yield first, "\n".join(lines)
+            lines = []
+    if lines:
+        yield first, "\n".join(lines)
 
 
 def _depth_problems(tokens):

@@ -47,6 +47,22 @@ PATHOLOGICAL = {
     "a body of 2 MB": "Lam arrived. " * 160_000,
 }
 
+# Within the limits, but made to make a regular expression backtrack.
+ACCEPTED_ODD = {
+    "only spaces": " " * 99_999,
+    "one long line of tabs and a word": "\t" * 99_990 + "Lam",
+    "blank lines": "\n \n" * 700,
+}
+
+
+@pytest.mark.parametrize("name", ACCEPTED_ODD)
+def test_an_odd_body_within_the_limits_is_checked_and_rendered_quickly(name):
+    body = ACCEPTED_ODD[name]
+    started = time.perf_counter()
+    assert markdown_problems(body) == []
+    read(render_highlighted(body, [highlight(len(body) - 3, len(body), 1)]))
+    assert time.perf_counter() - started < 1.0
+
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_it_renders_a_pathological_body_in_well_under_a_second(name):
