@@ -21,14 +21,4 @@ class Migration(migrations.Migration):
             name='captions',
             field=models.TextField(blank=True, help_text='Photo captions and credits; not part of the body.', validators=[articles.rendering.validate_captions]),
         ),
-        migrations.AlterField(
-            model_name='historicalarticle',
-            name='body',
-            field=models.TextField(help_text="Markdown. The article's own text, without site furniture.", validators=[articles.rendering.validate_markdown_body]),
-        ),
-        migrations.AlterField(
-            model_name='historicalarticle',
-            name='captions',
-            field=models.TextField(blank=True, help_text='Photo captions and credits; not part of the body.', validators=[articles.rendering.validate_captions]),
-        ),
     ]
