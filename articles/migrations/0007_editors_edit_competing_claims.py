@@ -32,6 +32,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0005_ascii_tag_slugs")]
+    dependencies = [("articles", "0006_drop_simple_history")]
 
     operations = [migrations.RunPython(grant, revoke)]
