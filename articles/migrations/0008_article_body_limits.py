@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_ascii_tag_slugs'),
+        ('articles', '0007_editors_edit_competing_claims'),
     ]
 
     operations = [
@@ -18,16 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='article',
-            name='captions',
-            field=models.TextField(blank=True, help_text='Photo captions and credits; not part of the body.', validators=[articles.rendering.validate_captions]),
-        ),
-        migrations.AlterField(
-            model_name='historicalarticle',
-            name='body',
-            field=models.TextField(help_text="Markdown. The article's own text, without site furniture.", validators=[articles.rendering.validate_markdown_body]),
-        ),
-        migrations.AlterField(
-            model_name='historicalarticle',
             name='captions',
             field=models.TextField(blank=True, help_text='Photo captions and credits; not part of the body.', validators=[articles.rendering.validate_captions]),
         ),
