@@ -304,28 +304,27 @@ def test_each_page_has_its_own_etag(client, claim):
     assert client.get("/claims/trade/", headers={"If-None-Match": etag}).status_code == 200
 
 
-NOW = int(time.time())
-
-
-def at(seconds_from_now, microseconds=0):
+def at(seconds_from_now, microseconds=0, *, base=None):
     """Bump the version as if the change happened at that moment (versions only go up, so: later)."""
-    moment = (NOW + seconds_from_now) * 1_000_000 + microseconds
+    moment = ((base or int(time.time())) + seconds_from_now) * 1_000_000 + microseconds
     with mock.patch("articles.caching._now_us", return_value=moment):
         return caching.bump_content_version()
 
 
 def test_if_modified_since_gets_304_until_the_next_edit(client, claim):
-    at(100)
+    now = int(time.time())
+    at(100, base=now)
     modified = client.get("/claims/trade/")["Last-Modified"]
     assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 304
-    at(110)
+    at(110, base=now)
     assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 200
 
 
 def test_two_edits_in_one_second_are_not_hidden_by_if_modified_since(client, claim):
-    at(200, 100)
+    now = int(time.time())
+    at(200, 100, base=now)
     modified = client.get("/claims/trade/")["Last-Modified"]
-    at(200, 900_000)  # the same second, so the same Last-Modified
+    at(200, 900_000, base=now)  # the same second, so the same Last-Modified
     assert client.get("/claims/trade/")["Last-Modified"] == modified
     assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 200
 
