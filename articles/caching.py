@@ -321,7 +321,7 @@ class _BumpOnCommit:
 
 
 def content_models():
-    """Every model whose rows a reader page can show: all of this app's (their history included), and tags.
+    """Every model whose rows a reader page can show: all of this app's, and the tags.
 
     Taken from the app rather than listed, so that a model added later retires pages without anyone
     remembering to add it here.
