@@ -530,3 +530,10 @@ class HostileInputTests(HistoryTestCase):
                 response = self.client.get(f"/admin/articles/claim/{object_id}/history/", follow=True)
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, "doesn’t exist")
+
+    def test_load_kb_records_only_the_objects_it_names(self):
+        from django.core.management import call_command
+
+        elsewhere = make_claim("Made in the shell.", slug="made-in-the-shell")
+        call_command("load_kb", verbosity=0)
+        self.assertFalse(Version.objects.get_for_object(elsewhere).exists())
