@@ -292,6 +292,26 @@ class ClaimRevisionTests(HistoryTestCase):
         self.assertEqual((baseline.revision.user, edit.revision.user), (None, self.bob))
 
 
+class RevertProblemTests(HistoryTestCase):
+    def test_a_citation_whose_article_was_deleted_since_is_named_and_the_rest_is_reverted(self):
+        disputing = Citation.objects.get(claim=self.claim, stance=Stance.DISPUTES)
+
+        def drop(data):
+            data["text"] = "Edited."
+            data[f"citations-{inline_index(data, 'citations', disputing.pk)}-DELETE"] = "on"
+
+        self.change(self.claim, drop)
+        Article.objects.filter(pk=self.other.pk).delete()
+        url = reverse("admin:articles_claim_revision", args=[self.claim.pk, self.versions(self.claim)[0].pk])
+        page = self.client.get(url)
+        self.assertContains(page, "could not be restored: its article no longer exists.")
+        response = self.client.post(url, change_form_data(page), follow=True)
+        self.assertContains(response, "was changed successfully")
+        self.claim.refresh_from_db()
+        self.assertEqual(self.claim.text, "Talks took two days.")
+        self.assertEqual(list(self.claim.citations.values_list("quote", flat=True)), [QUOTE])
+
+
 class DeletedObjectTests(HistoryTestCase):
     def test_a_deleted_claim_can_be_found_and_recovered_with_its_citations_from_the_admin(self):
         citations = sorted(self.claim.citations.values_list("pk", flat=True))
