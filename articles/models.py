@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 
 from articles import anchoring
 from articles.dates import DatePrecision, format_fuzzy
+from articles.rendering import validate_captions, validate_markdown_body
 
 
 class Stance(models.TextChoices):
@@ -228,8 +229,12 @@ class Article(FuzzyDateMixin, models.Model):
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
     url = models.URLField(blank=True, max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    body = models.TextField(help_text="Markdown. The article's own text, without site furniture.")
-    captions = models.TextField(blank=True, help_text="Photo captions and credits; not part of the body.")
+    body = models.TextField(
+        help_text="Markdown. The article's own text, without site furniture.", validators=[validate_markdown_body]
+    )
+    captions = models.TextField(
+        blank=True, help_text="Photo captions and credits; not part of the body.", validators=[validate_captions]
+    )
     source_file = models.CharField(max_length=200, blank=True, help_text="The source file this came from.")
     editor_note = models.TextField(
         blank=True,

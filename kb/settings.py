@@ -189,6 +189,8 @@ CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "kb")
 CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5.0)
 # How long a rendered reader page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+# Pages each server process also keeps in its own memory (checked against the version like the rest).
+PAGE_MEMORY_ENTRIES = env_int("PAGE_MEMORY_ENTRIES", 200)
 # Cache-Control for anonymous readers: browsers revalidate (max-age), cheaply
 # with ETag / 304; a shared cache or CDN may keep a page s-maxage seconds.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0)
