@@ -38,5 +38,5 @@ class Command(BaseCommand):
             ) from None
         # Every object gets a first revision, so the admin can revert to, or
         # recover, the state the import left (see articles/versioning.py).
-        record_initial_revisions(comment=f"Loaded by load_kb from {path}.")
+        record_initial_revisions(document, comment=f"Loaded by load_kb from {path}.")
         self.stdout.write(self.style.SUCCESS(report.summary()))
