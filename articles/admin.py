@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
@@ -14,7 +15,34 @@ from articles.models import (
     ClaimStatus,
     Event,
     Participation,
+    normalise_newlines,
 )
+
+
+class TextAsTypedField(forms.CharField):
+    """A textarea's text exactly as typed: not stripped, one kind of line end.
+
+    Django strips form text by default, so a body ending in a newline came back
+    one character shorter: every save counted Body and Captions as changed and
+    rewrote them. Line ends are normalised as the models store them, so an
+    untouched field compares equal to the stored value (browsers send CRLF).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_newlines(super().to_python(value))
+
+
+class TextAsTyped:
+    """Admin mixin: every multi-line text field (body, captions, quote, text) uses TextAsTypedField."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("form_class", TextAsTypedField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -23,7 +51,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["name", "kind", "description", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "description"]
@@ -38,7 +66,7 @@ class ActorAdmin(SimpleHistoryAdmin):
         return ", ".join(alias.name for alias in actor.aliases.all())
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(TextAsTyped, admin.StackedInline):
     model = Citation
     extra = 1
     fields = ["claim", "article", "stance", "quote", "anchor_status"]
@@ -63,7 +91,7 @@ class ClaimCitationInline(CitationInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
@@ -132,7 +160,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -166,7 +194,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
@@ -183,7 +211,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["claim", "article", "stance", "short_quote", "anchored"]
     list_filter = ["stance", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["quote", "claim__text", "claim__slug", "article__title"]
