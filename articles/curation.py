@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
+from articles.interchange import FORMAT, VERSION, date_keys
+
 CURATED_DIR = Path(settings.BASE_DIR) / "fixtures" / "curated"
 SOURCES_DIR = Path(settings.BASE_DIR) / "fixtures" / "sources"
 FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "kb.json"
@@ -31,11 +33,11 @@ def build_document(curated_dir=CURATED_DIR):
     curated_dir = Path(curated_dir)
     articles = [_load(path) for path in sorted((curated_dir / "articles").glob("*.yaml"))]
     for article in articles:
-        article["published"] = _partial(article.get("published"))
+        article.update({key: _partial(article.get(key)) for key in date_keys("articles")})
         article["body"] = article["body"].rstrip("\n") + "\n"
     events = _load(curated_dir / "events.yaml")
     for event in events:
-        event["start"], event["end"] = _partial(event.get("start")), _partial(event.get("end"))
+        event.update({key: _partial(event.get(key)) for key in date_keys("events")})
     claims = _load(curated_dir / "claims.yaml")
     # conflicts_with is symmetrical; list it on both sides so the file reads either way.
     rivals = {claim["slug"]: set(claim.get("conflicts_with") or []) for claim in claims}
@@ -45,8 +47,8 @@ def build_document(curated_dir=CURATED_DIR):
     for claim in claims:
         claim["conflicts_with"] = sorted(rivals.get(claim["slug"], ()))
     return {
-        "format": "provenance-kb",
-        "version": 1,
+        "format": FORMAT,
+        "version": VERSION,
         "articles": sorted(articles, key=lambda a: a["slug"]),
         "actors": sorted(_load(curated_dir / "actors.yaml"), key=lambda a: a["slug"]),
         "events": events,

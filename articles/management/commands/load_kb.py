@@ -9,30 +9,57 @@ from articles.interchange import ImportFailed, kb_import
 
 class Command(BaseCommand):
     help = (
-        "Load a knowledge-base JSON document (export_kb's shape), creating or updating by slug. "
-        "Without a path, loads the shipped fixtures/kb.json. Safe to run twice."
+        "Load a knowledge-base JSON document (export_kb's shape). Without a path, loads the shipped "
+        "fixtures/kb.json. By default only creates what is missing: nothing already in the database is "
+        "changed, and nothing an editor deleted is re-created. --update reviews (and with --apply makes) "
+        "updates, skipping every object edited since it was loaded unless --overwrite-edited."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(FIXTURE_PATH), help="A JSON file, or - for stdin.")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Also update objects that differ from the file. A dry run unless --apply is given.",
+        )
+        parser.add_argument("--apply", action="store_true", help="With --update: write the changes.")
+        parser.add_argument(
+            "--overwrite-edited",
+            action="store_true",
+            help="With --update: also replace objects an editor changed, and re-create those deleted, since loading.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Report what loading would do; write nothing.")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, update, apply, overwrite_edited, dry_run, verbosity, **options):
+        if (apply or overwrite_edited) and not update:
+            raise CommandError("--apply and --overwrite-edited go with --update.")
+        document = self.read(path)
         try:
-            if path == "-":
-                document = json.load(sys.stdin)
-            else:
-                with open(path, encoding="utf-8") as handle:
-                    document = json.load(handle)
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        except json.JSONDecodeError as error:
-            raise CommandError(f"{path} is not valid JSON: {error}.") from None
-        try:
-            report = kb_import(document)
+            report = kb_import(
+                document, update=update, overwrite_edited=overwrite_edited, apply=(apply or not update) and not dry_run
+            )
         except ImportFailed as failure:
             listing = "\n".join(f"  - {problem}" for problem in failure.problems)
             raise CommandError(
                 f"{path} does not fit the knowledge base; nothing was loaded. "
                 f"{len(failure.problems)} problem(s):\n{listing}"
             ) from None
-        self.stdout.write(self.style.SUCCESS(report.summary()))
+        lines = report.lines(each_created=update or verbosity > 1)
+        for line in lines[:-1]:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(lines[-1]))
+
+    def read(self, path):
+        try:
+            if path == "-":
+                return json.load(sys.stdin)
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path} is not UTF-8 text: {error.reason} at byte {error.start}.") from None
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{path} is not valid JSON: {error}.") from None
+        except RecursionError:
+            raise CommandError(f"{path} is nested too deeply to be a knowledge-base document.") from None
