@@ -183,7 +183,8 @@ UNICODE_BODY = (
 @pytest.fixture
 def unicode_kb():
     """A knowledge base with Unicode everywhere, lost quotes, and objects deleted and re-created."""
-    lam = make_actor("Tô Lâm", slug="to-lam", aliases=["To Lam", "토 럼"], description="Tổng Bí thư")
+    # Stored through the ORM, not the admin: spaces and CRLF line ends the admin would not leave.
+    lam = make_actor("Tô Lâm", slug="to-lam", aliases=["To Lam", "토 럼"], description=" Tổng Bí thư ")
     dprk = make_actor("조선민주주의인민공화국", slug="dprk", kind=Actor.Kind.STATE, aliases=["Triều Tiên", "北朝鮮"])
     article = make_article(
         UNICODE_BODY,
@@ -206,7 +207,7 @@ def unicode_kb():
         end=datetime.date(2025, 10, 11),
     )
     kept = make_claim(
-        "Tô Lâm thăm Triều Tiên.",
+        "Tô Lâm thăm Triều Tiên.\r\nHai dòng.",
         slug="tham-trieu-tien",
         event=event,
         claimant=lam,

@@ -122,6 +122,18 @@ def test_update_is_a_dry_run_that_reports_each_change(tmp_path):
     assert Actor.objects.get().description == ""
 
 
+def test_a_dry_run_reports_what_loading_would_create_and_writes_nothing(tmp_path):
+    out = load(document(), tmp_path, "--dry-run")
+    assert "Dry run: nothing was written. Run again without --dry-run to make these changes." in out
+    assert "Would be created: 1 actor, 1 article, 1 event, 1 claim." in out
+    assert not (Article.objects.exists() or LoadRecord.objects.exists())
+
+
+def test_apply_without_update_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="--apply and --overwrite-edited go with --update"):
+        load(document(), tmp_path, "--apply")
+
+
 def test_update_with_apply_writes_the_changes(tmp_path):
     load(document(), tmp_path)
     newer = document()
