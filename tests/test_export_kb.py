@@ -267,3 +267,35 @@ def test_export_kb_writes_what_load_kb_reads_byte_for_byte(unicode_kb, tmp_path)
     again = io.StringIO()
     call_command("export_kb", stdout=again)
     assert again.getvalue() == out.getvalue()
+
+
+def test_export_as_curated_files_builds_back_into_the_same_knowledge_base(unicode_kb, tmp_path):
+    from articles.curation import build_document
+
+    first = export()
+    curated = tmp_path / "curated"
+    (curated / "articles").mkdir(parents=True)
+    (curated / "articles" / "009_deleted-long-ago.yaml").write_text("slug: deleted-long-ago\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("export_kb", "--curated", str(curated), stdout=out)
+    assert f"Wrote 5 files under {curated}." in out.getvalue()
+    assert sorted(p.name for p in (curated / "articles").iterdir()) == ["000_nhan-dan.yaml", "001_re-made.yaml"]
+    claims = (curated / "claims.yaml").read_text(encoding="utf-8")
+    assert "quote: A sentence an editor will remove.\n    stance: qualifies\n    anchored: false" in claims
+    assert "tags: [조선]" in claims
+    empty_the_database()
+    call_command("load_kb", write(build_document(curated), tmp_path), stdout=io.StringIO())
+    assert export() == first
+
+
+def test_the_shipped_knowledge_base_written_as_curated_files_builds_back_the_same(tmp_path):
+    from articles.curation import build_document
+
+    call_command("load_kb", stdout=io.StringIO())
+    first = export()
+    call_command("export_kb", "--curated", str(tmp_path / "curated"), stdout=io.StringIO())
+    names = sorted(p.name for p in (tmp_path / "curated" / "articles").iterdir())
+    assert names[1] == "001_bloomberg-rare-visit.yaml"
+    empty_the_database()
+    call_command("load_kb", write(build_document(tmp_path / "curated"), tmp_path), stdout=io.StringIO())
+    assert export() == first

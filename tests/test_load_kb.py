@@ -408,3 +408,48 @@ def test_kb_import_raises_import_failed_with_every_problem():
     with pytest.raises(ImportFailed) as raised:
         kb_import([1, 2])
     assert raised.value.problems == ["The document must be a JSON object, not a list."]
+
+
+def test_make_fixtures_twice_keeps_an_edit_and_says_what_it_skipped(tmp_path):
+    """`make run` = `make fixtures` + runserver; run the real target against a scratch database."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}", "DEBUG": "true"}
+
+    def make_fixtures():
+        # -o: never reinstall the virtualenv from inside a test.
+        done = subprocess.run(
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "fixtures"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "Created: 43 actors, 5 articles, 26 events, 128 claims." in make_fixtures()
+    edit = (
+        "from articles.models import Claim; c = Claim.objects.get(slug='lam-state-visit-9-11-october-2025'); "
+        "c.text = 'An editor rewrote this.'; c.save()"
+    )
+    subprocess.run([root / ".venv/bin/python", "manage.py", "shell", "-c", edit], cwd=root, env=env, check=True)
+    out = make_fixtures()
+    assert "skipped claim “lam-state-visit-9-11-october-2025”: edited since it was loaded (text)" in out
+    assert "1 skipped to keep editors' work; 201 unchanged." in out
+    check = "from articles.models import Claim; print(Claim.objects.get(slug='lam-state-visit-9-11-october-2025').text)"
+    shown = subprocess.run(
+        [root / ".venv/bin/python", "manage.py", "shell", "-c", check],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip().endswith("An editor rewrote this.")
