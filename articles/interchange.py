@@ -75,6 +75,11 @@ def _type_name(value):
     return type(value).__name__
 
 
+def _brief(problem, limit=500):
+    """A problem short enough to read: Django's messages quote the offending value, which may be huge."""
+    return problem if len(problem) <= limit else f"{problem[: limit - 1]}…"
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -96,7 +101,7 @@ class _Checker:
         self.bodies = bodies  # article slug -> (title, body) the citations will be checked against
 
     def problem(self, at, message):
-        self.problems.append(f"{at}: {message}")
+        self.problems.append(_brief(f"{at}: {message}"))
 
 
 # --- Keys ------------------------------------------------------------------------
@@ -447,7 +452,8 @@ class Rows(Key):
             row.delete()
 
     def identity_of(self, row):
-        return tuple(key.export(row) for key in self.keys if key.name in self.identity)
+        keys = {key.name: key for key in self.keys}
+        return tuple(keys[name].export(row) for name in self.identity)
 
     def save_row(self, row, item, at, loader):
         loader.validated(row, at, {key.field_name: key.name for key in self.keys}, exclude=[self.parent])
@@ -528,8 +534,8 @@ class Conflicts(Refs):
     def write(self, claim, value, loader):
         wanted = {loader.resolve("claims", slug, missing_ok=True) for slug in value} - {None}
         current = set(claim.conflicts_with.all())
-        # Leave alone links to claims this load does not write: changing them
-        # would change those claims too.
+        # A link changes both claims. Leave alone links to claims this load skips
+        # (an editor's): the document describes those claims only as they were.
         add = [c for c in wanted - current if loader.writes("claims", c.slug)]
         drop = [c for c in current - wanted if loader.writes("claims", c.slug)]
         if add:
@@ -950,7 +956,7 @@ class _Loader:
         return Step(UPDATE, kind, slug, keys=differing)
 
     def writes(self, kind, slug):
-        """Whether this load writes the object (or the document does not mention it)."""
+        """Whether this load may change the object: it writes it, or the document does not mention it."""
         if slug not in self.in_document[kind]:
             return True
         return self.plan[kind][slug].action in (CREATE, UPDATE)
@@ -972,9 +978,9 @@ class _Loader:
             if hasattr(error, "message_dict"):
                 for name, messages in error.message_dict.items():
                     key = names.get(name, name) if name != "__all__" else ""
-                    self.problems.append(f"{where}{'.' + key if key else ''}: {' '.join(messages)}")
+                    self.problems.append(_brief(f"{where}{'.' + key if key else ''}: {' '.join(messages)}"))
             else:
-                self.problems.append(f"{where}: {' '.join(error.messages)}")
+                self.problems.append(_brief(f"{where}: {' '.join(error.messages)}"))
             raise _Skip("invalid") from None
 
     def run(self):

@@ -361,6 +361,14 @@ def test_a_wrong_type_or_value_is_refused_with_its_place(tmp_path, path, value, 
     assert message in refused(doc, tmp_path)
 
 
+def test_a_huge_wrong_value_gets_a_short_message(tmp_path):
+    doc = document()
+    doc["articles"][0]["kind"] = "x" * 1_000_000
+    message = refused(doc, tmp_path)
+    assert "articles[0].kind: Value 'xxx" in message
+    assert len(message) < 1_000
+
+
 def test_a_repeated_slug_or_citation_is_refused(tmp_path):
     doc = document()
     doc["actors"].append(dict(doc["actors"][0], aliases=[]))
