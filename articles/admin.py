@@ -12,6 +12,7 @@ from articles.models import (
     Article,
     Citation,
     Claim,
+    ClaimConflict,
     ClaimStatus,
     Event,
     Participation,
@@ -69,25 +70,37 @@ class ActorAdmin(TextAsTyped, SimpleHistoryAdmin):
 class CitationInline(TextAsTyped, admin.StackedInline):
     model = Citation
     extra = 1
-    fields = ["claim", "article", "stance", "quote", "anchor_status"]
+    fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
     readonly_fields = ["anchor_status"]
-    autocomplete_fields = ["claim", "article"]
+    autocomplete_fields = ["claim", "article", "speaker"]
 
     @admin.display(description="anchor")
     def anchor_status(self, citation):
         if citation.pk is None:
             return "—"
         if not citation.anchored:
-            return "Quote not found in the current article body: fix the quote or the body."
+            return "Quote not found in the current article text: fix the quote or the article."
         return f"Characters {citation.start}–{citation.end}"
 
 
 class ArticleCitationInline(CitationInline):
-    fields = ["claim", "stance", "quote", "anchor_status"]
+    fields = ["claim", "stance", "location", "quote", "speaker", "anchor_status"]
 
 
 class ClaimCitationInline(CitationInline):
-    fields = ["article", "stance", "quote", "anchor_status"]
+    fields = ["article", "stance", "location", "quote", "speaker", "anchor_status"]
+
+
+class ClaimConflictInline(admin.TabularInline):
+    """Competing claims, each link with its note for readers; saving one side writes the other."""
+
+    model = ClaimConflict
+    fk_name = "from_claim"
+    fields = ["to_claim", "note"]
+    autocomplete_fields = ["to_claim"]
+    extra = 1
+    verbose_name = "competing claim"
+    verbose_name_plural = "competing claims (the note tells readers what differs)"
 
 
 @admin.register(Article)
@@ -107,6 +120,7 @@ class ArticleAdmin(TextAsTyped, SimpleHistoryAdmin):
         ("Who", {"fields": ["publisher", "wire", "authors"]}),
         ("When", {"fields": ["published", "date_precision", "date_approximate", "date_note"]}),
         ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
+        ("For editors only", {"fields": ["editor_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -198,12 +212,17 @@ class ClaimAdmin(TextAsTyped, SimpleHistoryAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
-    autocomplete_fields = ["claimant", "subjects", "event", "conflicts_with"]
+    autocomplete_fields = ["claimant", "subjects", "event"]
     prepopulated_fields = {"slug": ["text"]}
-    inlines = [ClaimCitationInline]
+    readonly_fields = ["status_shown", "origins_shown"]
+    inlines = [ClaimConflictInline, ClaimCitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status().select_related("claimant", "event")
+        return super().get_queryset(request).select_related("claimant", "event")
+
+    @admin.display(description="independent origins counted")
+    def origins_shown(self, claim):
+        return ", ".join(claim.origin_labels) or "none"
 
     @admin.display(description="status", ordering="status")
     def status_shown(self, claim):
@@ -212,14 +231,14 @@ class ClaimAdmin(TextAsTyped, SimpleHistoryAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(TextAsTyped, SimpleHistoryAdmin):
-    list_display = ["claim", "article", "stance", "short_quote", "anchored"]
-    list_filter = ["stance", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["quote", "claim__text", "claim__slug", "article__title"]
-    autocomplete_fields = ["claim", "article"]
-    readonly_fields = ["start", "end", "prefix", "suffix", "anchored"]
+    list_display = ["claim", "article", "stance", "location", "speaker", "short_quote", "anchored"]
+    list_filter = ["stance", "location", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["quote", "claim__text", "claim__slug", "article__title", "speaker__name"]
+    autocomplete_fields = ["claim", "article", "speaker"]
+    readonly_fields = ["start", "end", "prefix", "suffix", "anchored", "origin"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim", "article")
+        return super().get_queryset(request).select_related("claim", "article", "speaker")
 
     @admin.display(description="quote")
     def short_quote(self, citation):

@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
+        from articles import services
         from articles.caching import connect_signals
 
         connect_signals()
+        services.connect_signals()

@@ -41,9 +41,9 @@ def bump_content_version(**kwargs):
 def connect_signals():
     from taggit.models import Tag, TaggedItem
 
-    from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation
+    from articles.models import Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation
 
-    for model in (Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Tag, TaggedItem):
+    for model in (Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation, Tag, TaggedItem):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"kb-cache-save-{model.__name__}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"kb-cache-delete-{model.__name__}")
     for through in (Article.authors.through, Claim.subjects.through, Claim.conflicts_with.through):

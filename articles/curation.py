@@ -32,6 +32,47 @@ def _load(path):
         return yaml.safe_load(handle) or []
 
 
+class CurationError(ValueError):
+    """The curated files contradict themselves; the message says where."""
+
+
+def _symmetrise_conflicts(claims):
+    """List each competing-claim link, and its note, on both sides of the pair.
+
+    The files may declare a pair on either side or both, so they read either
+    way; a pair has one note for readers, so two different notes are refused.
+    """
+    rivals, notes = {}, {}
+    for claim in claims:
+        slug = claim["slug"]
+        given = claim.get("conflict_notes") or {}
+        for other in claim.get("conflicts_with") or []:
+            rivals.setdefault(slug, set()).add(other)
+            rivals.setdefault(other, set()).add(slug)
+            note = given.get(other)
+            if not note:
+                continue
+            pair = frozenset((slug, other))
+            if notes.setdefault(pair, note) != note:
+                raise CurationError(
+                    f"Claims “{slug}” and “{other}” give their link two different notes: "
+                    f"“{notes[pair]}” and “{note}”. Keep one."
+                )
+        stray = sorted(set(given) - set(claim.get("conflicts_with") or []))
+        if stray:
+            raise CurationError(
+                f"Claim “{slug}” has conflict_notes for claims it does not list in conflicts_with: {stray}."
+            )
+    for claim in claims:
+        slug = claim["slug"]
+        claim["conflicts_with"] = sorted(rivals.get(slug, ()))
+        claim["conflict_notes"] = {
+            other: notes[frozenset((slug, other))]
+            for other in claim["conflicts_with"]
+            if frozenset((slug, other)) in notes
+        }
+
+
 def build_document(curated_dir=CURATED_DIR):
     curated_dir = Path(curated_dir)
     articles = [_load(path) for path in sorted((curated_dir / "articles").glob("*.yaml"))]
@@ -41,13 +82,7 @@ def build_document(curated_dir=CURATED_DIR):
     for event in events:
         event.update({key: _partial(event.get(key)) for key in date_keys("events")})
     claims = _load(curated_dir / "claims.yaml")
-    # conflicts_with is symmetrical; list it on both sides so the file reads either way.
-    rivals = {claim["slug"]: set(claim.get("conflicts_with") or []) for claim in claims}
-    for slug, others in list(rivals.items()):
-        for other in others:
-            rivals.setdefault(other, set()).add(slug)
-    for claim in claims:
-        claim["conflicts_with"] = sorted(rivals.get(claim["slug"], ()))
+    _symmetrise_conflicts(claims)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -83,14 +118,22 @@ _Dumper.add_representer(list, _list)
 
 
 def _curated(kind, entry):
-    """An exported object as the curated files hold it: without derived keys, a lost quote marked."""
-    derived = {key.name for key in SCHEMA[kind].stage("derived")}
-    entry = {name: value for name, value in entry.items() if name not in derived}
+    """An exported object as the curated files hold it: without derived keys or empty notes.
+
+    A citation lists only what differs from the defaults (a speaker, a quote
+    from the captions, a lost quote's `anchored: false`), as the hand-written
+    files do.
+    """
+    keys = {key.name: key for key in SCHEMA[kind].keys}
+    entry = {name: value for name, value in entry.items() if keys[name].stage != "derived"}
     if kind == "claims":
+        defaults = {key.name: key.missing for key in keys["citations"].keys if not key.required}
         entry["citations"] = [
-            {name: value for name, value in citation.items() if name != "anchored" or not value}
+            {name: value for name, value in citation.items() if name not in defaults or value != defaults[name]}
             for citation in entry["citations"]
         ]
+        if not entry["conflict_notes"]:
+            del entry["conflict_notes"]
     return entry
 
 

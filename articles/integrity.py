@@ -6,20 +6,21 @@ Each check returns readable problems; an empty list means it passed.
 
 from pathlib import Path
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from articles import anchoring
 from articles.curation import SOURCES_DIR
-from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
+from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Participation, Stance
+from articles.services import fresh_statuses
 
 
 def quotes_found_verbatim():
     problems = []
     for citation in Citation.objects.select_related("article", "claim").order_by("claim__slug", "pk"):
-        if not anchoring.occurrences(citation.article.body, citation.quote):
-            problems.append(
-                f"Claim “{citation.claim.slug}”: quote not found in “{citation.article.slug}”: “{citation.quote}”"
-            )
+        if not anchoring.occurrences(citation.text or "", citation.quote):
+            where = f"the captions of “{citation.article.slug}”" if citation.location == "captions" else ""
+            where = where or f"“{citation.article.slug}”"
+            problems.append(f"Claim “{citation.claim.slug}”: quote not found in {where}: “{citation.quote}”")
         elif not citation.anchored:
             problems.append(f"Claim “{citation.claim.slug}”: citation of “{citation.article.slug}” is flagged lost.")
     return problems
@@ -58,9 +59,10 @@ def actors_referenced():
         | Q(Exists(Participation.objects.filter(actor=OuterRef("pk"))))
         | Q(Exists(Claim.objects.filter(claimant=OuterRef("pk"))))
         | Q(Exists(Claim.subjects.through.objects.filter(actor=OuterRef("pk"))))
+        | Q(Exists(Citation.objects.filter(speaker=OuterRef("pk"))))
     )
     return [
-        f"Actor “{slug}” is not referenced by any article, event or claim."
+        f"Actor “{slug}” is not referenced by any article, event, claim or quote."
         for slug in Actor.objects.exclude(referenced).order_by("slug").values_list("slug", flat=True)
     ]
 
@@ -72,12 +74,85 @@ def events_attested():
     ]
 
 
+def attributed_claims_have_their_speaker_as_claimant():
+    """An attributed opinion is never an unattributed fact.
+
+    If every supporting quote carries one speaker's words, that speaker is the
+    claimant; if they carry several speakers' words, someone must be.
+    """
+    speakers = {}
+    for slug, speaker in (
+        Citation.objects.filter(stance=Stance.SUPPORTS)
+        .order_by("claim__slug")
+        .values_list("claim__slug", "speaker__slug")
+    ):
+        speakers.setdefault(slug, set()).add(speaker)
+    claimants = dict(Claim.objects.filter(slug__in=speakers).values_list("slug", "claimant__slug"))
+    problems = []
+    for slug, voices in speakers.items():
+        if None in voices:
+            continue
+        if len(voices) == 1:
+            (speaker,) = voices
+            if claimants[slug] != speaker:
+                problems.append(
+                    f"Claim “{slug}”: every supporting quote is {speaker}’s words, "
+                    f"but its claimant is {claimants[slug] or 'nobody'}."
+                )
+        elif claimants[slug] is None:
+            problems.append(
+                f"Claim “{slug}”: every supporting quote carries a speaker ({', '.join(sorted(voices))}), "
+                "but it has no claimant."
+            )
+    return problems
+
+
+def conflict_links_have_notes():
+    pairs = (
+        ClaimConflict.objects.filter(note="", from_claim__slug__lt=F("to_claim__slug"))
+        .order_by("from_claim__slug", "to_claim__slug")
+        .values_list("from_claim__slug", "to_claim__slug")
+    )
+    return [
+        f"Claims “{first}” and “{second}” compete, but their link has no note for readers." for first, second in pairs
+    ]
+
+
+def stored_statuses_are_fresh():
+    fresh = fresh_statuses(Claim.objects.all())
+    problems = []
+    for claim in Claim.objects.order_by("slug").only("pk", "slug", "status", "origin_count", "origin_labels"):
+        status, labels, stale_citations = fresh[claim.pk]
+        if (claim.status, claim.origin_labels, claim.origin_count) != (status, labels, len(labels)):
+            problems.append(
+                f"Claim “{claim.slug}”: stored status {claim.status} {claim.origin_labels}, "
+                f"but its citations give {status} {labels}. Run manage.py refresh_status."
+            )
+        elif stale_citations:
+            problems.append(f"Claim “{claim.slug}”: stale citation origins. Run manage.py refresh_status.")
+    return problems
+
+
+def no_date_precision_without_a_date():
+    undated = Article.objects.filter(published__isnull=True).exclude(date_precision="")
+    return [
+        f"Article “{slug}” has no date but a date precision ({precision})."
+        for slug, precision in undated.order_by("slug").values_list("slug", "date_precision")
+    ]
+
+
 CHECKS = {
     "every quote is found verbatim in its article": quotes_found_verbatim,
     "every article body is found, line by line, in its seed file": bodies_found_in_seeds,
     "every claim has at least one supporting citation": claims_supported,
     "every actor is referenced somewhere": actors_referenced,
     "every event is attested by a claim": events_attested,
+    "a claim whose support is one speaker's words names that speaker as claimant": (
+        attributed_claims_have_their_speaker_as_claimant
+    ),
+    "every competing-claim link has a note for readers": conflict_links_have_notes,
+    "every claim's stored status matches its citations": stored_statuses_are_fresh,
+    "no article date has a precision without a date": no_date_precision_without_a_date,
 }
 
 

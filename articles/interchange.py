@@ -28,7 +28,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
 
-from articles import anchoring
+from articles import anchoring, services
 from articles.dates import DatePrecision, parse_partial, to_partial, truncate
 from articles.models import (
     Actor,
@@ -36,6 +36,7 @@ from articles.models import (
     Article,
     Citation,
     Claim,
+    ClaimConflict,
     Event,
     LoadRecord,
     Participation,
@@ -95,10 +96,10 @@ def _text_problem(value):
 class _Checker:
     """Collects problems while one document is validated, and knows the slugs it may refer to."""
 
-    def __init__(self, known, bodies):
+    def __init__(self, known, texts):
         self.problems = []
         self.known = known  # kind -> set of slugs in the document or the database
-        self.bodies = bodies  # article slug -> (title, body) the citations will be checked against
+        self.texts = texts  # article slug -> Article with the title, body and captions quotes are checked against
 
     def problem(self, at, message):
         self.problems.append(_brief(f"{at}: {message}"))
@@ -199,6 +200,24 @@ class Choice(Text):
                 check.problem(at, f"expected one of {', '.join(v for v, _ in self.field.choices)}, got null.")
             return self.missing
         return super().clean(value, at, check, entry)
+
+
+class Precision(Choice):
+    """An article's date_precision: none (null) exactly when its date is unknown, as the model insists."""
+
+    def __init__(self, name, *, date, **kwargs):
+        super().__init__(name, **kwargs)
+        self.date_key = date
+
+    def export(self, obj):
+        return getattr(obj, self.field_name) or None
+
+    def clean(self, value, at, check, entry):
+        precision = super().clean(value, at, check, entry)
+        return precision if entry.get(self.date_key) not in (None, "") else None
+
+    def write(self, obj, value, loader):
+        setattr(obj, self.field_name, value or "")
 
 
 class Flag(Key):
@@ -486,9 +505,11 @@ class Citations(Rows):
                 Ref("article", "articles", required=True),
                 Text("quote", newlines=True, required=True),
                 Choice("stance"),
+                Ref("speaker", "actors"),
+                Choice("in", field="location"),
                 Anchored("anchored"),
             ],
-            identity=("article", "quote"),
+            identity=("article", "quote"),  # the database's citation_unique, within a claim
             related="citations",
         )
 
@@ -497,12 +518,11 @@ class Citations(Rows):
         return sorted(obj.citations.all(), key=lambda c: (c.article.slug, not c.anchored, c.start or 0, c.quote))
 
     def check_row(self, row, at, check):
-        found = check.bodies.get(row["article"])
-        if not row["anchored"] or found is None or not row["quote"]:
+        article = check.texts.get(row["article"])
+        if not row["anchored"] or article is None or not row["quote"]:
             return
-        title, body = found
-        if not anchoring.occurrences(body, row["quote"]):
-            check.problem(f"{at}.quote", quote_not_found_message(Article(title=title, body=body), row["quote"]))
+        if not anchoring.occurrences(article.text_of(row["in"]) or "", row["quote"]):
+            check.problem(f"{at}.quote", quote_not_found_message(article, row["quote"], row["in"]))
 
     def save_row(self, row, item, at, loader):
         # Field checks ran during validation, and the quote was checked against the
@@ -531,6 +551,9 @@ class Conflicts(Refs):
 
     stage = "late"
 
+    def export(self, claim):
+        return sorted(link.to_claim.slug for link in claim.conflict_links.all())
+
     def write(self, claim, value, loader):
         wanted = {loader.resolve("claims", slug, missing_ok=True) for slug in value} - {None}
         current = set(claim.conflicts_with.all())
@@ -542,6 +565,48 @@ class Conflicts(Refs):
             claim.conflicts_with.add(*add)
         if drop:
             claim.conflicts_with.remove(*drop)
+
+
+class ConflictNotes(Key):
+    """{competing claim's slug: note for readers}; a pair has one note, given on either side."""
+
+    stage = "late"
+    missing = {}
+    note = ClaimConflict._meta.get_field("note")
+
+    def export(self, claim):
+        links = sorted((link.to_claim.slug, link.note) for link in claim.conflict_links.all())
+        return {slug: note for slug, note in links if note}
+
+    def clean(self, value, at, check, entry):
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            check.problem(at, f"expected an object mapping claim slugs to notes, got {_type_name(value)}.")
+            return {}
+        listed = entry.get("conflicts_with") if isinstance(entry.get("conflicts_with"), list) else []
+        cleaned = {}
+        for slug, note in value.items():
+            note_at = f"{at}.{str(slug)[:60]}"
+            if slug not in listed:
+                check.problem(note_at, f"“{str(slug)[:60]}” is not listed in conflicts_with.")
+            elif not isinstance(note, str):
+                check.problem(note_at, f"expected text, got {_type_name(note)}.")
+            elif _text_problem(note):
+                check.problem(note_at, _text_problem(note))
+            elif note:
+                try:
+                    cleaned[slug] = self.note.clean(note, None)
+                except ValidationError as error:
+                    check.problem(note_at, " ".join(error.messages))
+        return cleaned
+
+    def write(self, claim, value, loader):
+        for link in ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim"):
+            wanted = value.get(link.to_claim.slug, "")
+            if link.note != wanted and loader.writes("claims", link.to_claim.slug):
+                link.note = wanted
+                link.save()  # mirrors the note onto the reverse link
 
 
 class Derived(Key):
@@ -588,6 +653,7 @@ SCHEMA = {
                 Text("name", required=True),
                 Choice("kind", required=True),
                 Text("description"),
+                Text("editor_note"),
                 Aliases("aliases"),
             ],
         ),
@@ -603,9 +669,10 @@ SCHEMA = {
                 Refs("authors", "actors"),
                 Ref("wire", "actors"),
                 PartialDate("published"),
-                Choice("date_precision"),
+                Precision("date_precision", date="published"),
                 Flag("date_approximate"),
                 Text("date_note"),
+                Text("editor_note"),
                 Choice("kind", required=True),
                 Text("url"),
                 Text("source_file"),
@@ -622,6 +689,7 @@ SCHEMA = {
                 Text("slug", required=True),
                 Text("title", required=True),
                 Text("description"),
+                Text("editor_note"),
                 PartialDate("start", required=True),
                 PartialDate("end"),
                 Choice("date_precision"),
@@ -640,10 +708,13 @@ SCHEMA = {
                 Text("text", required=True),
                 Choice("kind"),
                 Derived("status", lambda c: c.status),
+                # Sorted: stored in the order the citations were made, which a restore does not keep.
+                Derived("independent_origins", lambda c: sorted(c.origin_labels)),
                 Ref("claimant", "actors"),
                 Refs("subjects", "actors"),
                 Ref("event", "events"),
                 Conflicts("conflicts_with", "claims"),
+                ConflictNotes("conflict_notes"),
                 Tags("tags"),
                 Citations("citations"),
             ],
@@ -666,9 +737,10 @@ def _exported_querysets():
         "articles": Article.objects.with_people().prefetch_related("tags").order_by("slug"),
         "events": Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug"),
         "claims": (
-            Claim.objects.with_status()
-            .select_related("claimant", "event")
-            .prefetch_related("subjects", "conflicts_with", "tags", "citations__article")
+            Claim.objects.select_related("claimant", "event")
+            .prefetch_related(
+                "subjects", "conflict_links__to_claim", "tags", "citations__article", "citations__speaker"
+            )
             .order_by("slug")
         ),
     }
@@ -770,7 +842,7 @@ def validate(document):
                 continue
             seen[slug] = at
             cleaned[name].append(entry)
-    _symmetrical_conflicts(cleaned["claims"])
+    _symmetrical_conflicts(cleaned["claims"], check)
     if check.problems:
         raise ImportFailed(check.problems)
     return cleaned
@@ -788,23 +860,41 @@ def _references(document):
         known[name] = {slug for slug in listed if isinstance(slug, str)} | set(
             kind.model.objects.values_list("slug", flat=True)
         )
-    # Quotes are checked against the body the document gives, or the stored one.
-    bodies = {slug: (title, body) for slug, title, body in Article.objects.values_list("slug", "title", "body")}
+    # Quotes are checked against the texts the document gives, or the stored ones.
+    texts = {article.slug: article for article in Article.objects.only("slug", "title", "body", "captions")}
     for data in document["articles"]:
         if isinstance(data, dict) and isinstance(data.get("slug"), str) and isinstance(data.get("body"), str):
-            bodies[data["slug"]] = (str(data.get("title")), normalise_newlines(data["body"]))
-    return known, bodies
+            captions = data.get("captions") if isinstance(data.get("captions"), str) else ""
+            texts[data["slug"]] = Article(
+                title=str(data.get("title")),
+                body=normalise_newlines(data["body"]),
+                captions=normalise_newlines(captions),
+            )
+    return known, texts
 
 
-def _symmetrical_conflicts(claims):
+def _symmetrical_conflicts(claims, check):
+    """List each competing-claim link, and its note, on both sides, as the database holds them."""
     slugs = {claim["slug"] for claim in claims}
     rivals = {claim["slug"]: set(claim["conflicts_with"]) for claim in claims}
+    notes = {}
+    for i, claim in enumerate(claims):
+        for other, note in claim["conflict_notes"].items():
+            pair = frozenset((claim["slug"], other))
+            if notes.setdefault(pair, note) != note:
+                check.problem(f"claims[{i}].conflict_notes.{other}", "the other claim gives this link another note.")
     for slug, others in list(rivals.items()):
         for other in others:
             if other in slugs:
                 rivals[other].add(slug)
     for claim in claims:
-        claim["conflicts_with"] = sorted(rivals[claim["slug"]] - {claim["slug"]})
+        slug = claim["slug"]
+        claim["conflicts_with"] = sorted(rivals[slug] - {slug})
+        claim["conflict_notes"] = {
+            other: notes[frozenset((slug, other))]
+            for other in claim["conflicts_with"]
+            if frozenset((slug, other)) in notes
+        }
 
 
 # --- Planning and loading ------------------------------------------------------------
@@ -910,7 +1000,9 @@ def kb_import(document, *, update=False, overwrite_edited=False, apply=True):
     cleaned = validate(document)
     with transaction.atomic():
         loader = _Loader(cleaned, update=update, overwrite_edited=overwrite_edited)
-        report = loader.run()
+        # Each citation saved would refresh its claim's status; refresh each claim once, at the end.
+        with services.refreshing_status_once():
+            report = loader.run()
         report.applied = apply
         if loader.problems:
             transaction.set_rollback(True)

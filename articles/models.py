@@ -9,8 +9,8 @@ a fixed number of queries.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Lower
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -29,29 +29,31 @@ class ClaimStatus(models.TextChoices):
     CONTESTED = "contested", "Contested"
     CORROBORATED = "corroborated", "Corroborated"
     SINGLE_SOURCE = "single-source", "Single source"
+    NEEDS_REVIEW = "needs-review", "Needs review"
     UNSUPPORTED = "unsupported", "No supporting source"
 
 
-def independent_source_key(article_path=""):
-    """An SQL expression naming the independent source behind an article.
+class VoiceRole(models.TextChoices):
+    """How a voice stands behind a quote (see Citation.voice)."""
 
-    Copies of one wire story share the wire service; otherwise the publisher
-    stands behind the piece; an article with neither counts on its own.
-    `article_path` leads from the queried model to the article, e.g.
-    "citations__article__".
-    """
-    wire, publisher = f"{article_path}wire_id", f"{article_path}publisher_id"
-    article = article_path.removesuffix("__") or "id"
+    SPEAKER = "speaker", "quoted in"
+    AUTHOR = "author", "author of"
+    WIRE = "wire", "wire service of"
+    PUBLISHER = "publisher", "publisher of"
+    ARTICLE = "article", "the article itself"
 
-    def label(prefix, field):
-        return Concat(Value(prefix), Cast(field, CharField()), output_field=CharField())
 
-    return Case(
-        When(**{f"{wire}__isnull": False}, then=label("actor:", wire)),
-        When(**{f"{publisher}__isnull": False}, then=label("actor:", publisher)),
-        default=label("article:", article),
-        output_field=CharField(),
-    )
+class Location(models.TextChoices):
+    """Which text of an article a citation quotes."""
+
+    BODY = "body", "article body"
+    CAPTIONS = "captions", "photo caption"
+
+
+def names_in_words(actors):
+    """ "A", "A and B", "A, B and C"."""
+    names = [actor.name for actor in actors]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def normalise_newlines(text):
@@ -109,7 +111,11 @@ class Actor(models.Model):
     name = models.CharField(max_length=200, help_text="The canonical name, as most sources write it.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.CharField(
-        max_length=300, blank=True, help_text="Role or description, as the sources state it."
+        max_length=300, blank=True, help_text="Role or description, as the sources state it. Shown to readers."
+    )
+    editor_note = models.TextField(
+        blank=True,
+        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
     )
 
     objects = ActorQuerySet.as_manager()
@@ -156,6 +162,7 @@ class ActorAlias(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def with_people(self):
+        """Articles with everything own_voice() reads: publisher, wire and authors."""
         return self.select_related("publisher", "wire").prefetch_related("authors")
 
     def by(self, actor):
@@ -214,14 +221,24 @@ class Article(FuzzyDateMixin, models.Model):
         "wire story count as one source.",
     )
     published = models.DateField(null=True, blank=True, help_text="Leave empty when unknown.")
-    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        blank=True,
+        help_text="How precisely the source gives the date. Cleared when the date is unknown.",
+    )
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
     url = models.URLField(blank=True, max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.TextField(help_text="Markdown. The article's own text, without site furniture.")
     captions = models.TextField(blank=True, help_text="Photo captions and credits; not part of the body.")
-    source_file = models.CharField(max_length=200, blank=True, help_text="The seed file this came from.")
+    source_file = models.CharField(max_length=200, blank=True, help_text="The source file this came from.")
+    editor_note = models.TextField(
+        blank=True,
+        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -231,21 +248,48 @@ class Article(FuzzyDateMixin, models.Model):
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "title"]
+        constraints = [
+            # A precision says how much of a known date the source gives; an
+            # unknown date has none, and a known one always has one.
+            models.CheckConstraint(
+                condition=Q(published__isnull=True, date_precision="")
+                | (Q(published__isnull=False) & ~Q(date_precision="")),
+                name="article_date_precision_only_with_date",
+                violation_error_message="Give a date precision exactly when the date is known.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    # What save() compares against to know whether quotes or voices may have changed.
+    _TRACKED = ("body", "captions", "wire_id", "publisher_id")
 
     def save(self, *args, **kwargs):
         # Browsers submit textareas with CRLF line ends; quotes are matched
         # character for character, so store one kind of line end only.
         self.body, self.captions = normalise_newlines(self.body), normalise_newlines(self.captions)
-        body_changed = self.pk is not None and self.body != getattr(self, "_loaded_body", None)
+        if self.published is None:
+            # An unknown date has no precision (the database insists, see Meta).
+            self.date_precision = ""
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            # Not loaded from the database (a history revert builds the instance
+            # itself): an existing article may have changed in any way.
+            changed = set(self._TRACKED) if self.pk is not None else set()
+        else:
+            changed = {name for name in self._TRACKED if getattr(self, name) != loaded[name]}
         super().save(*args, **kwargs)
-        self._loaded_body = self.body
-        if body_changed:
-            # Every path that edits a body (admin, a history revert, an import,
+        self._remember_loaded()
+        if changed & {"body", "captions"}:
+            # Every path that edits a text (admin, a history revert, an import,
             # the shell) must find the quotes again or flag them.
             self.reanchor_citations()
+        if changed & {"wire_id", "publisher_id"}:
+            from articles.services import claims_refresh_status
+
+            # Whose voice the article's own-voice quotes carry may have changed.
+            claims_refresh_status(Claim.objects.filter(citations__article=self))
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
@@ -253,25 +297,76 @@ class Article(FuzzyDateMixin, models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
-        # Remember the body as loaded, so save() knows when quotes may have moved.
-        article._loaded_body = article.__dict__.get("body")
+        # Remember the texts and credits as loaded, so save() knows what changed.
+        article._remember_loaded()
         return article
+
+    def _remember_loaded(self):
+        self._loaded = {name: self.__dict__.get(name) for name in self._TRACKED}
 
     def _fuzzy_start(self):
         return self.published
 
-    def reanchor_citations(self):
-        """Find every quote again in the current body; flag, never drop, the lost ones.
+    def clean(self):
+        if self.published is None:
+            # A precision for an unknown date means nothing: drop it rather than refuse the form.
+            self.date_precision = ""
+        elif not self.date_precision:
+            raise ValidationError({"date_precision": "Say how precisely the source gives this date."})
 
-        Returns the citations whose quote is no longer in the body.
+    def text_of(self, location):
+        """The text a citation at `location` (body or captions) quotes."""
+        return self.captions if location == Location.CAPTIONS else self.body
+
+    def own_voice(self):
+        """Who stands behind the article's own words, as (role, actors).
+
+        Its author(s) ("author"; a co-authored piece is one voice), else its
+        wire service ("wire"), else its publisher ("publisher"), else the
+        article speaks for itself ("article", no actors). Reads `authors`
+        through any prefetch the caller made.
         """
+        authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+        if authors:
+            return VoiceRole.AUTHOR, authors
+        if self.wire_id:
+            return VoiceRole.WIRE, [self.wire]
+        if self.publisher_id:
+            return VoiceRole.PUBLISHER, [self.publisher]
+        return VoiceRole.ARTICLE, []
+
+    @property
+    def credit_line(self):
+        """Everyone the article credits, for a byline: "Carl Thayer, Tuoi Tre", "The Straits Times, via Bloomberg".
+
+        Who of them the article's words count as is own_voice(); this only names them.
+        """
+        parts = []
+        authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+        if authors:
+            parts.append(names_in_words(authors))
+        if self.publisher_id:
+            parts.append(self.publisher.name)
+        if self.wire_id and self.wire_id != self.publisher_id:
+            # A wire service or an original publisher: "via" fits both.
+            parts.append(f"via {self.wire.name}")
+        return ", ".join(parts) or "author and publisher not stated"
+
+    def reanchor_citations(self):
+        """Find every quote again in the current texts; flag, never drop, the lost ones.
+
+        Returns the citations whose quote is no longer in its text.
+        """
+        from articles.services import refreshing_status_once
+
         lost = []
-        for citation in self.citations.all():
-            citation.article = self
-            if citation.anchor():
-                citation.save()
-            if not citation.anchored:
-                lost.append(citation)
+        with refreshing_status_once():
+            for citation in self.citations.all():
+                citation.article = self
+                if citation.anchor():
+                    citation.save()
+                if not citation.anchored:
+                    lost.append(citation)
         return lost
 
 
@@ -288,10 +383,9 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_source_count(self):
-        supporting = Q(claims__citations__stance=Stance.SUPPORTS)
-        return self.annotate(
-            source_count=Count(independent_source_key("claims__citations__article__"), filter=supporting, distinct=True)
-        )
+        """Annotate `source_count`: the distinct origins of the anchored quotes supporting its claims."""
+        counted = Q(claims__citations__stance=Stance.SUPPORTS, claims__citations__anchored=True)
+        return self.annotate(source_count=Count("claims__citations__origin", filter=counted, distinct=True))
 
     def involving(self, actor_slug):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
@@ -312,7 +406,11 @@ class EventQuerySet(models.QuerySet):
 class Event(FuzzyDateMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Shown to readers, in meta descriptions and share previews.")
+    editor_note = models.TextField(
+        blank=True,
+        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
+    )
     start = models.DateField(help_text="The first day of the period the sources give.")
     end = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -368,41 +466,28 @@ class Participation(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet):
-    def with_status(self):
-        """Annotate `status`, `independent_sources` and the counts behind them, in SQL."""
-        disputed = Exists(Citation.objects.filter(claim=OuterRef("pk"), stance=Stance.DISPUTES))
-        conflicted = Exists(Claim.conflicts_with.through.objects.filter(from_claim=OuterRef("pk")))
-        supporting = Q(citations__stance=Stance.SUPPORTS)
-        return self.annotate(
-            is_disputed=disputed,
-            is_in_conflict=conflicted,
-            independent_sources=Count(independent_source_key("citations__article__"), filter=supporting, distinct=True),
-        ).annotate(
-            status=Case(
-                When(Q(is_disputed=True) | Q(is_in_conflict=True), then=Value(ClaimStatus.CONTESTED.value)),
-                When(independent_sources__gte=2, then=Value(ClaimStatus.CORROBORATED.value)),
-                When(independent_sources=1, then=Value(ClaimStatus.SINGLE_SOURCE.value)),
-                default=Value(ClaimStatus.UNSUPPORTED.value),
-                output_field=CharField(),
-            )
-        )
+    # A claim's status is stored (see services.claims_refresh_status), so a
+    # status filter is a plain lookup on an indexed column.
+    def with_status(self, status):
+        return self.filter(status=status)
 
     def contested(self):
-        # The same claims as status=contested, filtered on the Exists flags in WHERE,
-        # so the database counts sources only for these claims, not for every claim.
-        return self.with_status().filter(Q(is_disputed=True) | Q(is_in_conflict=True))
+        return self.with_status(ClaimStatus.CONTESTED)
 
     def corroborated(self):
-        return self.with_status().filter(status=ClaimStatus.CORROBORATED)
+        return self.with_status(ClaimStatus.CORROBORATED)
 
     def single_source(self):
-        return self.with_status().filter(status=ClaimStatus.SINGLE_SOURCE)
+        return self.with_status(ClaimStatus.SINGLE_SOURCE)
+
+    def needing_review(self):
+        return self.with_status(ClaimStatus.NEEDS_REVIEW)
 
     def for_listing(self):
-        return self.with_status().select_related("claimant", "event")
+        return self.select_related("claimant", "event")
 
-    # Filters on related rows use subqueries, never joins: a join would run
-    # under with_status()'s Count and could skew it.
+    # Filters on related rows use subqueries, never joins, so that each claim
+    # stays one row whatever else is annotated.
     def involving(self, actor_slug):
         """Claims the actor makes or that are about the actor."""
         about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
@@ -475,17 +560,34 @@ class Claim(models.Model):
         help_text="The event this claim attests, if any.",
     )
     conflicts_with = models.ManyToManyField(
-        "self", blank=True, symmetrical=True, help_text="Claims that compete with this one."
+        "self",
+        through="ClaimConflict",
+        blank=True,
+        symmetrical=True,
+        help_text="Claims that compete with this one.",
+    )
+    # Derived from the citations by services.claims_refresh_status on every
+    # write that can change them; never typed.
+    status = models.CharField(
+        max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.UNSUPPORTED, editable=False
+    )
+    origin_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many distinct origins stand behind the anchored supporting quotes."
+    )
+    origin_labels = models.JSONField(
+        default=list, blank=True, editable=False, help_text="The origins counted, as labels (actor slugs or article:…)."
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(blank=True)
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[subjects])
+    # The derived columns are left out of history: a revert must not bring back a stale status.
+    history = HistoricalRecords(m2m_fields=[subjects], excluded_fields=["status", "origin_count", "origin_labels"])
 
     class Meta:
         ordering = ["slug"]
+        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
@@ -495,13 +597,64 @@ class Claim(models.Model):
 
     @property
     def status_label(self):
-        """A badge's words, e.g. "Corroborated by 3 independent sources".
-
-        Needs the annotations of ClaimQuerySet.with_status().
-        """
+        """A badge's words, e.g. "Corroborated by 3 independent sources"."""
         if self.status == ClaimStatus.CORROBORATED:
-            return f"Corroborated by {self.independent_sources} independent sources"
+            return f"Corroborated by {self.origin_count} independent sources"
         return ClaimStatus(self.status).label
+
+
+class ClaimConflict(models.Model):
+    """A link between two competing claims, with a note telling readers what differs.
+
+    Symmetrical: Claim.conflicts_with.add() writes both directions; a row saved
+    on its own (the admin inline, a history revert) mirrors itself in save().
+    """
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="conflict_links")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For readers: what differs between the two claims, e.g. “2007 vs around 2005–2006”.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_claim", "to_claim"]
+        verbose_name = "competing claim"
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim"], name="claim_conflict_unique"),
+            models.CheckConstraint(condition=~Q(from_claim=F("to_claim")), name="claim_conflict_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_claim.slug} ↔ {self.to_claim.slug}"
+
+    def save(self, *args, **kwargs):
+        before = ClaimConflict.objects.filter(pk=self.pk).values("from_claim_id", "to_claim_id").first()
+        if before and (before["from_claim_id"], before["to_claim_id"]) != (self.from_claim_id, self.to_claim_id):
+            # The link now joins another pair: the old pair's reverse link goes too.
+            ClaimConflict.objects.filter(
+                from_claim_id=before["to_claim_id"], to_claim_id=before["from_claim_id"]
+            ).delete()
+        super().save(*args, **kwargs)
+        mirror = ClaimConflict.objects.filter(from_claim_id=self.to_claim_id, to_claim_id=self.from_claim_id)
+        if not mirror.filter(note=self.note).exists():
+            if mirror.exists():
+                mirror.update(note=self.note)
+            else:
+                ClaimConflict.objects.create(
+                    from_claim_id=self.to_claim_id, to_claim_id=self.from_claim_id, note=self.note
+                )
+
+    def delete(self, *args, **kwargs):
+        ClaimConflict.objects.filter(from_claim_id=self.to_claim_id, to_claim_id=self.from_claim_id).delete()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.from_claim_id and self.from_claim_id == self.to_claim_id:
+            raise ValidationError({"to_claim": "A claim cannot compete with itself."})
 
 
 class CitationQuerySet(models.QuerySet):
@@ -509,10 +662,14 @@ class CitationQuerySet(models.QuerySet):
         """Citations whose quote is no longer in the article body."""
         return self.filter(anchored=False)
 
-    def with_sources(self):
-        """Citations with the article, its publisher and wire, and `independent_source` annotated."""
-        return self.select_related("article__publisher", "article__wire").annotate(
-            independent_source=independent_source_key("article__")
+    def counted(self):
+        """Citations that count towards a claim's status: anchored supporting quotes."""
+        return self.filter(stance=Stance.SUPPORTS, anchored=True)
+
+    def with_voices(self):
+        """Citations with everything origin() reads: speaker, article, its wire, publisher and authors."""
+        return self.select_related("speaker", "article__publisher", "article__wire").prefetch_related(
+            "article__authors"
         )
 
 
@@ -521,7 +678,24 @@ class Citation(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(help_text="Copied exactly from the article body, curly quotes and dashes included.")
+    quote = models.TextField(help_text="Copied exactly from the article, curly quotes and dashes included.")
+    location = models.CharField(
+        max_length=10,
+        choices=Location.choices,
+        default=Location.BODY,
+        verbose_name="quoted from",
+        help_text="The article's body, or its photo captions.",
+    )
+    speaker = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quoted_citations",
+        help_text="Whose words the quote carries. Leave empty for the article's own voice: its author(s), "
+        "else its wire service, else its publisher. Set it when the quote is someone's direct or reported "
+        "speech (“Khang said…”, “according to the embassy…”).",
+    )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
     # W3C Web Annotation selectors: TextPositionSelector (start, end) and
     # TextQuoteSelector (quote, prefix, suffix). Kept up to date by anchor().
@@ -534,14 +708,21 @@ class Citation(models.Model):
         editable=False,
         help_text="False when the article was edited and the quote can no longer be found in it.",
     )
+    # Derived (see origin()); stored so that SQL can count distinct origins.
+    origin = models.CharField(max_length=300, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["origin"])
 
     class Meta:
         ordering = ["claim", "article", "start"]
+        indexes = [
+            models.Index(fields=["stance"], name="citation_stance_idx"),
+            # "Is this claim disputed?" asks only for the few disputing rows.
+            models.Index(fields=["claim"], condition=Q(stance="disputes"), name="citation_disputes_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["claim", "article", "quote"], name="citation_unique"),
             models.CheckConstraint(
@@ -557,6 +738,26 @@ class Citation(models.Model):
         self.anchor()
         super().save(*args, **kwargs)
 
+    @property
+    def text(self):
+        """The text of the article this citation quotes: its body or its captions."""
+        return self.article.text_of(self.location)
+
+    def voice(self):
+        """Who stands behind the quote, as (role, actors): its speaker, else the article's own voice."""
+        return (VoiceRole.SPEAKER, [self.speaker]) if self.speaker_id else self.article.own_voice()
+
+    def origin_label(self):
+        """The one label for who stands behind the quote; equal labels count as one voice.
+
+        A co-authored piece is one voice ("a+b"); an article with no author,
+        wire or publisher stands for itself ("article:<slug>").
+        """
+        role, voices = self.voice()
+        if voices:
+            return "+".join(actor.slug for actor in voices)
+        return f"article:{self.article.slug}"
+
     def clean(self):
         try:
             # In an admin add form the article is not saved yet: it has no id,
@@ -567,22 +768,24 @@ class Citation(models.Model):
         if not self.quote:
             return
         self.quote = normalise_newlines(self.quote).strip()
-        if article.body:
-            article.body = normalise_newlines(article.body)
-        if self.pk and Citation.objects.filter(pk=self.pk, article_id=self.article_id, quote=self.quote).exists():
+        article.body, article.captions = normalise_newlines(article.body), normalise_newlines(article.captions)
+        unchanged = Citation.objects.filter(
+            pk=self.pk, article_id=self.article_id, quote=self.quote, location=self.location
+        )
+        if self.pk and unchanged.exists():
             # Unchanged evidence. If an edit to the article moved or removed the
             # quote, anchor() re-finds or flags it; refusing the save here would
             # block every later edit of the claim or article.
             return
-        if not anchoring.occurrences(article.body, self.quote):
-            raise ValidationError({"quote": quote_not_found_message(article, self.quote)})
+        if not anchoring.occurrences(self.text or "", self.quote):
+            raise ValidationError({"quote": quote_not_found_message(article, self.quote, self.location)})
 
     def anchor(self):
-        """Find the quote in the current body; flag the citation if it is gone.
+        """Find the quote in the current text it quotes; flag the citation if it is gone.
 
         Returns True when the stored position changed or the flag flipped.
         """
-        found = anchoring.anchor(self.article.body, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
+        found = anchoring.anchor(self.text or "", self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
         before = (self.start, self.end, self.prefix, self.suffix, self.anchored)
         if found is None:
             self.anchored = False
@@ -597,15 +800,16 @@ class Citation(models.Model):
         return f"cite-{self.pk}"
 
     def in_context(self):
-        """(before, quote, after): the quote with a sentence either side, from the live body."""
+        """(before, quote, after): the quote with a sentence either side, from the live text."""
         if not self.anchored or self.start is None:
             return "", self.quote, ""
-        return anchoring.in_context(self.article.body, self.start, self.end)
+        return anchoring.in_context(self.text, self.start, self.end)
 
 
-def quote_not_found_message(article, quote):
-    message = f"This quote does not occur word for word in the body of “{article.title}”."
-    nearest = anchoring.nearest_match(article.body, quote)
+def quote_not_found_message(article, quote, location=Location.BODY):
+    where = "photo captions" if location == Location.CAPTIONS else "body"
+    message = f"This quote does not occur word for word in the {where} of “{article.title}”."
+    nearest = anchoring.nearest_match(article.text_of(location) or "", quote)
     if nearest:
         message += f" The nearest passage is: “{nearest}”"
     else:

@@ -1,6 +1,6 @@
 """One search box across articles, claims, events and actors.
 
-On PostgreSQL, migrations 0003 and 0004 keep a stored, weighted tsvector
+On PostgreSQL, migrations 0003 and 0005 keep a stored, weighted tsvector
 column (`search_vector`) with a GIN index on each searched table; we match it with
 websearch_to_tsquery (which accepts anything a person types, quotes and
 minus signs included, and never raises), rank with ts_rank and cut snippets
@@ -36,7 +36,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 RESULTS_PER_KIND = 20
 CONFIG = "english"
-# How much of a long text column the search vector covers. Migration 0004 builds
+# How much of a long text column the search vector covers. Migration 0005 builds
 # the vectors with the same number; changing it needs a new migration.
 INDEXED_CHARS = 60_000
 # Private-use characters mark matches in snippets until the text is escaped.
@@ -119,8 +119,8 @@ def _ranked(queryset, query, snippet_field, *, whole=False):
 
 def _postgres(query, limit):
     found = {
-        # Query: articles, with publisher and wire.
-        "articles": _ranked(Article.objects.select_related("publisher", "wire"), query, "body")[:limit],
+        # Query: articles, with publisher and wire (and one for their authors).
+        "articles": _ranked(Article.objects.with_people(), query, "body")[:limit],
         # Query: claims, with status, claimant and event.
         "claims": _ranked(Claim.objects.for_listing(), query, "text", whole=True)[:limit],
         # Query: events.
@@ -173,11 +173,9 @@ def _fallback(query, limit):
         return Q(Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=term)))
 
     searches = {
-        # Query: articles, with publisher and wire.
+        # Query: articles, with publisher and wire (and one for their authors).
         "articles": (
-            Article.objects.select_related("publisher", "wire").filter(
-                _every_term_somewhere(terms, ["title", "body", "captions"])
-            ),
+            Article.objects.with_people().filter(_every_term_somewhere(terms, ["title", "body", "captions"])),
             "title",
             "body",
         ),

@@ -1,10 +1,285 @@
-"""Writes that touch several models. Each validates before it saves."""
+"""Writes that touch several models, and the one place a claim's status is worked out.
 
-from articles.models import Citation
+A claim's status depends on its citations, their speakers, the articles they
+quote (texts, authors, wire, publisher) and the claims it competes with. It is
+stored on the claim (and each citation's origin on the citation) so that list
+pages filter on an indexed column; the signal receivers at the bottom keep it
+fresh on every write.
+
+Why signals rather than calls in each write path: the writes come from the
+admin (forms, inlines, M2M widgets), load_kb, history reverts
+(django-simple-history saves the model) and the shell. Only model signals see
+all of them; a call added to each path would be forgotten in the next one.
+Receivers run inside the writer's transaction, so the status commits or rolls
+back with the change that caused it.
+"""
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from articles.models import (
+    Actor,
+    Article,
+    Citation,
+    Claim,
+    ClaimConflict,
+    ClaimStatus,
+    Location,
+    Stance,
+    VoiceRole,
+    names_in_words,
+)
 
 
-def citation_create(*, claim, article, quote, stance) -> Citation:
-    citation = Citation(claim=claim, article=article, quote=quote, stance=stance)
+def citation_create(*, claim, article, quote, stance, speaker=None, location=Location.BODY) -> Citation:
+    citation = Citation(claim=claim, article=article, quote=quote, stance=stance, speaker=speaker, location=location)
     citation.full_clean()
     citation.save()
     return citation
+
+
+# --- Status: the rule ----------------------------------------------------------
+
+
+@dataclass
+class Origin:
+    """One voice behind a claim, and every supporting quote that carries it."""
+
+    label: str
+    citations: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        """The voice in words: "Vu Xuan Khang", "A and B", or the article's title."""
+        role, voices = self.citations[0].voice()
+        if not voices:
+            return f"“{self.citations[0].article.title}”"
+        return names_in_words(voices)
+
+    @property
+    def appearances(self):
+        """How the voice appears, in words: "quoted in one article, author of another"."""
+        articles_by_role = {}
+        for citation in self.citations:
+            role, _ = citation.voice()
+            articles_by_role.setdefault(role, set()).add(citation.article_id)
+        parts, named = [], 0
+        for role, articles in articles_by_role.items():
+            if role == VoiceRole.ARTICLE:
+                parts.append(VoiceRole.ARTICLE.label)
+                continue
+            count = len(articles)
+            if count == 1:
+                what = "another" if named else "one article"
+            else:
+                what = f"{_number(count)} {'other ' if named else ''}articles"
+            parts.append(f"{VoiceRole(role).label} {what}")
+            named += count
+        return ", ".join(parts)
+
+
+def _number(n):
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[n] if n < len(words) else str(n)
+
+
+def origins_of(citations):
+    """The distinct origins behind the counted citations (anchored, supporting), in first-seen order."""
+    origins = {}
+    for citation in citations:
+        if citation.stance == Stance.SUPPORTS and citation.anchored:
+            label = citation.origin_label()
+            origins.setdefault(label, Origin(label)).citations.append(citation)
+    return list(origins.values())
+
+
+def status_for(citations, competing_supported):
+    """A claim's status from its citations and whether any competing claim has support of its own.
+
+    Only anchored quotes count: a lost quote supports nothing until an editor
+    fixes it, and a qualifying quote never contests.
+    """
+    anchored = [c for c in citations if c.anchored]
+    if competing_supported or any(c.stance == Stance.DISPUTES for c in anchored):
+        return ClaimStatus.CONTESTED
+    count = len(origins_of(citations))
+    if count >= 2:
+        return ClaimStatus.CORROBORATED
+    if count == 1:
+        return ClaimStatus.SINGLE_SOURCE
+    if any(c.stance == Stance.SUPPORTS for c in citations):
+        return ClaimStatus.NEEDS_REVIEW
+    return ClaimStatus.UNSUPPORTED
+
+
+def fresh_statuses(claims):
+    """{claim pk: (status, origin labels, {citation pk: origin label, for citations whose stored one is stale})}.
+
+    Computed afresh, in at most five queries whatever the number of claims.
+    """
+    ids = list(claims.values_list("pk", flat=True))
+    citations = {}
+    for citation in Citation.objects.filter(claim_id__in=ids).with_voices().order_by("pk"):
+        citations.setdefault(citation.claim_id, []).append(citation)
+    # Links are read in both directions: while a symmetrical add() is half done,
+    # only one of the pair's two rows exists.
+    rivals = {}
+    for first, second in ClaimConflict.objects.filter(Q(from_claim__in=ids) | Q(to_claim__in=ids)).values_list(
+        "from_claim_id", "to_claim_id"
+    ):
+        rivals.setdefault(first, set()).add(second)
+        rivals.setdefault(second, set()).add(first)
+    rival_ids = set().union(*rivals.values()) if rivals else set()
+    supported = set(Citation.objects.counted().filter(claim_id__in=rival_ids).values_list("claim_id", flat=True))
+    result = {}
+    for pk in ids:
+        cited = citations.get(pk, [])
+        labels = [origin.label for origin in origins_of(cited)]
+        competing = bool(rivals.get(pk, set()) & supported)
+        stale = {c.pk: c.origin_label() for c in cited if c.origin != c.origin_label()}
+        result[pk] = (status_for(cited, competing), labels, stale)
+    return result
+
+
+# --- Status: keeping the stored columns fresh ------------------------------------
+
+
+_pending = threading.local()
+
+
+@contextmanager
+def refreshing_status_once():
+    """Collect the claims that need a fresh status and refresh them once, on the way out.
+
+    Bulk writes (an import, re-anchoring every quote of an article) would
+    otherwise refresh the same claims once per row.
+    """
+    outer = getattr(_pending, "ids", None) is None
+    if outer:
+        _pending.ids = set()
+    try:
+        yield
+        if outer and _pending.ids:
+            ids, _pending.ids = _pending.ids, set()
+            _refresh(Claim.objects.filter(pk__in=ids))
+    finally:
+        if outer:
+            _pending.ids = None
+
+
+def claims_refresh_status(claims):
+    """Recompute and store the status, origins and citation origins of `claims` (a QuerySet)."""
+    ids = getattr(_pending, "ids", None)
+    if ids is not None:
+        ids.update(claims.values_list("pk", flat=True))
+        return
+    _refresh(claims)
+
+
+def claim_refresh_status(claim):
+    claims_refresh_status(Claim.objects.filter(pk=claim.pk))
+
+
+def _refresh(claims):
+    with transaction.atomic():
+        claims = Claim.objects.filter(pk__in=claims.values("pk"))
+        fresh = fresh_statuses(claims)
+        changed_claims, changed_citations = [], []
+        for claim in Claim.objects.filter(pk__in=fresh).only("pk", "status", "origin_count", "origin_labels"):
+            status, labels, citation_labels = fresh[claim.pk]
+            if (claim.status, claim.origin_labels) != (status, labels) or claim.origin_count != len(labels):
+                claim.status, claim.origin_labels, claim.origin_count = status, labels, len(labels)
+                changed_claims.append(claim)
+            for pk, label in citation_labels.items():
+                changed_citations.append(Citation(pk=pk, origin=label))
+        # bulk_update sends no signals: the receivers below do not run again.
+        Claim.objects.bulk_update(changed_claims, ["status", "origin_labels", "origin_count"])
+        Citation.objects.bulk_update(changed_citations, ["origin"], batch_size=500)
+
+
+# --- Signal receivers ------------------------------------------------------------
+
+
+def _citation_changed(sender, instance, **kwargs):
+    claims_refresh_status(Claim.objects.filter(pk=instance.claim_id))
+
+
+def _claim_saved(sender, instance, created, raw=False, **kwargs):
+    # A history revert or a fixture load writes the claim row whole.
+    if not raw:
+        claim_refresh_status(instance)
+
+
+def _conflict_changed(sender, instance, **kwargs):
+    claims_refresh_status(Claim.objects.filter(pk__in=[instance.from_claim_id, instance.to_claim_id]))
+
+
+def _conflicts_m2m_changed(sender, instance, action, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if action == "pre_clear":
+        # After a clear the other side is unknown: remember it now.
+        instance._cleared_rivals = set(
+            ClaimConflict.objects.filter(from_claim=instance).values_list("to_claim", flat=True)
+        )
+        return
+    ids = set(pk_set or ()) | getattr(instance, "_cleared_rivals", set())
+    if isinstance(instance, Claim):
+        ids.add(instance.pk)
+    claims_refresh_status(Claim.objects.filter(pk__in=ids))
+
+
+def _actor_saved(sender, instance, created, raw=False, **kwargs):
+    # Origin labels are actor slugs: a renamed slug renames the labels.
+    if created or raw:
+        return
+    voiced = (
+        Q(citations__speaker=instance)
+        | Q(citations__article__authors=instance)
+        | Q(citations__article__wire=instance)
+        | Q(citations__article__publisher=instance)
+    )
+    claims_refresh_status(Claim.objects.filter(voiced))
+
+
+def _authors_changed(sender, instance, action, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    articles = [instance] if isinstance(instance, Article) else []
+    if not articles:  # actor.authored_articles.add(...): pk_set holds articles
+        articles = list(Article.objects.filter(pk__in=kwargs.get("pk_set") or ()))
+    claims_refresh_status(Claim.objects.filter(citations__article__in=articles))
+
+
+def refresh_all_statuses():
+    """Recompute every claim's stored status (manage.py refresh_status)."""
+    _refresh(Claim.objects.all())
+
+
+# The migration that added the stored columns; a database migrated past it
+# gets its statuses computed with the current rule (a migration cannot call
+# the rule itself: it runs against historical models).
+STATUS_MIGRATION = ("articles", "0004_voices_statuses_editor_notes")
+
+
+def _after_migrate(sender, plan=None, **kwargs):
+    applied = {(migration.app_label, migration.name) for migration, backwards in plan or () if not backwards}
+    if STATUS_MIGRATION in applied:
+        refresh_all_statuses()
+
+
+def connect_signals():
+    post_migrate.connect(_after_migrate, dispatch_uid="kb-status-after-migrate")
+    post_save.connect(_citation_changed, sender=Citation, dispatch_uid="kb-status-citation-save")
+    post_delete.connect(_citation_changed, sender=Citation, dispatch_uid="kb-status-citation-delete")
+    post_save.connect(_claim_saved, sender=Claim, dispatch_uid="kb-status-claim-save")
+    post_save.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-save")
+    post_delete.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-delete")
+    m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")
+    post_save.connect(_actor_saved, sender=Actor, dispatch_uid="kb-status-actor-save")
+    m2m_changed.connect(_authors_changed, sender=Article.authors.through, dispatch_uid="kb-status-authors")

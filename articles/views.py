@@ -29,7 +29,7 @@ from articles.forms import (
     SearchForm,
     TimelineFilterForm,
 )
-from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation, Stance
+from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
 from articles.rendering import Highlight, render_highlighted
 from articles.search import search as run_search
 
@@ -139,7 +139,7 @@ def page_rows(page, rows):
 
 def citations_with_sources():
     """Citations as the claim, event and contested pages show them, in reading order."""
-    return Citation.objects.with_sources().order_by("article__published", "article__title", "pk")
+    return Citation.objects.with_voices().order_by("article__published", "article__title", "pk")
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -253,7 +253,7 @@ def _shared_sources(citations):
     groups = defaultdict(list)
     for citation in citations:
         if citation.stance == Stance.SUPPORTS:
-            groups[citation.independent_source].append(citation)
+            groups[citation.origin].append(citation)
     return [group for group in groups.values() if len(group) > 1]
 
 
@@ -265,10 +265,8 @@ class ClaimListView(FilteredMixin, TemplateView):
         filters = self.filters
         # Only a status filter needs the status of every claim; otherwise count plain rows.
         claims = Claim.objects.all()
-        if filters.get("status") == ClaimStatus.CONTESTED:
-            claims = claims.contested()  # the same claims, found without counting every claim's sources
-        elif "status" in filters:
-            claims = claims.with_status().filter(status=filters["status"])
+        if "status" in filters:
+            claims = claims.with_status(filters["status"])
         if "kind" in filters:
             claims = claims.filter(kind=filters["kind"])
         if "actor" in filters:
@@ -334,8 +332,10 @@ class GridView(FilteredMixin, TemplateView):
             claims = claims.involving(self.filters["actor"])
         page = paginate(claims.order_by("event__start", "slug"), self.filters.get("page"), GRID_ROWS_PER_PAGE)
         claims = page_rows(page, Claim.objects.for_listing())
-        citations = Citation.objects.filter(claim_id__in=[claim.pk for claim in claims]).select_related(
-            "article__publisher", "article__wire"
+        citations = (
+            Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
+            .select_related("article__publisher", "article__wire")
+            .prefetch_related("article__authors")
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -370,9 +370,8 @@ class ArticleListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         articles = (
-            Article.objects.select_related("publisher", "wire")
+            Article.objects.with_people()
             .with_claim_counts()
-            .prefetch_related("authors")
             # Meta.ordering does not apply to GROUP BY queries: say it again.
             .order_by(F("published").desc(nulls_last=True), "title")
         )
@@ -474,11 +473,8 @@ class ActorDetailView(DetailView):
             ),
             claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
             claims_about=first_rows(Claim.objects.for_listing().about(actor).order_by("slug")),
-            # The article list names who stands behind each piece, not its authors: no prefetch.
             articles=first_rows(
-                Article.objects.by(actor)
-                .select_related("publisher", "wire")
-                .order_by(F("published").desc(nulls_last=True), "title")
+                Article.objects.by(actor).with_people().order_by(F("published").desc(nulls_last=True), "title")
             ),
             **kwargs,
         )
@@ -500,9 +496,7 @@ class TagDetailView(DetailView):
         slug = self.object.slug
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(slug)
-                .select_related("publisher", "wire")
-                .order_by(F("published").desc(nulls_last=True), "title")
+                Article.objects.tagged(slug).with_people().order_by(F("published").desc(nulls_last=True), "title")
             ),
             events=first_rows(Event.objects.on_timeline().tagged(slug)),
             claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),

@@ -62,8 +62,9 @@ def make_claim(text=None, *, slug=None, subjects=(), tags=(), citations=(), **fi
     return claim
 
 
-def cite(claim, article, quote, stance=Stance.SUPPORTS):
-    return citation_create(claim=claim, article=article, quote=quote, stance=stance)
+def cite(claim, article, quote, stance=Stance.SUPPORTS, **fields):
+    """fields: speaker, location."""
+    return citation_create(claim=claim, article=article, quote=quote, stance=stance, **fields)
 
 
 # --- People ----------------------------------------------------------------------

@@ -41,6 +41,7 @@ def article_form(claim, quote, **overrides):
         **inline_management("citations"),
         "citations-0-claim": str(claim.pk),
         "citations-0-stance": "supports",
+        "citations-0-location": "body",
         "citations-0-quote": quote,
     }
     data.update(overrides)
@@ -92,6 +93,7 @@ def test_a_claim_page_takes_citations_inline_and_validates_them(editor_client):
         **inline_management("citations"),
         "citations-0-article": str(article.pk),
         "citations-0-stance": "supports",
+        "citations-0-location": "body",
         "citations-0-quote": "This fits Hanoi’s ambition",
     }
     assert editor_client.post(reverse("admin:articles_claim_add"), data).status_code == 302
@@ -117,6 +119,7 @@ def test_editing_a_body_that_loses_a_quote_warns_and_flags_it(editor_client):
         "citations-0-article": str(article.pk),
         "citations-0-claim": str(citation.claim.pk),
         "citations-0-stance": "supports",
+        "citations-0-location": "body",
         "citations-0-quote": "Lose this.",
     }
     response = editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data, follow=True)

@@ -44,7 +44,7 @@ def test_every_failure_is_listed_and_the_command_fails():
     assert code == 1
     assert "Claim “lost-quote”: quote not found in “edited”: “Lose this.”" in output
     assert "Claim “only-qualified” has no supporting citation." in output
-    assert "Actor “orphan” is not referenced by any article, event or claim." in output
+    assert "Actor “orphan” is not referenced by any article, event, claim or quote." in output
     assert "Event “unattested” is not attested by any claim." in output
     assert "problem(s) found." in output
 
@@ -64,3 +64,79 @@ def test_a_missing_seed_file_is_reported():
     make_article("Text.", slug="no-seed", source_file="999_missing.txt")
     code, output = run_check()
     assert "Article “no-seed”: seed file 999_missing.txt cannot be read." in output
+
+
+def test_a_claim_resting_on_one_speakers_words_must_name_them_as_claimant():
+    khang = make_actor("Vu Xuan Khang", slug="khang")
+    article = make_article("Khang said the visit matters.", authors=[make_actor()])
+    claim = make_claim(slug="visit-matters")
+    cite(claim, article, "the visit matters", speaker=khang)
+    code, output = run_check()
+    assert code == 1
+    assert "Claim “visit-matters”: every supporting quote is khang’s words, but its claimant is nobody." in output
+    claim.claimant = khang
+    claim.save()
+    assert "visit-matters" not in run_check()[1]
+
+
+def test_a_claim_resting_on_several_speakers_words_must_have_a_claimant():
+    article = make_article("A said yes. B said yes too.")
+    claim = make_claim(slug="yes")
+    cite(claim, article, "A said yes.", speaker=make_actor(slug="a"))
+    cite(claim, article, "B said yes too.", speaker=make_actor(slug="b"))
+    output = run_check()[1]
+    assert "Claim “yes”: every supporting quote carries a speaker (a, b), but it has no claimant." in output
+
+
+def test_a_claim_with_a_quote_in_the_articles_own_voice_needs_no_claimant():
+    article = make_article("A said yes. It is yes.")
+    claim = make_claim(slug="yes")
+    cite(claim, article, "A said yes.", speaker=make_actor(slug="a"))
+    cite(claim, article, "It is yes.")
+    assert "Claim “yes”" not in run_check()[1]
+
+
+def test_a_competing_claim_link_without_a_note_fails():
+    article = make_article("In 2007. Around 2005.")
+    first = make_claim(slug="in-2007", citations=[(article, "In 2007.")])
+    second = make_claim(slug="around-2005", citations=[(article, "Around 2005.")])
+    first.conflicts_with.add(second)
+    output = run_check()[1]
+    assert "Claims “around-2005” and “in-2007” compete, but their link has no note for readers." in output
+    first.conflict_links.update(note="2007 vs around 2005")
+    second.conflict_links.update(note="2007 vs around 2005")
+    assert "compete" not in run_check()[1]
+
+
+def test_a_stale_stored_status_fails():
+    from articles.models import Claim
+
+    make_claim(slug="stale", citations=[(make_article("Lam went."), "Lam went.")])
+    Claim.objects.filter(slug="stale").update(status="corroborated", origin_count=2)
+    code, output = run_check()
+    assert code == 1
+    assert "Claim “stale”: stored status corroborated" in output
+    assert "but its citations give single-source" in output
+
+
+def test_the_database_refuses_a_date_precision_without_a_date():
+    from articles.models import Article
+
+    make_article(slug="undated", published=None)
+    assert Article.objects.get(slug="undated").date_precision == ""
+    # The database refuses it, so only a database without the constraint could hold one.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(slug="undated").update(date_precision="day")
+    assert "Article “undated” has no date" not in run_check()[1]
+
+
+def test_a_quote_from_the_captions_is_checked_against_the_captions():
+    article = make_article("Body text.", captions="Children greet Lam at the airport.", slug="captioned")
+    claim = make_claim(slug="greeted")
+    cite(claim, article, "Children greet Lam", location="captions")
+    assert "greeted" not in run_check()[1]
+    article.captions = "Lam waves."
+    article.save()
+    assert "Claim “greeted”: quote not found in the captions of “captioned”: “Children greet Lam”" in run_check()[1]

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Actor, Article, Citation, Claim, Event, LoadRecord, Stance
-from tests.factories import make_actor, make_article, make_claim, make_event
+from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def small_kb():
         claimant=lam,
         citations=[(article, "It was around 2005-2006, says another.")],
     )
-    first.conflicts_with.add(second)
+    first.conflicts_with.add(second, through_defaults={"note": "2007 vs around 2005–2006"})
     make_claim(
         "Qualified.",
         slug="qualified",
@@ -90,6 +90,7 @@ def test_export_describes_articles_with_slugs_for_references(small_kb):
         "date_precision": "day",
         "date_approximate": True,
         "date_note": "",
+        "editor_note": "",
         "kind": "news",
         "url": "",
         "source_file": "001_x.txt",
@@ -118,13 +119,79 @@ def test_export_gives_claims_status_conflicts_and_citations(small_kb):
     assert claims["visit-2007"]["conflicts_with"] == ["visit-2005"]
     assert claims["visit-2005"]["conflicts_with"] == ["visit-2007"]
     assert claims["visit-2005"]["claimant"] == "to-lam"
+    assert claims["visit-2007"]["conflict_notes"] == {"visit-2005": "2007 vs around 2005–2006"}
+    assert claims["visit-2005"]["conflict_notes"] == {"visit-2007": "2007 vs around 2005–2006"}
     assert claims["visit-2007"]["citations"] == [
-        {"article": "wire-story", "quote": "The last visit was in 2007.", "stance": "supports", "anchored": True}
+        {
+            "article": "wire-story",
+            "quote": "The last visit was in 2007.",
+            "stance": "supports",
+            "speaker": None,
+            "in": "body",
+            "anchored": True,
+        }
     ]
     assert claims["qualified"]["status"] == "single-source"
+    assert claims["qualified"]["independent_origins"] == ["to-lam"]
     assert {"slug", "text", "kind", "status", "claimant", "subjects", "event", "conflicts_with", "citations"} <= set(
         claims["qualified"]
     )
+
+
+def test_export_gives_a_quotes_speaker_and_whether_it_is_in_the_captions(small_kb):
+    article = Article.objects.get(slug="wire-story")
+    article.captions = "Children greet Lam at the airport."
+    article.save()
+    giang = make_actor("Nguyen Khac Giang", slug="giang")
+    claim = make_claim(slug="greeted")
+    cite(claim, article, "Children greet Lam", speaker=giang, location="captions")
+    (exported,) = [c for c in export()["claims"] if c["slug"] == "greeted"]
+    assert exported["citations"] == [
+        {
+            "article": "wire-story",
+            "quote": "Children greet Lam",
+            "stance": "supports",
+            "speaker": "giang",
+            "in": "captions",
+            "anchored": True,
+        }
+    ]
+    assert exported["independent_origins"] == ["giang"]
+
+
+def test_export_gives_an_undated_article_no_precision(small_kb):
+    make_article(slug="undated", published=None)
+    articles = {a["slug"]: a for a in export()["articles"]}
+    assert (articles["undated"]["published"], articles["undated"]["date_precision"]) == (None, None)
+
+
+def test_export_keeps_editor_notes_for_editors(small_kb):
+    Actor.objects.filter(slug="to-lam").update(editor_note="Name order checked.")
+    Event.objects.update(editor_note="Dated as two sources give it.")
+    document = export()
+    assert {a["slug"]: a["editor_note"] for a in document["actors"]}["to-lam"] == "Name order checked."
+    assert document["events"][0]["editor_note"] == "Dated as two sources give it."
+
+
+def test_an_old_export_without_voices_or_notes_still_loads(small_kb, tmp_path):
+    old = export()
+    for article in old["articles"]:
+        del article["editor_note"]
+    old["articles"].append({**old["articles"][0], "slug": "undated", "published": None, "date_precision": "day"})
+    for claim in old["claims"]:
+        del claim["conflict_notes"], claim["independent_origins"]
+        for citation in claim["citations"]:
+            del citation["speaker"], citation["in"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    Claim.objects.all().delete()
+    Article.objects.all().delete()
+    call_command("load_kb", str(path), stdout=io.StringIO())
+    undated = Article.objects.get(slug="undated")
+    assert (undated.published, undated.date_precision) == (None, "")
+    assert set(Citation.objects.values_list("location", flat=True)) == {"body"}
+    assert not Citation.objects.filter(speaker__isnull=False).exists()
+    assert Claim.objects.get(slug="visit-2007").status == "contested"
 
 
 def test_export_runs_a_fixed_number_of_queries(small_kb, django_assert_num_queries):
@@ -132,8 +199,9 @@ def test_export_runs_a_fixed_number_of_queries(small_kb, django_assert_num_queri
         make_claim(citations=[(small_kb, "The last visit was in 2007.")], subjects=[make_actor()])
     # 1-2 actors, aliases; 3-5 articles (+publisher, wire), authors, article tags;
     # 6-10 events, participations, their actors, event claims, event tags;
-    # 11-16 claims (+status, claimant, event), subjects, conflicts, claim tags, citations, their articles.
-    with django_assert_num_queries(16):
+    # 11-17 claims (+claimant, event), subjects, conflict links (+other claim), claim tags, citations,
+    # their articles, their speakers.
+    with django_assert_num_queries(17):
         export()
 
 
@@ -169,7 +237,14 @@ def test_export_marks_a_lost_quote_as_not_anchored(small_kb):
     small_kb.save()
     claims = {c["slug"]: c for c in export()["claims"]}
     assert claims["visit-2007"]["citations"] == [
-        {"article": "wire-story", "quote": "The last visit was in 2007.", "stance": "supports", "anchored": False}
+        {
+            "article": "wire-story",
+            "quote": "The last visit was in 2007.",
+            "stance": "supports",
+            "speaker": None,
+            "in": "body",
+            "anchored": False,
+        }
     ]
 
 
@@ -184,7 +259,9 @@ UNICODE_BODY = (
 def unicode_kb():
     """A knowledge base with Unicode everywhere, lost quotes, and objects deleted and re-created."""
     # Stored through the ORM, not the admin: spaces and CRLF line ends the admin would not leave.
-    lam = make_actor("Tô Lâm", slug="to-lam", aliases=["To Lam", "토 럼"], description=" Tổng Bí thư ")
+    lam = make_actor(
+        "Tô Lâm", slug="to-lam", aliases=["To Lam", "토 럼"], description=" Tổng Bí thư ", editor_note="Kiểm tra 🇻🇳"
+    )
     dprk = make_actor("조선민주주의인민공화국", slug="dprk", kind=Actor.Kind.STATE, aliases=["Triều Tiên", "北朝鮮"])
     article = make_article(
         UNICODE_BODY,
@@ -192,8 +269,9 @@ def unicode_kb():
         title="Tô Lâm tại Bình Nhưỡng — 평양",
         authors=[lam],
         tags=["조선", "Triều Tiên", "ngoại giao"],
-        captions="Ảnh: TTXVN\n",
+        captions="Ảnh: TTXVN — 평양\n",
         date_note="Ngày đăng: không rõ",
+        editor_note="Ghi chú: 조선",
     )
     # An article deleted and made again under the same slug (a new primary key).
     make_article("Gone.", slug="re-made", title="First version").delete()
@@ -225,7 +303,9 @@ def unicode_kb():
     rival.citations.get().delete()
     make_claim("Placeholder", citations=[])  # keeps primary keys out of step with the slugs
     rival.citations.create(article=article, quote="Ça va ? Ελλάδα. 🇻🇳🤝🇰🇵", stance=Stance.DISPUTES)
-    kept.conflicts_with.add(rival)
+    kept.conflicts_with.add(rival, through_defaults={"note": "Hữu nghị ↔ 조선"})
+    # A quote from the captions, spoken by someone.
+    cite(rival, article, "Ảnh: TTXVN — 평양", speaker=dprk, location="captions")
     # An editor removes a quoted sentence: the citation is kept, flagged.
     article.body = UNICODE_BODY.replace("A sentence an editor will remove.\n", "")
     article.save()
@@ -240,7 +320,14 @@ def test_a_knowledge_base_with_lost_quotes_and_unicode_round_trips_exactly(unico
     first = export()
     lost = [c for claim in first["claims"] for c in claim["citations"] if not c["anchored"]]
     assert lost == [
-        {"article": "nhan-dan", "quote": "A sentence an editor will remove.", "stance": "qualifies", "anchored": False}
+        {
+            "article": "nhan-dan",
+            "quote": "A sentence an editor will remove.",
+            "stance": "qualifies",
+            "speaker": None,
+            "in": "body",
+            "anchored": False,
+        }
     ]
     path = write(first, tmp_path)
     empty_the_database()

@@ -185,6 +185,7 @@ class OtherModelsHistoryTests(HistoryTestCase):
             "citations-0-claim": self.claim.pk,
             "citations-0-article": self.article.pk,
             "citations-0-stance": "supports",
+            "citations-0-location": "body",
             "citations-0-quote": QUOTE,
         }
         response = self.client.post(url, data)

@@ -353,6 +353,15 @@ def _set(doc, path, value):
         (("claims", 0, "subjects"), "khang", "claims[0].subjects: expected a list, got text."),
         (("claims", 0, "text"), {"en": "x"}, "claims[0].text: expected text, got an object."),
         (("claims", 0, "citations"), [None], "claims[0].citations[0]: expected an object, got null."),
+        (("claims", 0, "citations", 0, "speaker"), "nobody", "claims[0].citations[0].speaker: no actor with slug"),
+        (("claims", 0, "citations", 0, "in"), "footer", "claims[0].citations[0].in: Value 'footer' is not a valid"),
+        (
+            ("claims", 0, "conflict_notes"),
+            {"d": "x"},
+            "claims[0].conflict_notes.d: “d” is not listed in conflicts_with",
+        ),
+        (("claims", 0, "conflict_notes"), "note", "claims[0].conflict_notes: expected an object mapping claim slugs"),
+        (("articles", 0, "editor_note"), ["a"], "articles[0].editor_note: expected text, got a list."),
     ],
 )
 def test_a_wrong_type_or_value_is_refused_with_its_place(tmp_path, path, value, message):
@@ -367,6 +376,26 @@ def test_a_huge_wrong_value_gets_a_short_message(tmp_path):
     message = refused(doc, tmp_path)
     assert "articles[0].kind: Value 'xxx" in message
     assert len(message) < 1_000
+
+
+def test_a_competing_pair_with_two_different_notes_is_refused(tmp_path):
+    doc = document()
+    doc["claims"][0].update(conflicts_with=["d"], conflict_notes={"d": "2007 vs 2006"})
+    doc["claims"].append({"slug": "d", "text": "2006.", "conflicts_with": ["c"], "conflict_notes": {"c": "other"}})
+    assert "claims[1].conflict_notes.c: the other claim gives this link another note." in refused(doc, tmp_path)
+
+
+def test_a_quote_from_the_captions_is_checked_against_the_captions(tmp_path):
+    doc = document()
+    doc["claims"][0]["citations"][0]["in"] = "captions"
+    assert "claims[0].citations[0].quote: This quote does not occur word for word in the photo captions" in refused(
+        doc, tmp_path
+    )
+    doc = document()
+    doc["articles"][0]["captions"] = "Lam at the airport. - AP\n"
+    doc["claims"][0]["citations"].append({"article": "a", "quote": "Lam at the airport.", "in": "captions"})
+    load(doc, tmp_path)
+    assert Citation.objects.get(location="captions").anchored is True
 
 
 def test_a_repeated_slug_or_citation_is_refused(tmp_path):

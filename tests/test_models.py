@@ -1,4 +1,4 @@
-"""The data model's rules: constraints, alias lookup, protected evidence and derived status."""
+"""The data model's rules: constraints, alias lookup, protected evidence. Claim statuses: test_status.py."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 
-from articles.models import Actor, ActorAlias, Article, Claim, ClaimStatus, Event, Stance
+from articles.models import Actor, ActorAlias, Article, Event
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -67,94 +67,6 @@ def test_deleting_an_actor_who_published_an_article_is_refused():
     make_article(publisher=outlet)
     with pytest.raises(ProtectedError):
         outlet.delete()
-
-
-def status_of(claim):
-    return Claim.objects.with_status().get(pk=claim.pk)
-
-
-def test_a_claim_with_one_supporting_source_is_single_source():
-    claim = make_claim(citations=[(make_article(BODY), "Trade is small.")])
-    assert status_of(claim).status == ClaimStatus.SINGLE_SOURCE
-    assert status_of(claim).status_label == "Single source"
-
-
-def test_two_independent_publishers_corroborate_a_claim():
-    claim = make_claim(
-        citations=[
-            (make_article(BODY, publisher=make_actor(kind="outlet")), "Trade is small."),
-            (make_article(BODY, publisher=make_actor(kind="outlet")), "Trade is small."),
-            (make_article(BODY), "Trade is small."),
-        ]
-    )
-    annotated = status_of(claim)
-    assert annotated.status == ClaimStatus.CORROBORATED
-    assert annotated.status_label == "Corroborated by 3 independent sources"
-
-
-def test_copies_of_one_wire_story_count_once():
-    bloomberg = make_actor("Bloomberg", kind=Actor.Kind.OUTLET)
-    copies = [make_article(BODY, wire=bloomberg, publisher=make_actor(kind="outlet")) for _ in range(3)]
-    claim = make_claim(citations=[(copy, "Trade is small.") for copy in copies])
-    assert status_of(claim).status == ClaimStatus.SINGLE_SOURCE
-    assert status_of(claim).independent_sources == 1
-
-
-def test_a_wire_story_and_the_wire_services_own_article_count_once():
-    bloomberg = make_actor("Bloomberg", kind=Actor.Kind.OUTLET)
-    claim = make_claim(
-        citations=[
-            (make_article(BODY, wire=bloomberg), "Trade is small."),
-            (make_article(BODY, publisher=bloomberg), "Trade is small."),
-        ]
-    )
-    assert status_of(claim).independent_sources == 1
-
-
-def test_a_disputing_citation_makes_a_claim_contested():
-    claim = make_claim(
-        citations=[
-            (make_article(BODY), "The last visit was in 2007."),
-            (make_article(BODY), "Lam visited Pyongyang.", Stance.DISPUTES),
-        ]
-    )
-    assert status_of(claim).status == ClaimStatus.CONTESTED
-    assert claim in Claim.objects.contested()
-
-
-def test_competing_claims_are_both_contested():
-    article = make_article(BODY)
-    first = make_claim(citations=[(article, "The last visit was in 2007.")])
-    second = make_claim(citations=[(article, "Lam visited Pyongyang.")])
-    first.conflicts_with.add(second)
-    assert set(Claim.objects.contested()) == {first, second}
-    assert list(second.conflicts_with.all()) == [first]
-
-
-def test_a_qualifying_citation_neither_supports_nor_contests():
-    claim = make_claim(
-        citations=[
-            (make_article(BODY), "Trade is small."),
-            (make_article(BODY), "Lam visited Pyongyang.", Stance.QUALIFIES),
-        ]
-    )
-    assert status_of(claim).status == ClaimStatus.SINGLE_SOURCE
-
-
-def test_a_claim_without_supporting_citations_is_unsupported():
-    claim = make_claim(citations=[(make_article(BODY), "Trade is small.", Stance.QUALIFIES)])
-    assert status_of(claim).status == ClaimStatus.UNSUPPORTED
-
-
-def test_status_filters_partition_the_claims():
-    article = make_article(BODY, publisher=make_actor(kind="outlet"))
-    other = make_article(BODY, publisher=make_actor(kind="outlet"))
-    single = make_claim(citations=[(article, "Trade is small.")])
-    corroborated = make_claim(citations=[(article, "Trade is small."), (other, "Trade is small.")])
-    contested = make_claim(citations=[(article, "Trade is small."), (other, "Trade is small.", Stance.DISPUTES)])
-    assert list(Claim.objects.single_source()) == [single]
-    assert list(Claim.objects.corroborated()) == [corroborated]
-    assert list(Claim.objects.contested()) == [contested]
 
 
 def test_an_events_sources_are_the_citations_of_its_claims():

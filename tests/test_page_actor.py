@@ -69,12 +69,13 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     url = world.thayer.get_absolute_url()
     client.get(url)
     # 1 the actor, 2 aliases, 3 the first participations with events, 4 the first claims made and
-    # 5 the first claims about them, with status, 6 the first articles with publisher and wire;
-    # each with how many there are in all, as a window count in the same query.
-    with django_assert_num_queries(6):
+    # 5 the first claims about them, with status, 6 the first articles with publisher and wire,
+    # 7 their authors (for the credit line); each with how many there are in all, as a window
+    # count in the same query.
+    with django_assert_num_queries(7):
         client.get(url)
     make_a_prolific_thayer(world)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
 
 

@@ -135,11 +135,11 @@ def test_an_unknown_claim_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.last_2007.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
-    # 1 the claim with status, claimant and event, 2 its subjects, 3 its tags,
-    # 4 its citations with articles, publishers, wires and mark ids, 5 competing claims
-    # with status, 6 their citations, 7 related claims with status.
-    with django_assert_num_queries(7):
+    # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its citations
+    # with speakers, articles, publishers and wires, 5 the articles' authors, 6 competing
+    # claims, 7 their citations, 8 their articles' authors, 9 related claims.
+    with django_assert_num_queries(9):
         client.get(url)
     # Without competing claims there are no competing citations to fetch.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(world.visit_dates.get_absolute_url())

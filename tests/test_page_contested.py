@@ -95,9 +95,10 @@ def test_a_page_that_does_not_exist_is_a_bad_request(world, client, page, named)
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)
     # 1 the count for the pager, 2 a page of contested claims with status, claimant and
-    # event, 3 their citations with articles, publishers and wires, 4 their competing claims with status.
-    with django_assert_num_queries(4):
+    # event, 3 their citations with speakers, articles, publishers and wires, 4 the articles'
+    # authors, 5 their competing claims with status.
+    with django_assert_num_queries(5):
         client.get(URL)
     make_disputed_claims(world, 25)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(URL, {"page": "2"})

@@ -49,11 +49,11 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     client.get(url)  # warm the content-type cache taggit uses
     # 1 the event with its source count, 2 participants with actors, 3 tags, 4 the first
     # claims with status, claimant, event and how many there are in all (a window count),
-    # 5 their citations with articles, publishers and wires.
-    with django_assert_num_queries(5):
+    # 5 their citations with speakers, articles, publishers and wires, 6 the articles' authors.
+    with django_assert_num_queries(6):
         client.get(url)
     make_a_busy_visit(world)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(url)
 
 

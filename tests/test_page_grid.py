@@ -142,11 +142,12 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     client.get(URL)
     # 1 events and 2 actors for the filter form, 3 the count of cited claims for the pager,
     # 4 a page of claims with status, claimant and event, 5 their citations with articles,
-    # publishers and wires (the columns come from these: no query for the articles).
-    with django_assert_num_queries(5):
+    # publishers and wires (the columns come from these: no query for the articles), 6 the
+    # articles' authors (for the credit line).
+    with django_assert_num_queries(6):
         client.get(URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(URL, {"event": "state-visit"})
     make_cited_claims(world, 35)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(URL, {"actor": "kim-jong-un", "page": "2"})

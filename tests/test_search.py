@@ -111,8 +111,9 @@ def test_a_snippet_escapes_content_before_marking(world, client):
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     search(client, "visit")
-    # 1 articles, 2 claims with status, 3 events, 4 actors (each ranked, with snippets on PostgreSQL).
-    with django_assert_num_queries(4):
+    # 1 articles, 2 their authors, 3 claims with status, 4 events, 5 actors (each ranked, with
+    # snippets on PostgreSQL).
+    with django_assert_num_queries(5):
         search(client, "visit")
     # A query with no words runs none.
     with django_assert_num_queries(0):

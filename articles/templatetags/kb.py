@@ -68,19 +68,6 @@ def article_date(article):
     return article.date_display if article.published else "date not stated"
 
 
-@register.filter
-def source_name(article):
-    """Who stands behind an article: its publisher (and any wire it credits), else its wire, else "not stated"."""
-    if article.publisher_id and article.wire_id and article.wire_id != article.publisher_id:
-        return f"{article.publisher.name}, via {article.wire.name}"
-    if article.publisher_id:
-        return article.publisher.name
-    if article.wire_id:
-        # A wire service or an original publisher: "via" fits both.
-        return f"via {article.wire.name}"
-    return "publisher not stated"
-
-
 @register.simple_tag(takes_context=True)
 def absolute(context, path):
     """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
