@@ -18,6 +18,7 @@ from articles.models import (
     Participation,
     normalise_newlines,
 )
+from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 
 
 class TextAsTypedField(forms.CharField):

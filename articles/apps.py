@@ -7,8 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from articles import services
-        from articles.caching import connect_signals
+        from articles import caching, checks, services, tagging  # noqa: F401  (checks registers the deploy checks)
 
-        connect_signals()
+        caching.connect_signals()
         services.connect_signals()
+        tagging.connect_signals()

@@ -1,41 +1,289 @@
-"""Whole-page caching for readers, invalidated by any change to the content.
+"""Reader pages: rendered once per version of the content, revalidated for free.
 
-Reader pages are the same for every anonymous reader and change only when an
-editor changes content, so each is rendered once per version of the content.
-Every save or delete of a content model (and every change to its many-to-many
-links or tags) bumps a version number kept in the cache; the version is part
-of every page's key, so an edit retires all cached pages at once, in every
-server process that shares the cache (see CACHES in settings).
+The content version
+    One number for the whole knowledge base. Every committed change to an
+    article, actor, alias, event, participation, claim, citation or tag
+    (save, delete, many-to-many link, tag link) replaces it, after the
+    transaction commits (`transaction.on_commit`): a reader who arrives
+    between the write and the commit reads the old rows *and* the old
+    version, so nothing old is ever stored under a new version.
 
-Signed-in users (editors) always get a fresh render, and only 200 responses
-are kept, so error pages and bad filters are never served from the cache.
+    A version is the time of the change in microseconds, by the clock of the
+    store that keeps it, and is always greater than the one before it (the
+    store takes max(now, previous + 1) atomically). So it never goes
+    backwards, even if its store is wiped: a fresh version starts at the
+    current time, beyond every version already used. It also gives pages an
+    honest Last-Modified. It lives where cache culling never reaches:
+
+    - Redis (CACHE_URL=redis://…): two keys with no expiry, set by one Lua
+      script that reads Redis's own clock, so every server agrees;
+    - the file cache (the default): a file beside the cache files, written
+      under an exclusive lock and swapped in atomically; Django's file cache
+      culls and clears only its own *.djcache files;
+    - any other cache (locmem, in tests): the process's memory.
+
+    A bump that fails (the cache is down) is logged and retried by the next
+    request in this process; the page cache expires entries after
+    PAGE_CACHE_SECONDS in any case.
+
+The page cache
+    One entry per page URL, holding the version it was rendered at. A hit
+    needs the current version and the entry (one round trip to Redis, which
+    fetches both). Only anonymous GET/HEAD requests for a 200 are stored;
+    signed-in users (editors) always get a fresh render, marked private.
+
+Conditional requests
+    Anonymous pages carry a weak ETag (the version and the URL) and
+    Last-Modified (the version's time), and a matching If-None-Match or
+    If-Modified-Since gets a 304 without rendering or reading the page.
+
+Query parameters
+    A page's parameters are declared in articles.pages. Any other parameter
+    gets a 301 to the same URL without it, so `?cb=<random>` can neither
+    bypass the cache nor fill it.
 """
 
+import fcntl
 import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from articles.db_router import replica_reads
+
+logger = logging.getLogger("kb.cache")
 
 VERSION_KEY = "kb:content-version"
+PREVIOUS_KEY = "kb:content-version:previous"
+PAGE_PREFIX = "kb:page:"
+VERSION_FILE = "content-version"
 
 
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add() leaves a version another process set meanwhile alone.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+@dataclass(frozen=True)
+class Version:
+    """The content version (`current`, microseconds) and the one before it."""
+
+    current: int
+    previous: int = 0
+
+    @property
+    def modified(self):
+        """Last-Modified, in whole seconds."""
+        return self.current // 1_000_000
+
+    @property
+    def owns_its_second(self):
+        """True when no earlier version falls in the same second.
+
+        Last-Modified has one-second resolution: if two edits land in one
+        second, a page from the first carries the same Last-Modified as the
+        second, so If-Modified-Since cannot tell them apart and must not be
+        answered with 304. ETags can, and are.
+        """
+        return self.previous // 1_000_000 < self.modified
+
+
+def _now_us():
+    return time.time_ns() // 1000
+
+
+def _guard(backend, operation, call, *, raise_=True):
+    """Run call() under the backend's outage rules (articles.cache_backends); plain backends get try/except."""
+    if hasattr(backend, "guard"):
+        return backend.guard(operation, call, raise_=raise_)
+    try:
+        return call()
+    except Exception as error:
+        logger.error("Cache failed on %s: %s: %s", operation, type(error).__name__, error)
+        if raise_:
+            raise
+        return None
+
+
+# --- Where the version lives ---------------------------------------------------------
+
+# KEYS[1] the version, KEYS[2] the previous version; ARGV[1] "bump" or "init"
+# (init sets a version only where there is none). Numbers go back as strings:
+# a Lua number would be truncated to an integer reply anyway, strings are exact.
+REDIS_SCRIPT = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if ARGV[1] == 'init' and current > 0 then
+  return {string.format('%.0f', current), redis.call('GET', KEYS[2]) or '0'}
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if now <= current then now = current + 1 end
+redis.call('SET', KEYS[1], string.format('%.0f', now))
+redis.call('SET', KEYS[2], string.format('%.0f', current))
+return {string.format('%.0f', now), string.format('%.0f', current)}
+"""
+
+
+class RedisVersionStore:
+    def __init__(self, backend):
+        self.backend = backend
+
+    def _run(self, mode):
+        backend = self.backend
+        keys = [backend.make_and_validate_key(VERSION_KEY), backend.make_and_validate_key(PREVIOUS_KEY)]
+        client = backend._cache.get_client(write=True)
+        current, previous = _guard(backend, f"version {mode}", lambda: client.eval(REDIS_SCRIPT, 2, *keys, mode))
+        return Version(int(current), int(previous))
+
+    def bump(self):
+        return self._run("bump")
+
+    def read(self, page_key=None):
+        """(version, page entry or None), in one round trip."""
+        keys = [VERSION_KEY, PREVIOUS_KEY] + ([page_key] if page_key else [])
+        found = _guard(self.backend, "get_many", lambda: self.backend.get_many(keys))
+        if not found.get(VERSION_KEY):
+            return self._run("init"), None
+        return Version(int(found[VERSION_KEY]), int(found.get(PREVIOUS_KEY) or 0)), found.get(page_key)
+
+
+class FileVersionStore:
+    """A file beside the cache files: `<current> <previous>`, replaced atomically under a lock."""
+
+    def __init__(self, backend, directory):
+        self.backend = backend
+        self.directory = Path(directory)
+        self.path = self.directory / VERSION_FILE
+
+    def _parse(self):
+        current, previous = self.path.read_text(encoding="ascii").split()
+        return Version(int(current), int(previous))
+
+    def _write(self, mode):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / f"{VERSION_FILE}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                old = self._parse()
+            except (FileNotFoundError, ValueError):
+                old = Version(0, 0)
+            if mode == "init" and old.current:
+                return old
+            new = Version(max(_now_us(), old.current + 1), old.current)
+            temporary = self.directory / f"{VERSION_FILE}.{os.getpid()}.{threading.get_ident()}"
+            temporary.write_text(f"{new.current} {new.previous}", encoding="ascii")
+            os.replace(temporary, self.path)
+            return new
+
+    def bump(self):
+        return _guard(self.backend, "version bump", lambda: self._write("bump"))
+
+    def _read_or_init(self):
+        try:
+            return self._parse()
+        except (FileNotFoundError, ValueError):
+            return self._write("init")
+
+    def read(self, page_key=None):
+        version = _guard(self.backend, "version read", self._read_or_init)
+        entry = self.backend.get(page_key) if page_key else None
+        return version, entry
+
+
+class ProcessVersionStore:
+    """For caches private to one process (locmem, dummy): the version lives in the process too."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.lock = threading.Lock()
+        self.version = Version(_now_us(), 0)
+
+    def bump(self):
+        with self.lock:
+            self.version = Version(max(_now_us(), self.version.current + 1), self.version.current)
+            return self.version
+
+    def read(self, page_key=None):
+        return self.version, (self.backend.get(page_key) if page_key else None)
+
+
+_stores = {}
+_stores_lock = threading.Lock()
+
+
+def version_store():
+    """The store for the configured cache; one per cache location, shared by the process's threads."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        identity = ("redis", tuple(backend._servers))
+    elif isinstance(backend, FileBasedCache):
+        identity = ("file", backend._dir)
+    else:
+        identity = ("process", type(backend).__name__, id(getattr(backend, "_cache", None)))
+    store = _stores.get(identity)
+    if store is None:
+        with _stores_lock:
+            if isinstance(backend, RedisCache):
+                store = RedisVersionStore(backend)
+            elif isinstance(backend, FileBasedCache):
+                store = FileVersionStore(backend, backend._dir)
+            else:
+                store = ProcessVersionStore(backend)
+            store = _stores.setdefault(identity, store)
+    store.backend = backend  # this thread's backend object
+    return store
+
+
+# --- Bumping it --------------------------------------------------------------------
+
+_bump_pending = threading.Event()
+
+
+def bump_content_version():
+    """A new version now. Never raises: a failure is logged and retried by the next request."""
+    try:
+        version = version_store().bump()
+    except Exception:
+        _bump_pending.set()
+        logger.warning("Could not record a content change in the cache; will retry.", exc_info=True)
+        return None
+    _bump_pending.clear()
     return version
 
 
-def bump_content_version(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(VERSION_KEY, 2, timeout=None)
+def content_changed(sender=None, using=None, action=None, **kwargs):
+    """Signal receiver: bump the version once the current transaction commits."""
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed fires pre_ and post_ for each change; one is enough
+    using = using or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    # One bump per transaction, however many rows it writes: a bump already
+    # waiting for this transaction's commit covers this change too.
+    if connection.in_atomic_block and any(
+        isinstance(entry[1], _BumpOnCommit) and not entry[1].done for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_BumpOnCommit(), using=using, robust=True)
+
+
+class _BumpOnCommit:
+    """The on-commit hook; `done` once it has run (tests run hooks without clearing the list)."""
+
+    done = False
+
+    def __call__(self):
+        self.done = True
+        bump_content_version()
 
 
 def connect_signals():
@@ -44,35 +292,122 @@ def connect_signals():
     from articles.models import Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation
 
     for model in (Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation, Tag, TaggedItem):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"kb-cache-save-{model.__name__}")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"kb-cache-delete-{model.__name__}")
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"kb-cache-save-{model.__name__}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"kb-cache-delete-{model.__name__}")
     for through in (Article.authors.through, Claim.subjects.through, Claim.conflicts_with.through):
-        m2m_changed.connect(bump_content_version, sender=through, dispatch_uid=f"kb-cache-m2m-{through.__name__}")
+        m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"kb-cache-m2m-{through.__name__}")
 
 
-def _page_key(request):
-    where = f"{request.get_host()}{request.get_full_path()}"
-    return f"kb:page:{content_version()}:{hashlib.sha256(where.encode()).hexdigest()}"
+def read_version(page_key=None):
+    """(current Version or None when the cache is unavailable, page entry or None)."""
+    if _bump_pending.is_set():
+        bump_content_version()
+    try:
+        return version_store().read(page_key)
+    except Exception:
+        return None, None
 
 
-def reader_page(view):
-    """Serve `view` from the page cache for anonymous GET and HEAD requests."""
+def content_version():
+    """The current Version, or None when the cache cannot say."""
+    return read_version()[0]
+
+
+# --- Serving reader pages ----------------------------------------------------------
+
+
+def canonical_redirect(request, allowed):
+    """301 to the same page without the parameters it does not read, or None when there are none."""
+    if all(name in allowed for name in request.GET):
+        return None
+    query = urlencode([(name, value) for name, values in request.GET.lists() if name in allowed for value in values])
+    response = HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def page_identity(request):
+    """(cache key, digest) for this page: scheme, host, path and its parameters in a fixed order."""
+    params = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    where = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
+    digest = hashlib.sha256(where.encode()).hexdigest()
+    return f"{PAGE_PREFIX}{digest}", digest
+
+
+def etag_for(version, digest):
+    return f'W/"{version.current:x}-{digest[:16]}"'
+
+
+def not_modified(request, version, etag):
+    """True when the client's copy is current (RFC 9110: If-None-Match wins over If-Modified-Since)."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        theirs = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        return "*" in theirs or etag.removeprefix("W/") in theirs
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and version.owns_its_second and version.modified <= since
+
+
+def _public(response, version, etag):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(version.modified)
+    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE, s_maxage=settings.PAGE_SHARED_MAX_AGE)
+    return response
+
+
+def _storable(response):
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept-encoding"}
+
+
+def reader_view(view, allowed_params):
+    """`view`, served as a reader page: canonical parameters, page cache, validators and Cache-Control.
+
+    articles.pages applies this to every reader page; nothing else needs to.
+    """
+    allowed = frozenset(allowed_params)
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    def serve(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code == 200 and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), seconds)
-        return response
+        redirect = canonical_redirect(request, allowed)
+        if redirect is not None:
+            return redirect
+        if request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
 
-    return cached_view
+        key, digest = page_identity(request)
+        caching = settings.PAGE_CACHE_SECONDS > 0
+        conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
+        version, entry = read_version(key if caching and not conditional else None)
+        if version is None:  # the cache is unavailable: render, and promise nothing
+            return view(request, *args, **kwargs)
+        etag = etag_for(version, digest)
+        if conditional and not_modified(request, version, etag):
+            return _public(HttpResponseNotModified(), version, etag)
+        if caching and conditional:
+            entry = caches["default"].get(key)
+
+        if entry is not None and entry[0] == version.current:
+            response = HttpResponse(entry[1], content_type=entry[2])
+            response["X-Page-Cache"] = "hit"
+            return _public(response, version, etag)
+
+        lagging = time.time() - version.current / 1_000_000 < settings.DATABASE_REPLICA_LAG
+        with replica_reads(not lagging):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        if not _storable(response):
+            return response
+        if caching:
+            caches["default"].set(
+                key, (version.current, response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
+            )
+        response["X-Page-Cache"] = "miss" if caching else "off"
+        return _public(response, version, etag)
+
+    return serve

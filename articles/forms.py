@@ -8,7 +8,7 @@ query per list, however many times the choices are consulted.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import MAX_QUERY_LENGTH, normalise_query
@@ -196,8 +196,11 @@ class ArticleFilterForm(FilterForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Query: actors who wrote, published or sent out (as a wire service) some article.
+        # One EXISTS per column: each is an index lookup, where one EXISTS over
+        # "publisher = x OR wire = x" scans every article for every actor.
         behind = Actor.objects.filter(
-            Exists(Article.objects.filter(Q(publisher=OuterRef("pk")) | Q(wire=OuterRef("pk"))))
+            Exists(Article.objects.filter(publisher=OuterRef("pk")))
+            | Exists(Article.objects.filter(wire=OuterRef("pk")))
             | Exists(Article.authors.through.objects.filter(actor=OuterRef("pk")))
         )
         self.fields["actor"] = _slug_choice("Actor", _actor_choices(behind), "Any actor")

@@ -5,17 +5,42 @@ environment (see README, "Configuration"). kb.env's helpers refuse malformed
 values at start-up, naming the variable.
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
-from kb.env import env_bool, env_database, env_int, env_list, env_str
+from django.core.exceptions import ImproperlyConfigured
+
+from kb.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_database_replica,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    read_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# A development checkout's settings (README, "Set up"); the real environment
+# wins over the file. ENV_FILE="" reads no file (the test suite does that).
+if env_file := env_str("ENV_FILE", str(BASE_DIR / ".env")):
+    read_dotenv(env_file)
+
+# Off unless chosen: without a .env, or with DEBUG=false, this is production.
 DEBUG = env_bool("DEBUG", False)
 
 # A throwaway key is only acceptable while debugging on a laptop; with DEBUG
-# off, a missing SECRET_KEY stops the server.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+# off, a missing SECRET_KEY stops the server (and every manage.py command).
+SECRET_KEY = env_str(
+    "SECRET_KEY",
+    "dev-only-insecure-key" if DEBUG else None,
+    hint="DEBUG is off, so this is production. For development, run `make run` once: it writes .env "
+    "with DEBUG=true and a generated key. In production, set SECRET_KEY: see README, Configuration",
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -30,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -44,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -68,15 +96,63 @@ WSGI_APPLICATION = "kb.wsgi.application"
 DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Optional read replica: anonymous readers' pages read from it, editors and
+# every write use the primary (articles.db_router).
+REPLICA = "replica"
+if replica := env_database_replica("DATABASE_REPLICA_URL"):
+    DATABASES[REPLICA] = {**replica, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["articles.db_router.ReplicaRouter"]
+# Readers use the primary for this long after an edit, so that a replica that
+# has not yet replayed it cannot put the old page in the cache under the new version.
+DATABASE_REPLICA_LAG = env_float("DATABASE_REPLICA_LAG", 2.0)
+
+# A database that accepts connections but never answers must not hold a worker:
+# give up connecting after DATABASE_CONNECT_TIMEOUT seconds and cancel any
+# statement after DATABASE_STATEMENT_TIMEOUT seconds (0 turns either off, which
+# `check --deploy` reports). Both stay below gunicorn's 30 s worker timeout, so
+# the reader gets the 503 page rather than a killed worker.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 20)
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        if DATABASE_CONNECT_TIMEOUT:
+            _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        if DATABASE_STATEMENT_TIMEOUT:
+            _server_settings = [_options.get("options", ""), f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"]
+            _options["options"] = " ".join(part for part in _server_settings if part)
+# How long a client is asked to wait when the database is unreachable (the 503 page).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's defaults, with a longer minimum (these accounts edit a public site),
+# and one more: Django's similarity check lets "alicealicealice" through for alice.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kb.passwords.NoUsernameInPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) -------------------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username, that account is
+# locked for LOGIN_LOCKOUT_MINUTES, whatever the address the attempts come from
+# (counting by address would lock out everyone behind one proxy). An
+# administrator unlocks it sooner: README, "An editor account".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes warns when the address is not counted, as rotating user agents or cookies
+# could then dodge a lock keyed on them; a lock keyed on the username alone cannot be dodged.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -99,19 +175,25 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# The cache holds rendered reader pages (articles.caching). It must be shared by
-# every server process, or an edit would retire pages in one process only: by
-# default, files under CACHE_DIR, which all processes on one host share.
+# The cache holds rendered reader pages and the content version (articles.caching).
+# CACHE_URL chooses it: by default files under var/cache, shared by every
+# process on this host and only this host; redis://host:port/db for several
+# servers. Every backend degrades rather than fails (articles.cache_backends).
+if "CACHE_DIR" in os.environ:
+    raise ImproperlyConfigured("CACHE_DIR is replaced by CACHE_URL: set CACHE_URL=file:///that/directory instead.")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-    }
+    "default": env_cache("CACHE_URL", f"file://{BASE_DIR / 'var' / 'cache'}", timeout=env_float("CACHE_TIMEOUT", 0.5))
 }
-# How long a rendered reader page may be served; 0 turns the page cache off.
+# Several sites (or test runs) can share one Redis by giving each its own prefix.
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "kb")
+# After a cache failure, run without the cache this long before trying it again.
+CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5.0)
+# How long a rendered reader page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+# Cache-Control for anonymous readers: browsers revalidate (max-age), cheaply
+# with ETag / 304; a shared cache or CDN may keep a page s-maxage seconds.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0)
+PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 60)
 
 # --- Security -----------------------------------------------------------------
 # HTTPS=true turns on everything that assumes the site is served over TLS.
@@ -157,3 +239,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# PostgreSQL's JIT compiler costs more than it saves on this site's queries: at
+# 100,000 claims it spent 5 s compiling one badly estimated query that runs in
+# 2 s without it (README, "Speed"). Turned off per connection, so no server
+# setting is needed; the server may keep JIT for other databases.
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = " ".join(part for part in [_options.get("options", ""), "-c jit=off"] if part)

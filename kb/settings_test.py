@@ -3,11 +3,13 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A developer's .env (DEBUG=true, their database) must not change what the suite checks.
+os.environ.setdefault("ENV_FILE", "")
 
 from kb.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "articles.cache_backends.LocalMemoryCache"}}
 # Page tests count the queries of a real render; tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
 # Tests render pages without running collectstatic first.

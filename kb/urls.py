@@ -11,3 +11,6 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("", include("articles.urls")),
 ]
+
+# A database that cannot be reached gets the 503 page with Retry-After; anything else the 500 page.
+handler500 = "articles.errors.server_error"

@@ -6,7 +6,8 @@
 #
 # Knobs (environment): LOADTEST_USERS (50), LOADTEST_SECONDS (60),
 # LOADTEST_WAIT ("0-0": seconds of think time between a reader's requests),
-# LOADTEST_WORKERS (2 x cores + 1), LOADTEST_PORT (a free one).
+# LOADTEST_WORKERS (2 x cores + 1), LOADTEST_PORT (a free one), LOADTEST_CACHE_URL
+# (a file cache in the scratch directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +32,9 @@ export SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(
 export ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL="sqlite:///$SCRATCH/kb.sqlite3"
 export LOG_LEVEL=ERROR
-# The page cache lives with the rest of the scratch data.
-export CACHE_DIR="$SCRATCH/cache"
+# The page cache lives with the rest of the scratch data, unless LOADTEST_CACHE_URL
+# names another (e.g. redis://127.0.0.1:6379/3).
+export CACHE_URL=${LOADTEST_CACHE_URL:-file://$SCRATCH/cache}
 
 SERVER_PID=
 cleanup() {

@@ -1,25 +1,40 @@
-"""Write the slugs the load test picks from, read from the scratch database run.sh just loaded."""
+"""Write what the load test requests, from the registry of reader pages (articles/pages.py).
+
+Reads the scratch database run.sh just loaded: for each page its URL (with a
+{slug} placeholder for pages about one object, and the slugs to pick from),
+its load weight, and its filtered samples; plus the stylesheet's URL.
+"""
 
 import json
 import sys
+from urllib.parse import urlencode
 
 import django
 
 django.setup()
 
 from django.templatetags.static import static  # noqa: E402
-from taggit.models import Tag  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
-from articles.models import Actor, Article, Claim, Event, Participation  # noqa: E402
+from articles.pages import READER_PAGES  # noqa: E402
 
-targets = {
-    "events": list(Event.objects.values_list("slug", flat=True)),
-    "claims": list(Claim.objects.values_list("slug", flat=True)),
-    "articles": list(Article.objects.values_list("slug", flat=True)),
-    "actors": list(Actor.objects.values_list("slug", flat=True)),
-    "timeline_actors": sorted(set(Participation.objects.values_list("actor__slug", flat=True))),
-    "tags": list(Tag.objects.values_list("slug", flat=True)),
-    "stylesheet": static("css/site.css"),
-}
-json.dump(targets, sys.stdout, indent=1)
-print(" ".join(f"{kind}={len(v)}" for kind, v in targets.items() if isinstance(v, list)), file=sys.stderr)
+pages = []
+for page in READER_PAGES:
+    if page.is_detail:
+        url = reverse(f"articles:{page.name}", args=["SLUG"]).replace("SLUG", "{slug}")
+        pages.append(
+            {
+                "name": url.replace("{slug}", "[slug]"),
+                "url": url,
+                "weight": page.load_weight,
+                "slugs": list(page.slugs()),
+            }
+        )
+    else:
+        url = reverse(f"articles:{page.name}")
+        pages.append({"name": url, "url": url, "weight": page.load_weight})
+    for label, params in page.samples.items():
+        pages.append({"name": f"{url} {label}", "url": f"{url}?{urlencode(params)}", "weight": 1})
+
+json.dump({"pages": pages, "stylesheet": static("css/site.css")}, sys.stdout, indent=1)
+print(" ".join(f"{p['name']}={len(p.get('slugs', [1]))}" for p in pages), file=sys.stderr)

@@ -1,7 +1,8 @@
-"""The shipped fixtures: sound by every check, and faithful to the seeds on key facts."""
+"""The shipped fixtures: sound by every check, and faithful to the source texts on key facts."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -15,21 +16,7 @@ from tests.factories import cite, make_actor, make_article
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
 
 
-# AWAITING THE DATA RE-AUDIT (issue 8): the curated YAML does not give its
-# competing-claim links notes yet. strict=True: once the re-audited YAML lands
-# this passes, the xfail turns into a failure, and this marker must go.
-AWAITING_DATA = {"every competing-claim link has a note for readers"}
-
-
-@pytest.mark.parametrize(
-    "description",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="curated YAML not re-audited yet"))
-        if d in AWAITING_DATA
-        else d
-        for d in CHECKS
-    ],
-)
+@pytest.mark.parametrize("description", list(CHECKS))
 def test_the_shipped_knowledge_base_passes_the_check_that(description):
     assert CHECKS[description]() == []
 
@@ -44,7 +31,7 @@ def test_loading_the_fixtures_again_changes_nothing():
     assert "Nothing to change" in out.getvalue()
 
 
-def test_all_five_seeds_are_articles():
+def test_all_five_source_texts_are_articles():
     assert sorted(Article.objects.values_list("source_file", flat=True)) == [
         "000_e5f2b9aae9f1877d.txt",
         "001_f3c543d1923212f3.txt",
@@ -92,8 +79,9 @@ def test_the_year_of_the_previous_visit_is_shown_as_a_disagreement():
     assert in_2007.status == around_2005.status == ClaimStatus.CONTESTED
     assert {c.article.source_file[:3] for c in in_2007.citations.all()} == {"001", "004"}
     assert {c.article.source_file[:3] for c in around_2005.citations.all()} == {"002"}
+    # Dated as the two agreeing sources give it; the third source's date stays a competing claim.
     previous = Event.objects.get(slug="previous-party-chief-visit")
-    assert previous.date_display == "c. 2005–2007"
+    assert (previous.date_display, previous.date_approximate) == ("2007", False)
 
 
 @pytest.mark.parametrize(
@@ -157,3 +145,85 @@ def test_the_export_of_the_shipped_knowledge_base_loads_back_identically(tmp_pat
     result = io.StringIO()
     call_command("load_kb", str(path), stdout=result)
     assert "Nothing to change" in result.getvalue()
+
+
+# --- The curated files keep the audit's rules (fixtures/curated/README.md) -------
+
+CURATED = build_document()
+ARTICLES = {article["slug"]: article for article in CURATED["articles"]}
+CLAIMS = {claim["slug"]: claim for claim in CURATED["claims"]}
+SEED = re.compile(r"\bseeds?\b", re.IGNORECASE)
+
+
+def _reader_facing_strings(document):
+    """(where, text) for every curated string a reader can see."""
+    for article in document["articles"]:
+        yield f"article {article['slug']} title", article["title"]
+        yield f"article {article['slug']} date note", article.get("date_note") or ""
+    for actor in document["actors"]:
+        yield f"actor {actor['slug']} description", actor.get("description") or ""
+    for event in document["events"]:
+        yield f"event {event['slug']} title", event["title"]
+        yield f"event {event['slug']} description", event.get("description") or ""
+    for claim in document["claims"]:
+        yield f"claim {claim['slug']}", claim["text"]
+        for other, note in (claim.get("conflict_notes") or {}).items():
+            yield f"note {claim['slug']} vs {other}", note
+
+
+def test_no_reader_facing_text_in_the_curated_files_says_seed():
+    assert [where for where, text in _reader_facing_strings(CURATED) if SEED.search(text)] == []
+
+
+def test_the_seed_scan_would_catch_a_curation_note_left_in_a_description():
+    leaky = {"articles": [], "actors": [{"slug": "x", "description": "Seeds 002 and 003 only say so."}]}
+    leaky |= {"events": [], "claims": []}
+    assert [where for where, text in _reader_facing_strings(leaky) if SEED.search(text)] == ["actor x description"]
+
+
+@pytest.mark.parametrize("slug", sorted(CLAIMS))
+def test_every_quote_occurs_exactly_once_in_the_text_it_quotes(slug):
+    for citation in CLAIMS[slug]["citations"]:
+        text = ARTICLES[citation["article"]][citation.get("in", "body")]
+        assert text.count(citation["quote"]) == 1, citation["quote"]
+
+
+def test_every_competing_link_carries_a_note_for_readers():
+    unexplained = [
+        (slug, other)
+        for slug, claim in CLAIMS.items()
+        for other in claim["conflicts_with"]
+        if not (claim.get("conflict_notes") or {}).get(other)
+        and not (CLAIMS[other].get("conflict_notes") or {}).get(slug)
+    ]
+    assert unexplained == []
+
+
+def test_a_claim_whose_support_is_one_speakers_words_names_that_speaker_as_claimant():
+    wrong = []
+    for slug, claim in CLAIMS.items():
+        speakers = {c.get("speaker") for c in claim["citations"] if c["stance"] == "supports"}
+        if len(speakers) == 1 and None not in speakers and claim.get("claimant") != next(iter(speakers)):
+            wrong.append(slug)
+    assert wrong == []
+
+
+def test_article_002_states_no_date_so_it_has_no_date_precision_in_the_files():
+    undated = ARTICLES["to-lam-visit-singapore-implications"]
+    assert (undated["published"], undated["date_precision"]) == (None, None)
+
+
+def test_no_same_article_caveat_disputes_a_claim_that_article_supports():
+    caveats_as_disputes = [
+        slug
+        for slug, claim in CLAIMS.items()
+        if {c["article"] for c in claim["citations"] if c["stance"] == "disputes"}
+        & {c["article"] for c in claim["citations"] if c["stance"] == "supports"}
+    ]
+    assert caveats_as_disputes == []
+
+
+def test_what_was_written_before_the_anniversary_is_told_as_expected_not_as_done():
+    actors = {actor["slug"]: actor["description"] for actor in CURATED["actors"]}
+    assert "was expected to visit North Korea" in actors["laos"]
+    assert "expected to lead a Russian delegation" in actors["dmitry-medvedev"]

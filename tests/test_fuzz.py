@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from articles.pages import READER_PAGES
 from tests.factories import make_actor, make_article, make_claim, make_event
 
 FUZZ = settings(
@@ -28,10 +29,11 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-LIST_PAGES = ["home", "timeline", "claims", "contested", "grid", "articles", "actors", "search"]
-DETAIL_PAGES = ["event", "claim", "article", "actor", "tag"]
+# Every reader page, from the registry (articles/pages.py).
+LIST_PAGES = [page.name for page in READER_PAGES if not page.is_detail]
+DETAIL_PAGES = [page.name for page in READER_PAGES if page.is_detail]
 # Parameters the reader pages read (search, filters, paging), plus whatever else a visitor invents.
-KNOWN_PARAMETERS = ["q", "actor", "tag", "status", "kind", "page", "sort", "order", "from", "to", "year", "event"]
+KNOWN_PARAMETERS = sorted({name for page in READER_PAGES for name in page.params} | {"sort", "order", "cb"})
 
 # Printable text plus the characters that break naive code: NUL and other
 # controls, surrogate-free astral characters, quotes, percent signs.

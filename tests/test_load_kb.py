@@ -459,9 +459,9 @@ def test_make_fixtures_twice_keeps_an_edit_and_says_what_it_skipped(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}", "DEBUG": "true"}
 
     def make_fixtures():
-        # -o: never reinstall the virtualenv from inside a test.
+        # -o: never reinstall the virtualenv, nor write the checkout's .env, from inside a test.
         done = subprocess.run(
-            ["make", "--no-print-directory", "-o", ".venv/.installed", "fixtures"],
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".env", "fixtures"],
             cwd=root,
             env=env,
             capture_output=True,

@@ -47,6 +47,14 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
         client.get(URL, {"actor": "bloomberg", "tag": "wire", "page": "1"})
 
 
+def test_its_actor_filter_offers_publishers_wire_services_and_authors_only(world, client):
+    page = client.get(URL).content.decode()
+    choices = page[page.index('name="actor"') : page.index("</select>", page.index('name="actor"'))]
+    for behind in (world.tuoi_tre, world.straits, world.bloomberg, world.thayer):  # publisher, wire, author
+        assert f'<option value="{behind.slug}">{behind.name}</option>' in choices
+    assert f'value="{world.kim.slug}"' not in choices  # only ever the subject of claims
+
+
 def test_it_filters_by_actor_and_tag(world, client):
     page = client.get(URL, {"actor": "bloomberg"}).content.decode()
     assert "2 articles written, published or sent out by <strong>Bloomberg</strong>." in page

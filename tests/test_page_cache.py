@@ -1,9 +1,29 @@
-"""Reader pages are rendered once per version of the content, and never go stale."""
+"""Reader pages are rendered once per version of the content, and never go stale.
+
+Each case of issue 9's "Readers see stale pages" and "The site degrades" is
+here: the bump racing the commit, a version number reused after its key
+expired or was culled, cache-busting parameters, a cache that fails, and a
+database that is down. The multi-process cases (two servers on one database
+and one Redis, saves under a read load) are in test_page_cache_servers.py.
+"""
+
+import logging
+import re
+import socket
+import threading
+import time
+from unittest import mock
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import OperationalError, connection, connections, transaction
+from django.test import Client
+from django.utils.http import http_date
 
+from articles import cache_backends, caching
+from articles.caching import FileVersionStore, content_version
 from articles.models import Claim
+from tests.admin_forms import change_form_fields, with_changes
 from tests.factories import make_article, make_claim, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +35,25 @@ def page_cache_on(settings):
     cache.clear()
     yield
     cache.clear()
+    cache_backends._outages.clear()  # a broken cache a test configured is forgotten with it
 
 
 @pytest.fixture
-def claim():
-    return make_claim("Trade is small.", slug="trade", citations=[(make_article("Trade is small."), "Trade is small.")])
+def claim(django_capture_on_commit_callbacks):
+    # Committed, as far as the on-commit hooks can tell: later saves in the test get their own bump.
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_claim(
+            "Trade is small.", slug="trade", citations=[(make_article("Trade is small."), "Trade is small.")]
+        )
+
+
+def save(obj, capture):
+    """Save as the admin does: in a transaction, whose commit runs the on-commit hooks."""
+    with capture(execute=True):
+        obj.save()
+
+
+# --- Served from the cache, retired by every committed change ------------------------
 
 
 def test_a_second_visit_is_served_without_touching_the_database(client, claim, django_assert_num_queries):
@@ -27,45 +61,383 @@ def test_a_second_visit_is_served_without_touching_the_database(client, claim, d
     with django_assert_num_queries(0):
         second = client.get("/claims/trade/")
     assert second.status_code == 200
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
     assert "Content-Security-Policy" in second
 
 
-def test_an_edit_shows_at_once(client, claim):
+def test_an_edit_shows_at_once(client, claim, django_capture_on_commit_callbacks):
     client.get("/claims/trade/")
     claim.text = "Trade is tiny."
-    claim.save()
+    save(claim, django_capture_on_commit_callbacks)
     assert "Trade is tiny." in client.get("/claims/trade/").content.decode()
 
 
-def test_a_new_citation_shows_at_once_on_lists_too(client, claim):
+def test_a_new_citation_shows_at_once_on_lists_too(client, claim, django_capture_on_commit_callbacks):
     assert "Single source" in client.get("/claims/").content.decode()
-    make_claim("Another claim entirely.", citations=[(make_article("Other words."), "Other words.")])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_claim("Another claim entirely.", citations=[(make_article("Other words."), "Other words.")])
     assert "Another claim entirely." in client.get("/claims/").content.decode()
 
 
-def test_a_tag_change_shows_at_once(client, claim):
+def test_a_tag_change_shows_at_once(client, claim, django_capture_on_commit_callbacks):
     client.get("/claims/trade/")
-    claim.tags.add("economy")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.tags.add("economy")
     assert "/tags/economy/" in client.get("/claims/trade/").content.decode()
 
 
-def test_error_pages_and_bad_filters_are_not_cached(client, claim):
+def test_a_deletion_shows_at_once(client, claim, django_capture_on_commit_callbacks):
+    assert client.get("/claims/trade/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.citations.all().delete()
+        claim.delete()
+    assert client.get("/claims/trade/").status_code == 404
+
+
+def test_error_pages_and_bad_filters_are_not_cached(client, claim, django_capture_on_commit_callbacks):
     assert client.get("/claims/?status=bogus").status_code == 400
     assert client.get("/claims/?status=bogus").status_code == 400
     assert client.get("/claims/nope/").status_code == 404
-    make_claim(slug="nope", citations=[(make_article("Yes."), "Yes.")])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_claim(slug="nope", citations=[(make_article("Yes."), "Yes.")])
     assert client.get("/claims/nope/").status_code == 200
 
 
-def test_signed_in_editors_always_get_a_fresh_page(client, claim):
+def test_signed_in_editors_always_get_a_fresh_private_page(client, claim):
     client.force_login(make_editor())
     client.get("/claims/trade/")
     Claim.objects.filter(pk=claim.pk).update(text="Changed behind the cache's back.")
-    assert "Changed behind the cache&#x27;s back." in client.get("/claims/trade/").content.decode()
+    response = client.get("/claims/trade/")
+    assert "Changed behind the cache&#x27;s back." in response.content.decode()
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in response
+    assert "X-Page-Cache" not in response
 
 
-def test_each_query_string_is_its_own_page(client, claim):
+def test_each_filter_is_its_own_page(client, claim):
     all_claims = client.get("/claims/").content
-    facts = client.get("/claims/?kind=opinion").content
-    assert all_claims != facts
+    opinions = client.get("/claims/?kind=opinion").content
+    assert all_claims != opinions
+
+
+# --- Issue 9: the bump raced the commit --------------------------------------------
+
+
+def test_the_version_moves_only_when_the_transaction_commits(claim, django_capture_on_commit_callbacks):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        claim.text = "Trade is tiny."
+        claim.save()
+        claim.tags.add("economy")
+        assert content_version() == before  # written, not yet committed: readers keep the old version
+    assert len(pending) == 1  # one bump for the whole transaction
+    pending[0]()
+    assert content_version().current > before.current
+
+
+def test_a_rolled_back_save_leaves_the_version_alone(claim):
+    before = content_version()
+    with transaction.atomic():
+        claim.text = "Never committed."
+        claim.save()
+        transaction.set_rollback(True)
+    assert content_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_arriving_between_the_save_and_the_commit_does_not_cache_the_old_page_for_good():
+    """The race of issue 9: under the old post_save bump, 6 of 20 saves left readers on the old page."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a second connection that reads committed rows while a write is open (PostgreSQL)")
+    make_claim("Trade is small.", slug="trade", citations=[(make_article("Trade is small."), "Trade is small.")])
+    saved, go = threading.Event(), threading.Event()
+
+    def editor():
+        try:
+            with transaction.atomic():
+                claim = Claim.objects.get(slug="trade")
+                claim.text = "Trade is tiny."
+                claim.save()
+                saved.set()
+                go.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    assert saved.wait(10)
+    reader = Client()
+    during = reader.get("/claims/trade/").content.decode()  # reads the committed (old) row
+    go.set()
+    thread.join(10)
+    assert "Trade is small." in during
+    assert "Trade is tiny." in reader.get("/claims/trade/").content.decode()
+
+
+# --- Issue 9: version numbers reused after the key expired or was culled -------------
+
+
+@pytest.fixture
+def file_cache(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache_backends.FileCache",
+            "LOCATION": str(tmp_path / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20, "CULL_FREQUENCY": 1},
+        }
+    }
+    return tmp_path / "cache"
+
+
+def test_the_file_cache_never_culls_or_clears_the_version(file_cache, claim, client):
+    caching.bump_content_version()
+    version = content_version()
+    for n in range(60):  # past MAX_ENTRIES, with CULL_FREQUENCY=1 culling everything each time
+        caches["default"].set(f"filler-{n}", n)
+    caches["default"].clear()
+    assert content_version() == version
+    assert (file_cache / "content-version").exists()
+
+
+def test_a_lost_version_restarts_beyond_every_version_used(file_cache):
+    used = [caching.bump_content_version().current for _ in range(3)]
+    (file_cache / "content-version").unlink()  # wiped by hand, a new disk, …
+    assert content_version().current > max(used)
+
+
+def test_versions_only_go_up_even_under_concurrent_bumps(file_cache):
+    store = FileVersionStore(caches["default"], file_cache)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(store.bump().current)) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 20  # no two bumps got the same version
+    assert store.read()[0].current == max(results)
+
+
+def test_an_old_page_is_never_served_after_the_version_file_is_lost(file_cache, client, claim, settings):
+    client.get("/claims/trade/")  # cached at the current version
+    Claim.objects.filter(pk=claim.pk).update(text="Trade is tiny.")
+    (file_cache / "content-version").unlink()
+    assert "Trade is tiny." in client.get("/claims/trade/").content.decode()
+
+
+# --- Issue 9: ?cb=<random> bypassed the cache and filled it --------------------------
+
+
+def test_parameters_a_page_does_not_read_redirect_to_the_canonical_url(client, claim):
+    response = client.get("/claims/?cb=123&kind=opinion&utm_source=x")
+    assert response.status_code == 301
+    assert response["Location"] == "/claims/?kind=opinion"
+    assert client.get("/claims/trade/?cb=9")["Location"] == "/claims/trade/"
+
+
+def test_cache_busting_parameters_create_no_cache_entries(client, claim):
+    client.get("/claims/trade/")
+    entries = len(caches["default"]._cache)
+    for n in range(50):
+        assert client.get(f"/claims/trade/?cb={n}").status_code == 301
+    assert len(caches["default"]._cache) == entries
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "hit"
+
+
+def test_a_pages_own_parameters_are_one_page_in_any_order(client, claim):
+    client.get("/claims/?kind=fact&status=single-source")
+    assert client.get("/claims/?status=single-source&kind=fact")["X-Page-Cache"] == "hit"
+
+
+# --- ETag, Last-Modified, Cache-Control ------------------------------------------------
+
+
+def test_anonymous_pages_carry_validators_and_public_cache_control(client, claim, settings):
+    settings.PAGE_MAX_AGE, settings.PAGE_SHARED_MAX_AGE = 0, 60
+    response = client.get("/claims/trade/")
+    version = content_version()
+    assert response["ETag"].startswith(f'W/"{version.current:x}-')
+    assert response["Last-Modified"] == http_date(version.modified)
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
+
+
+def test_a_matching_etag_gets_304_without_rendering(client, claim, django_assert_num_queries):
+    etag = client.get("/claims/trade/")["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get("/claims/trade/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_an_etag_from_before_an_edit_gets_the_new_page(client, claim, django_capture_on_commit_callbacks):
+    etag = client.get("/claims/trade/")["ETag"]
+    claim.text = "Trade is tiny."
+    save(claim, django_capture_on_commit_callbacks)
+    response = client.get("/claims/trade/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Trade is tiny." in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_each_page_has_its_own_etag(client, claim):
+    assert client.get("/claims/trade/")["ETag"] != client.get("/claims/")["ETag"]
+    etag = client.get("/claims/")["ETag"]
+    assert client.get("/claims/trade/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def at(seconds_from_now, microseconds=0):
+    """Bump the version as if the change happened at that moment (versions only go up, so: later)."""
+    moment = (int(time.time()) + seconds_from_now) * 1_000_000 + microseconds
+    with mock.patch("articles.caching._now_us", return_value=moment):
+        return caching.bump_content_version()
+
+
+def test_if_modified_since_gets_304_until_the_next_edit(client, claim):
+    at(100)
+    modified = client.get("/claims/trade/")["Last-Modified"]
+    assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 304
+    at(110)
+    assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 200
+
+
+def test_two_edits_in_one_second_are_not_hidden_by_if_modified_since(client, claim):
+    at(200, 100)
+    modified = client.get("/claims/trade/")["Last-Modified"]
+    at(200, 900_000)  # the same second, so the same Last-Modified
+    assert client.get("/claims/trade/")["Last-Modified"] == modified
+    assert client.get("/claims/trade/", headers={"If-Modified-Since": modified}).status_code == 200
+
+
+def test_error_pages_carry_no_validators(client, claim):
+    for url in ("/claims/nope/", "/claims/?status=bogus"):
+        response = client.get(url)
+        assert "ETag" not in response, url
+        assert "public" not in response.get("Cache-Control", ""), url
+
+
+# --- Issue 9: the site degrades, it does not fall --------------------------------------
+
+
+@pytest.fixture
+def unusable_cache_dir(settings, tmp_path):
+    # Issue 9's case: CACHE_DIR's parent is a file, so nothing under it can be read or written.
+    (tmp_path / "a-file").write_text("not a directory")
+    settings.CACHES = {
+        "default": {"BACKEND": "articles.cache_backends.FileCache", "LOCATION": str(tmp_path / "a-file" / "cache")}
+    }
+    settings.CACHE_RETRY_SECONDS = 0
+
+
+@pytest.fixture
+def redis_down(settings):
+    # Nothing listens on port 1: every connection is refused.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache_backends.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.CACHE_RETRY_SECONDS = 0
+
+
+@pytest.mark.parametrize("broken", ["unusable_cache_dir", "redis_down"])
+@pytest.mark.parametrize("page_cache_seconds", [600, 0])
+def test_pages_render_without_a_cache_that_fails(request, broken, page_cache_seconds, settings, client, claim, caplog):
+    request.getfixturevalue(broken)
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    with caplog.at_level(logging.ERROR, logger="kb.cache"):
+        for url in ("/", "/claims/trade/", "/claims/", f"/articles/{claim.citations.first().article.slug}/"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+    assert "Trade is small." in client.get("/claims/trade/").content.decode()
+    assert any("failed" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("broken", ["unusable_cache_dir", "redis_down"])
+def test_an_editors_save_goes_through_when_the_cache_fails(request, broken, client, claim):
+    request.getfixturevalue(broken)
+    client.force_login(make_editor())
+    url = f"/admin/articles/claim/{claim.pk}/change/"
+    fields = change_form_fields(client.get(url).content.decode())
+    response = client.post(url, with_changes(fields, text="Trade is tiny."))
+    assert response.status_code == 302, re.findall(
+        r"errorlist.*?</ul>|errornote.*?</p>", response.content.decode(), re.S
+    )
+    assert Claim.objects.get(pk=claim.pk).text == "Trade is tiny."
+    client.logout()
+    assert "Trade is tiny." in client.get("/claims/trade/").content.decode()
+
+
+def test_a_cache_that_hangs_is_given_up_on_and_left_alone_for_a_while(settings, caplog, claim, client):
+    # A "Redis" that accepts connections and never answers: each command waits out socket_timeout.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache_backends.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.CACHE_RETRY_SECONDS = 60
+    try:
+        with caplog.at_level(logging.ERROR, logger="kb.cache"):
+            start = time.monotonic()
+            for _ in range(5):
+                assert client.get("/claims/trade/").status_code == 200
+            elapsed = time.monotonic() - start
+    finally:
+        silent.close()
+    # Without the pause, each request would wait out three commands (version, page, store): 7.5 s in all.
+    assert elapsed < 3
+    assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 1
+
+
+def test_a_failed_bump_is_retried_by_the_next_request(claim, client):
+    before = content_version()
+    with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("disk full")):
+        assert caching.bump_content_version() is None
+    client.get("/claims/trade/")  # the next request records the change
+    assert content_version().current > before.current
+
+
+# --- Issue 9: a database that is down -----------------------------------------------------
+
+
+@pytest.fixture
+def database_down():
+    def refuse(*args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    with mock.patch.object(type(connections["default"]), "_cursor", refuse):
+        yield
+
+
+def test_a_database_that_is_down_gets_the_styled_503_with_retry_after(claim, settings, database_down):
+    settings.RETRY_AFTER_SECONDS = 30
+    response = Client(raise_request_exception=False).get("/claims/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "<h1>Temporarily unavailable</h1>" in page
+    assert "css/site.css" in page
+
+
+def test_cached_pages_keep_serving_while_the_database_is_down(claim, client):
+    client.get("/claims/trade/")
+    reader = Client(raise_request_exception=False)
+    with mock.patch.object(type(connections["default"]), "_cursor", side_effect=OperationalError("Connection refused")):
+        response = reader.get("/claims/trade/")
+        assert response.status_code == 200
+        assert "Trade is small." in response.content.decode()
+        assert reader.get("/claims/").status_code == 503  # never rendered: nothing to serve
+
+
+def test_other_server_errors_are_still_500(claim):
+    with mock.patch("articles.views.ClaimDetailView.get_context_data", side_effect=ZeroDivisionError):
+        response = Client(raise_request_exception=False).get("/claims/trade/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response

@@ -9,8 +9,9 @@ inside <mark>. The browser tests run axe-core and the Nu checker on top of this.
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
+from articles.pages import READER_PAGES
 from tests.factories import make_world, module_data
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,11 @@ def pages(world):
         "/no-such-page/",
         f"{reverse('articles:claims')}?status=bogus",
     ]
+
+
+def test_every_registered_reader_page_is_checked(world):
+    checked = {resolve(url.split("?")[0]).url_name for url in pages(world) if url != "/no-such-page/"}
+    assert checked == {page.name for page in READER_PAGES}
 
 
 def test_every_page_has_the_sites_frame_and_a_sound_outline(world, client):

@@ -63,7 +63,7 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
 
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={"DJANGO_SETTINGS_MODULE": "kb.settings", "DEBUG": "false", "PATH": "/usr/bin:/bin"},
+        env={"DJANGO_SETTINGS_MODULE": "kb.settings", "DEBUG": "false", "PATH": "/usr/bin:/bin", "ENV_FILE": ""},
         capture_output=True,
         text=True,
     )
@@ -77,8 +77,85 @@ def test_settings_refuse_to_start_with_a_malformed_debug_value():
 
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={"DJANGO_SETTINGS_MODULE": "kb.settings", "DEBUG": "maybe", "PATH": "/usr/bin:/bin"},
+        env={"DJANGO_SETTINGS_MODULE": "kb.settings", "DEBUG": "maybe", "PATH": "/usr/bin:/bin", "ENV_FILE": ""},
         capture_output=True,
         text=True,
     )
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+# --- .env: a development checkout's settings ---------------------------------------------
+
+
+def test_read_dotenv_reads_keys_comments_export_and_quotes(tmp_path):
+    from kb.env import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text(
+        "# written by make\n\nDEBUG=true\nexport SECRET_KEY='a b#c'\nALLOWED_HOSTS = \"kb.local,localhost\"\nEMPTY=\n",
+        encoding="utf-8",
+    )
+    environ = {}
+    read_dotenv(path, environ=environ)
+    assert environ == {"DEBUG": "true", "SECRET_KEY": "a b#c", "ALLOWED_HOSTS": "kb.local,localhost", "EMPTY": ""}
+
+
+def test_read_dotenv_allows_a_byte_order_mark_and_trailing_comments(tmp_path):
+    from kb.env import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text("\ufeffDEBUG=true   # development\nSECRET_KEY=a#b\n", encoding="utf-8")
+    environ = {}
+    read_dotenv(path, environ=environ)
+    assert environ == {"DEBUG": "true", "SECRET_KEY": "a#b"}
+
+
+def test_read_dotenv_lets_the_real_environment_win(tmp_path):
+    from kb.env import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text("DEBUG=true\nSECRET_KEY=from-file\n", encoding="utf-8")
+    environ = {"DEBUG": "false"}
+    read_dotenv(path, environ=environ)
+    assert environ == {"DEBUG": "false", "SECRET_KEY": "from-file"}
+
+
+def test_read_dotenv_without_a_file_changes_nothing(tmp_path):
+    from kb.env import read_dotenv
+
+    environ = {"DEBUG": "false"}
+    assert read_dotenv(tmp_path / "missing", environ=environ) == {}
+    assert environ == {"DEBUG": "false"}
+
+
+def test_read_dotenv_refuses_a_malformed_line_naming_file_and_line(tmp_path):
+    from kb.env import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text("DEBUG=true\nthis is not a setting\n", encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=r"\.env, line 2: expected KEY=value, found 'this is not a setting'"):
+        read_dotenv(path, environ={})
+
+
+def _settings_with(tmp_path, dotenv, **environ):
+    import subprocess
+    import sys
+
+    path = tmp_path / ".env"
+    path.write_text(dotenv, encoding="utf-8")
+    script = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    env = {"DJANGO_SETTINGS_MODULE": "kb.settings", "PATH": "/usr/bin:/bin", "ENV_FILE": str(path), **environ}
+    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+
+
+def test_the_settings_read_debug_and_the_key_from_dotenv(tmp_path):
+    result = _settings_with(tmp_path, "DEBUG=true\nSECRET_KEY=from-the-file\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "True\n"
+
+
+def test_debug_false_in_the_environment_chooses_production_over_dotenv(tmp_path):
+    result = _settings_with(tmp_path, "DEBUG=true\n", DEBUG="false")
+    assert result.returncode != 0
+    assert "The SECRET_KEY environment variable is required (DEBUG is off, so this is production." in result.stderr
+    assert "run `make run` once: it writes .env" in result.stderr

@@ -55,7 +55,7 @@ def _rebuild(searched):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_voices_statuses_editor_notes"),
+        ("articles", "0005_ascii_tag_slugs"),
     ]
 
     operations = [

@@ -1,0 +1,29 @@
+"""The server error handler: a database that cannot be reached is a 503, not a 500.
+
+Django calls handler500 inside the `except` block of the failed request, so
+the exception is at hand. Connection failures, timeouts (statement_timeout,
+connect_timeout) and a locked SQLite file are all OperationalError: the site
+is unavailable for a while, not broken, and says so with Retry-After. Like
+500.html, 503.html needs no database, no request context and no URL reversing.
+"""
+
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.views import defaults
+
+
+def database_unavailable():
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable()
+    return defaults.server_error(request, template_name)

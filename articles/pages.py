@@ -1,0 +1,83 @@
+"""The registry of reader pages: one line per page.
+
+Everything that needs the list of reader pages reads it from here: the URL
+configuration (articles/urls.py), the markup and fuzz tests, the benchmark
+and the load test. Adding a page means a view, a template and a line here.
+
+Each page declares the query parameters it reads. Every page registered here
+is served through articles.caching.reader_view, so it is cached for anonymous
+readers, carries ETag / Last-Modified / Cache-Control, and answers any other
+parameter with a 301 to the URL without it (`?cb=<random>` cannot bypass or
+fill the cache). A new filter must be added to `params` here, or the page
+will redirect it away.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import path
+
+from articles import views
+from articles.caching import reader_view
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    name: str  # URL name, in the "articles" namespace
+    route: str  # as for django.urls.path
+    view: object
+    params: tuple = ()  # the query parameters the page reads
+    # For pages about one object: where its slugs come from ("app_label.Model").
+    slug_model: str = ""
+    # Share of a simulated reader's requests in the load test.
+    load_weight: int = 1
+    # Filtered variants worth exercising, on the shipped fixtures: {label: {param: value}}.
+    samples: dict = field(default_factory=dict)
+
+    @property
+    def is_detail(self):
+        return bool(self.slug_model)
+
+    def url_pattern(self):
+        return path(self.route, reader_view(self.view, self.params), name=self.name)
+
+    def slugs(self):
+        """Slugs of the objects this page can show (for tests, the bench and the load test)."""
+        from django.apps import apps
+
+        return apps.get_model(self.slug_model).objects.order_by("pk").values_list("slug", flat=True)
+
+
+PAGE = ("page",)
+
+READER_PAGES = [
+    ReaderPage("home", "", views.home, load_weight=4),
+    ReaderPage(
+        "timeline",
+        "timeline/",
+        views.timeline,
+        params=("actor", "tag", "from", "to", "year"),
+        load_weight=3,
+        samples={"by actor": {"actor": "to-lam"}},
+    ),
+    ReaderPage("event", "events/<slug:slug>/", views.event_detail, slug_model="articles.Event", load_weight=3),
+    ReaderPage(
+        "claims",
+        "claims/",
+        views.claim_list,
+        params=("status", "kind", "actor", "role", "event", "article", "tag", *PAGE),
+        load_weight=2,
+        samples={"by status": {"status": "contested"}},
+    ),
+    ReaderPage("contested", "claims/contested/", views.contested, params=PAGE, load_weight=2),
+    ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
+    ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
+    ReaderPage("articles", "articles/", views.article_list, params=("actor", "tag", *PAGE), load_weight=2),
+    ReaderPage("article", "articles/<slug:slug>/", views.article_detail, slug_model="articles.Article", load_weight=4),
+    ReaderPage("actors", "actors/", views.actor_list),
+    ReaderPage("actor", "actors/<slug:slug>/", views.actor_detail, slug_model="articles.Actor", load_weight=2),
+    ReaderPage("tags", "tags/", views.tag_list),
+    ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, slug_model="taggit.Tag"),
+    ReaderPage("search", "search/", views.search, params=("q",), load_weight=2, samples={"by word": {"q": "visit"}}),
+]
+
+BY_NAME = {page.name: page for page in READER_PAGES}

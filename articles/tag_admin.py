@@ -1,0 +1,90 @@
+"""The tag admin: taggit's, limited to content and safe with any input.
+
+taggit's own admin offers every content type in its tagged-item inline, so an
+editor could tag users or log entries; it requires a slug its JavaScript cannot
+make from a Korean name; and its "merge tags" page raised a 500 when reached
+with no tags selected.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.shortcuts import redirect
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.admin import TaggedItemInline as TaggitTaggedItemInline
+from taggit.models import Tag
+
+from articles.tagging import TAGGABLE_MODELS
+
+
+def taggable_content_types():
+    return ContentType.objects.filter(
+        Q.create([Q(app_label=app_label, model=model) for app_label, model in TAGGABLE_MODELS], connector=Q.OR)
+    )
+
+
+class TaggedItemForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        content_type, object_id = cleaned.get("content_type"), cleaned.get("object_id")
+        if content_type is not None and object_id is not None:
+            model = content_type.model_class()
+            if not model._default_manager.filter(pk=object_id).exists():
+                self.add_error("object_id", f"There is no {model._meta.verbose_name} with ID {object_id}.")
+        return cleaned
+
+
+class TaggedItemInline(TaggitTaggedItemInline):
+    form = TaggedItemForm
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content_type":
+            kwargs["queryset"] = taggable_content_types().order_by("model")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TagForm(forms.ModelForm):
+    # ASCII only, and optional: left blank, articles.tagging makes one from the name.
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        allow_unicode=False,
+        help_text="The tag's address, /tags/<slug>/: ASCII letters, digits, hyphens. "
+        "Leave it blank to make one from the name (조선 becomes joseon).",
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    form = TagForm
+    inlines = [TaggedItemInline]
+
+    def merge_tags_view(self, request):
+        wanted = request.session.get("selected_tag_ids", "").split(",")
+        ids = [int(pk) for pk in wanted if pk.isdigit()]
+        if not ids or Tag.objects.filter(pk__in=ids).count() != len(set(ids)):
+            request.session.pop("selected_tag_ids", None)
+            self.message_user(
+                request,
+                "Select the tags to merge first: tick them in the list of tags, "
+                "then choose “Merge selected tags” and Go.",
+                messages.WARNING,
+            )
+            return redirect("admin:taggit_tag_changelist")
+        return super().merge_tags_view(request)
+
+    @admin.action(description="Merge selected tags")
+    def render_tag_form(self, request, queryset):
+        # taggit appends "merge-tags/" to the full path, which breaks when the
+        # list was filtered or searched (?q=…).
+        request.session["selected_tag_ids"] = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect("admin:taggit_tag_merge_tags")

@@ -1,0 +1,79 @@
+"""Tag slugs, and the content that can carry tags.
+
+Every tag gets an ASCII slug, whatever its name: tag pages live at
+/tags/<slug:slug>/, and Django's slug converter accepts only ASCII letters,
+digits, hyphens and underscores. A Unicode slug such as "조선" cannot be put
+into a URL, so one such tag among the home page's top tags used to turn every
+page that links to it into a 500.
+
+Names are transliterated (anyascii: "조선" → "joseon", "Triều Tiên" →
+"trieu-tien", "🎉" → "tada"); a name with nothing to transliterate gets a
+fallback made from a hash of the name, so it is unique and stays the same on
+every database the name is loaded into. A slug another tag already has gets a
+number ("trieu-tien-2").
+
+This is the one place the rule lives: a pre_save signal applies it to every
+tag, whichever path creates it (the admin, `tags.set()` in load_kb, taggit's
+own get_or_create), and migration 0004 applies it to the tags that already
+existed.
+"""
+
+import hashlib
+import re
+
+from anyascii import anyascii
+from django.utils.text import slugify
+
+# taggit's Tag.slug is a SlugField(max_length=100).
+SLUG_MAX_LENGTH = 100
+# Exactly what Django's <slug:…> path converter accepts.
+URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+
+# Tags may be put on these models, and only these (app label, model name).
+TAGGABLE_MODELS = (("articles", "article"), ("articles", "event"), ("articles", "claim"))
+
+
+def base_slug(name):
+    """The slug a tag name reads as, before any number that makes it unique."""
+    slug = slugify(anyascii(name))[:SLUG_MAX_LENGTH].strip("-_")
+    if slug:
+        return slug
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"tag-{digest}"
+
+
+def unique_slug(name, taken):
+    """base_slug(name), numbered if `taken` (a container of slugs) already holds it."""
+    base = base_slug(name)
+    slug = base
+    number = 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-_") + suffix
+        number += 1
+    return slug
+
+
+def is_url_slug(slug):
+    return bool(slug) and len(slug) <= SLUG_MAX_LENGTH and URL_SLUG.match(slug) is not None
+
+
+def give_tag_an_ascii_slug(sender, instance, **kwargs):
+    """pre_save of taggit's Tag: keep a usable, unused slug; otherwise make one from the name.
+
+    An editor may type a slug in the admin; it is kept if it is ASCII and no
+    other tag has it. taggit's own slug for a new tag is Unicode, and is replaced.
+    """
+    others = sender._default_manager.using(kwargs.get("using")).exclude(pk=instance.pk)
+    if is_url_slug(instance.slug) and not others.filter(slug=instance.slug).exists():
+        return
+    base = base_slug(instance.name)
+    taken = set(others.filter(slug__startswith=base[:50]).values_list("slug", flat=True))
+    instance.slug = unique_slug(instance.name, taken)
+
+
+def connect_signals():
+    from django.db.models.signals import pre_save
+    from taggit.models import Tag
+
+    pre_save.connect(give_tag_an_ascii_slug, sender=Tag, dispatch_uid="kb-tag-ascii-slug")

@@ -1,0 +1,327 @@
+"""Tags: every tag has an ASCII slug and a working page, whatever its name.
+
+A tag named "조선" or "Triều Tiên" used to get a Unicode slug that the
+/tags/<slug>/ pattern rejects; once such a tag was used five times it was among
+the home page's top tags, and the home page, the tags page and every page
+showing it returned 500.
+"""
+
+import importlib
+import io
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article
+from articles.tagging import SLUG_MAX_LENGTH, base_slug, is_url_slug, unique_slug
+from tests.factories import make_admin, make_article, make_claim, make_editor, make_event
+
+pytestmark = pytest.mark.django_db
+
+KOREAN, VIETNAMESE = "조선", "Triều Tiên"
+TAGGIT_0006 = "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"
+
+
+# --- The slug rule ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        (KOREAN, "joseon"),
+        (VIETNAMESE, "trieu-tien"),
+        ("Северная Корея", "severnaya-koreya"),
+        ("state visit", "state-visit"),
+        ("🎉", "tada"),
+    ],
+)
+def test_it_transliterates_a_name_to_an_ascii_slug(name, slug):
+    assert base_slug(name) == slug
+
+
+def test_a_name_with_nothing_to_transliterate_gets_a_distinct_fallback():
+    assert base_slug("!!!").startswith("tag-")
+    assert base_slug("???").startswith("tag-")
+    assert base_slug("!!!") != base_slug("???")
+    # The same name always reads the same, on any database it is loaded into.
+    assert base_slug("!!!") == base_slug("!!!")
+
+
+def test_a_taken_slug_is_numbered():
+    assert unique_slug("Trieu Tien", {"trieu-tien"}) == "trieu-tien-2"
+    assert unique_slug("Trieu Tien", {"trieu-tien", "trieu-tien-2"}) == "trieu-tien-3"
+
+
+def test_a_long_name_gets_a_slug_that_fits_the_column():
+    name = "朝鲜民主主义人民共和国" * 9  # 99 characters, about 300 once transliterated
+    slug = base_slug(name)
+    assert len(slug) == SLUG_MAX_LENGTH
+    numbered = unique_slug(name, {slug})
+    assert len(numbered) <= SLUG_MAX_LENGTH
+    assert numbered.endswith("-2")
+
+
+@given(name=st.text(min_size=1, max_size=100), taken=st.sets(st.text(max_size=12), max_size=5))
+def test_any_name_gets_a_slug_a_tag_url_accepts(name, taken):
+    slug = unique_slug(name, taken)
+    assert is_url_slug(slug)
+    assert slug not in taken
+    assert reverse("articles:tag", args=[slug]).startswith("/tags/")
+
+
+# --- Tags in the database ----------------------------------------------------------------
+
+
+def test_a_new_tag_gets_an_ascii_slug_however_it_is_made():
+    article = make_article(tags=[KOREAN])
+    article.tags.add(VIETNAMESE)
+    assert Tag.objects.create(name="🎉🎉").slug == "tadatada"
+    assert dict(Tag.objects.values_list("name", "slug")) == {
+        KOREAN: "joseon",
+        VIETNAMESE: "trieu-tien",
+        "🎉🎉": "tadatada",
+    }
+
+
+def test_two_names_that_read_the_same_get_different_slugs():
+    make_article(tags=[VIETNAMESE, "Trieu Tien", "TRIỀU-TIÊN!"])
+    slugs = sorted(Tag.objects.values_list("slug", flat=True))
+    assert slugs == ["trieu-tien", "trieu-tien-2", "trieu-tien-3"]
+
+
+def test_a_tag_renamed_in_the_admin_keeps_its_ascii_slug():
+    tag = Tag.objects.create(name="sanctions")
+    tag.name = "제재"
+    tag.save()
+    assert Tag.objects.get(pk=tag.pk).slug == "sanctions"
+
+
+def test_a_unicode_slug_set_by_hand_is_replaced():
+    tag = Tag.objects.create(name=KOREAN)
+    tag.slug = "조선"
+    tag.save()
+    assert Tag.objects.get(pk=tag.pk).slug == "joseon"
+
+
+def test_load_kb_gives_unicode_tags_ascii_slugs(tmp_path):
+    make_article(slug="plain", tags=["history"])
+    out = io.StringIO()
+    call_command("export_kb", stdout=out)
+    document = json.loads(out.getvalue())
+    document["articles"][0]["tags"] = [KOREAN, VIETNAMESE, "🇰🇵"]
+    Article.objects.all().delete()
+    Tag.objects.all().delete()
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    call_command("load_kb", str(path), stdout=io.StringIO())
+
+    slugs = dict(Tag.objects.values_list("name", "slug"))
+    assert slugs[KOREAN] == "joseon"
+    assert slugs[VIETNAMESE] == "trieu-tien"
+    assert is_url_slug(slugs["🇰🇵"])
+
+
+def test_the_migration_gives_existing_tags_ascii_slugs_and_keeps_ascii_ones():
+    migration = importlib.import_module("articles.migrations.0005_ascii_tag_slugs")
+    before = MigrationLoader(connection).project_state(
+        [("articles", "0004_voices_statuses_editor_notes"), ("taggit", TAGGIT_0006)]
+    )
+    OldTag = before.apps.get_model("taggit", "Tag")  # no signals: slugs are stored as given
+    OldTag.objects.create(name="trade", slug="trade")
+    OldTag.objects.create(name=KOREAN, slug="조선")
+    OldTag.objects.create(name=VIETNAMESE, slug="triều-tiên")
+    OldTag.objects.create(name="Trieu Tien", slug="trieu-tien")
+
+    migration.ascii_slugs(before.apps, SimpleNamespace(connection=connection))
+
+    assert dict(Tag.objects.values_list("name", "slug")) == {
+        "trade": "trade",
+        KOREAN: "joseon",
+        VIETNAMESE: "trieu-tien-2",
+        "Trieu Tien": "trieu-tien",
+    }
+
+
+def test_the_migration_drops_tags_put_on_users_and_keeps_tags_on_content():
+    migration = importlib.import_module("articles.migrations.0005_ascii_tag_slugs")
+    article = make_article(tags=["history"])
+    user = make_editor()
+    TaggedItem.objects.create(
+        tag=Tag.objects.get(name="history"), content_type=ContentType.objects.get_for_model(User), object_id=user.pk
+    )
+
+    now = MigrationLoader(connection).project_state().apps
+    migration.drop_taggings_of_other_models(now, SimpleNamespace(connection=connection))
+
+    assert [(item.content_object, item.tag.name) for item in TaggedItem.objects.all()] == [(article, "history")]
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def unicode_tags_used_five_times():
+    """Each tag on two articles, two claims and an event: enough to be among the home page's top tags."""
+    tags = [KOREAN, VIETNAMESE]
+    first = make_article(tags=tags)
+    make_article(tags=tags)
+    make_claim(tags=tags)
+    claim = make_claim(tags=tags)
+    event = make_event(tags=tags)
+    return SimpleNamespace(article=first, claim=claim, event=event)
+
+
+def test_unicode_tags_used_five_times_break_no_page(client, unicode_tags_used_five_times):
+    world = unicode_tags_used_five_times
+    pages = [
+        reverse("articles:home"),
+        reverse("articles:tags"),
+        reverse("articles:tag", args=["joseon"]),
+        reverse("articles:tag", args=["trieu-tien"]),
+        world.article.get_absolute_url(),
+        world.claim.get_absolute_url(),
+        world.event.get_absolute_url(),
+        reverse("articles:timeline"),
+        reverse("articles:timeline") + "?tag=joseon",
+        reverse("articles:claims") + "?tag=trieu-tien",
+        reverse("articles:articles") + "?tag=joseon",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    home = client.get(reverse("articles:home")).content.decode()
+    assert f'<a class="tag" href="/tags/joseon/">{KOREAN}</a>' in home
+    assert f'<a class="tag" href="/tags/trieu-tien/">{VIETNAMESE}</a>' in home
+
+
+def test_a_unicode_tag_page_lists_what_carries_it(client, unicode_tags_used_five_times):
+    page = client.get(reverse("articles:tag", args=["joseon"])).content.decode()
+    assert f"<h1>{KOREAN}</h1>" in page
+    assert unicode_tags_used_five_times.article.get_absolute_url() in page
+    assert unicode_tags_used_five_times.claim.get_absolute_url() in page
+    assert unicode_tags_used_five_times.event.get_absolute_url() in page
+
+
+def test_an_emoji_tag_has_a_page(client):
+    article = make_article(tags=["🎉"])
+    response = client.get(reverse("articles:tag", args=["tada"]))
+    assert response.status_code == 200
+    assert article.get_absolute_url() in response.content.decode()
+
+
+# --- The tag admin -----------------------------------------------------------------------
+
+
+def tag_form(name, *, slug="", items=()):
+    """What the tag admin's add form posts; items: (content type id, object id) pairs."""
+    data = {
+        "name": name,
+        "slug": slug,
+        "taggit_taggeditem_items-TOTAL_FORMS": str(len(items)),
+        "taggit_taggeditem_items-INITIAL_FORMS": "0",
+        "taggit_taggeditem_items-MIN_NUM_FORMS": "0",
+        "taggit_taggeditem_items-MAX_NUM_FORMS": "1000",
+    }
+    for n, (content_type, object_id) in enumerate(items):
+        data[f"taggit_taggeditem_items-{n}-content_type"] = str(content_type)
+        data[f"taggit_taggeditem_items-{n}-object_id"] = str(object_id)
+    return data
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def content_type_options(page):
+    import re
+
+    select = re.search(r'<select name="taggit_taggeditem_items-__prefix__-content_type".*?</select>', page, re.S)
+    return re.findall(r"<option value=\"\d+\">([^<]+)</option>", select.group(0))
+
+
+def test_the_tag_admin_offers_only_articles_events_and_claims(editor_client):
+    page = editor_client.get(reverse("admin:taggit_tag_add")).content.decode()
+    assert content_type_options(page) == [
+        "Knowledge base | article",
+        "Knowledge base | claim",
+        "Knowledge base | event",
+    ]
+
+
+def test_an_editor_cannot_tag_a_user(editor_client):
+    user_type = ContentType.objects.get_for_model(User)
+    victim = make_admin()
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form("users", items=[(user_type.pk, victim.pk)]))
+    assert response.status_code == 200
+    assert "Select a valid choice. That choice is not one of the available choices." in response.content.decode()
+    assert not TaggedItem.objects.exists()
+    assert not Tag.objects.filter(name="users").exists()
+
+
+def test_an_editor_tags_an_article_from_the_tag_admin(editor_client):
+    article = make_article()
+    article_type = ContentType.objects.get_for_model(Article)
+    form = tag_form(KOREAN, items=[(article_type.pk, article.pk)])
+    response = editor_client.post(reverse("admin:taggit_tag_add"), form)
+    assert response.status_code == 302
+    assert [(t.name, t.slug) for t in article.tags.all()] == [(KOREAN, "joseon")]
+
+
+def test_tagging_an_article_that_does_not_exist_is_refused(editor_client):
+    article_type = ContentType.objects.get_for_model(Article)
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form("ghost", items=[(article_type.pk, 999999)]))
+    assert response.status_code == 200
+    assert "There is no article with ID 999999." in response.content.decode()
+    # What the editor typed is still in the form.
+    assert 'value="ghost"' in response.content.decode()
+
+
+def test_a_unicode_slug_typed_in_the_admin_is_refused_with_a_message(editor_client):
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form(KOREAN, slug="조선"))
+    assert response.status_code == 200
+    assert "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens." in response.content.decode()
+
+
+def test_merge_tags_with_nothing_selected_explains_what_to_do(editor_client):
+    merge = reverse("admin:taggit_tag_merge_tags")
+    visits = (editor_client.get(merge, follow=True), editor_client.post(merge, {"new_tag_name": "x"}, follow=True))
+    for response in visits:
+        assert response.status_code == 200
+        assert response.redirect_chain == [(reverse("admin:taggit_tag_changelist"), 302)]
+        assert "Select the tags to merge first" in response.content.decode()
+    assert not Tag.objects.filter(name="x").exists()
+
+
+def test_the_merge_action_with_nothing_ticked_gives_a_message(editor_client):
+    Tag.objects.create(name="trade")
+    response = editor_client.post(
+        reverse("admin:taggit_tag_changelist"), {"action": "render_tag_form", "index": "0"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Items must be selected in order to perform actions on them." in response.content.decode()
+
+
+def test_merging_two_tags_moves_their_uses_to_one(editor_client):
+    article = make_article(tags=[KOREAN])
+    claim = make_claim(tags=["North Korea"])
+    ids = list(Tag.objects.values_list("pk", flat=True))
+    changelist = reverse("admin:taggit_tag_changelist") + "?o=1"
+    response = editor_client.post(changelist, {"action": "render_tag_form", "_selected_action": ids})
+    assert response.url == reverse("admin:taggit_tag_merge_tags")
+    response = editor_client.post(response.url, {"new_tag_name": "DPRK"})
+    assert response.status_code == 302
+    assert [t.name for t in article.tags.all()] == ["DPRK"]
+    assert [t.name for t in claim.tags.all()] == ["DPRK"]
