@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from articles.history_admin import VersionedAdmin
 from articles.models import (
     Actor,
     ActorAlias,
@@ -53,7 +53,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(TextAsTyped, SimpleHistoryAdmin):
+class ActorAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["name", "kind", "description", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "description"]
@@ -105,7 +105,7 @@ class ClaimConflictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsTyped, SimpleHistoryAdmin):
+class ArticleAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
@@ -175,7 +175,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TextAsTyped, SimpleHistoryAdmin):
+class EventAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -209,7 +209,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(TextAsTyped, SimpleHistoryAdmin):
+class ClaimAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
@@ -231,7 +231,7 @@ class ClaimAdmin(TextAsTyped, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(TextAsTyped, SimpleHistoryAdmin):
+class CitationAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["claim", "article", "stance", "location", "speaker", "short_quote", "anchored"]
     list_filter = ["stance", "location", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["quote", "claim__text", "claim__slug", "article__title", "speaker__name"]

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
-from articles.models import Actor, Article, Claim, ClaimStatus, Event
+from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation
 from articles.search import MAX_QUERY_LENGTH, normalise_query
 
 ANY = ""
@@ -89,6 +89,11 @@ def _involved_actors():
     return Actor.objects.filter(makes | is_subject)
 
 
+def _attested_events():
+    """Events some claim attests: EXISTS, not a join with DISTINCT over every claim."""
+    return Event.objects.filter(Exists(Claim.objects.filter(event=OuterRef("pk")))).order_by("start", "title")
+
+
 def _tag_choices(model):
     return list(model.tags.order_by("name").values_list("slug", "name").distinct())
 
@@ -99,7 +104,7 @@ class TimelineFilterForm(FilterForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Query: actors who took part in some event.
-        participants = Actor.objects.filter(participations__isnull=False).distinct()
+        participants = Actor.objects.filter(Exists(Participation.objects.filter(actor=OuterRef("pk"))))
         self.fields["actor"] = _slug_choice("Actor", _actor_choices(participants), "Any actor")
         # Query: tags carried by some event.
         self.fields["tag"] = _slug_choice("Tag", _tag_choices(Event), "Any tag")
@@ -145,10 +150,11 @@ class ClaimFilterForm(FilterForm):
         involved = _involved_actors()
         self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Any actor")
         # Query: events some claim attests.
-        attested = Event.objects.filter(claims__isnull=False).distinct().order_by("start", "title")
+        attested = _attested_events()
         self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Any event")
-        # Query: articles that give evidence for some claim.
-        citing = Article.objects.filter(citations__isnull=False).distinct().order_by("title")
+        # Query: articles that give evidence for some claim (a semi-join: joining
+        # every citation and then DISTINCT costs several times more).
+        citing = Article.objects.filter(Exists(Citation.objects.filter(article=OuterRef("pk")))).order_by("title")
         self.fields["article"] = _slug_choice("Article", list(citing.values_list("slug", "title")), "Any article")
         # Query: tags carried by some claim.
         self.fields["tag"] = _slug_choice("Tag", _tag_choices(Claim), "Any tag")
@@ -172,7 +178,7 @@ class GridFilterForm(FilterForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Query: events some claim attests.
-        attested = Event.objects.filter(claims__isnull=False).distinct().order_by("start", "title")
+        attested = _attested_events()
         self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Every event")
         # Query: actors who make a claim or are the subject of one.
         involved = _involved_actors()

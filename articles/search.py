@@ -1,6 +1,6 @@
 """One search box across articles, claims, events and actors.
 
-On PostgreSQL, migrations 0003 and 0006 keep a stored, weighted tsvector
+On PostgreSQL, migrations 0003 and 0009 keep a stored, weighted tsvector
 column (`search_vector`) with a GIN index on each searched table; we match it with
 websearch_to_tsquery (which accepts anything a person types, quotes and
 minus signs included, and never raises), rank with ts_rank and cut snippets
@@ -36,7 +36,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 RESULTS_PER_KIND = 20
 CONFIG = "english"
-# How much of a long text column the search vector covers. Migration 0006 builds
+# How much of a long text column the search vector covers. Migration 0009 builds
 # the vectors with the same number; changing it needs a new migration.
 INDEXED_CHARS = 60_000
 # Private-use characters mark matches in snippets until the text is escaped.

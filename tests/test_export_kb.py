@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.models import Actor, Article, Citation, Claim, Event, LoadRecord, Stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
@@ -386,3 +386,45 @@ def test_the_shipped_knowledge_base_written_as_curated_files_builds_back_the_sam
     empty_the_database()
     call_command("load_kb", write(build_document(tmp_path / "curated"), tmp_path), stdout=io.StringIO())
     assert export() == first
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"in": "footer"}),
+            "citations[0].in: Value 'footer' is not a valid choice.",
+        ),
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"speaker": "nobody"}),
+            "no actor with slug “nobody”",
+        ),
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"in": "captions"}),
+            "does not occur word for word in the photo captions of “Rare visit”",
+        ),
+        (
+            lambda doc: doc["claims"][0]["conflict_notes"].update({"visit-2007": "x" * 301}),
+            "Ensure this value has at most 300 characters",
+        ),
+        (
+            lambda doc: doc["claims"][0]["conflict_notes"].update({"visit-2007": "a different note"}),
+            "the other claim gives this link another note",
+        ),
+        (
+            lambda doc: doc["claims"][0].update({"conflict_notes": ["not", "a", "mapping"]}),
+            "conflict_notes: expected an object mapping claim slugs to notes, got a list.",
+        ),
+    ],
+)
+def test_a_bad_voice_or_note_is_refused_clearly_and_nothing_is_loaded(small_kb, tmp_path, change, problem):
+    document = export()
+    document["claims"].sort(key=lambda claim: claim["slug"] != "visit-2005")  # visit-2005 first
+    change(document)
+    Claim.objects.all().delete()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("load_kb", str(path), stdout=io.StringIO())
+    assert problem in str(refused.value)
+    assert not Claim.objects.exists()

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 CLAIMS = 200  # tiny: the suite stays quick
 
 
-def generate(claims=CLAIMS, seed=1):
-    call_command("generate_kb", claims=claims, seed=seed, stdout=io.StringIO())
+def generate(claims=CLAIMS, seed=1, **options):
+    call_command("generate_kb", claims=claims, seed=seed, stdout=io.StringIO(), **options)
 
 
 def remove():
@@ -51,7 +51,7 @@ def test_it_adds_rows_in_the_proportions_of_a_working_newsroom(shipped_kb):
 
 def test_every_quote_is_the_passage_its_position_and_context_say(shipped_kb):
     generate()
-    citations = Citation.objects.filter(claim__slug__startswith="gen--").select_related("article")
+    citations = Citation.objects.filter(claim__slug__startswith="gen--", anchored=True).select_related("article")
     assert citations.count() > 0
     for citation in citations:
         body = citation.article.body
@@ -63,13 +63,28 @@ def test_every_quote_is_the_passage_its_position_and_context_say(shipped_kb):
         assert citation.anchor() is False
 
 
-def test_the_generated_knowledge_base_passes_every_check(shipped_kb):
-    generate()
-    assert integrity.run_checks() == {description: [] for description in integrity.CHECKS}
+def test_a_quote_lost_to_an_edit_is_rare_flagged_and_really_gone_from_the_body(shipped_kb):
+    generate(lost=0.05)
+    lost = list(Citation.objects.filter(claim__slug__startswith="gen--", anchored=False).select_related("article"))
+    assert 0 < len(lost) <= CLAIMS // 10  # at most one an article
+    for citation in lost:
+        assert citation.quote not in citation.article.body
+        assert citation.start is None
+
+
+def test_the_generated_knowledge_base_passes_every_check_but_lists_its_lost_quotes(shipped_kb):
+    generate(lost=0.05)
+    results = integrity.run_checks()
+    lost = Citation.objects.filter(anchored=False).count()
+    verbatim = results.pop("every quote is found verbatim in its article")
+    assert 0 < len(verbatim) == lost
+    # A lost quote is no longer in its article: that is what check_kb reports, and nothing else.
+    assert all(": quote not found in “gen--" in problem for problem in verbatim)
+    assert results == {description: [] for description in results}
 
 
 def test_some_actors_tags_and_articles_are_far_more_popular_than_others(shipped_kb):
-    generate(claims=1000)
+    generate(claims=600)
     per_actor = sorted(
         (Claim.subjects.through.objects.filter(actor=actor).count() for actor in Actor.objects.all()), reverse=True
     )
@@ -77,7 +92,7 @@ def test_some_actors_tags_and_articles_are_far_more_popular_than_others(shipped_
     per_article = sorted((a.citations.count() for a in Article.objects.filter(slug__startswith="gen--")), reverse=True)
     assert per_article[0] > 3 * per_article[len(per_article) // 2]
     contested = Claim.objects.filter(slug__startswith="gen--").contested().count()
-    assert 0.03 * 1000 < contested < 0.3 * 1000
+    assert 0.03 * 600 < contested < 0.3 * 600
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(shipped_kb):
@@ -136,3 +151,5 @@ def test_it_refuses_to_generate_twice_or_a_senseless_size(shipped_kb):
         generate(claims=20)
     with pytest.raises(CommandError, match="between 1 and"):
         call_command("generate_kb", claims=0, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="share between 0 and 1"):
+        call_command("generate_kb", claims=20, lost=2, stdout=io.StringIO())

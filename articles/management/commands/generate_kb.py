@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import anchoring
+from articles import anchoring, services
 from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Stance
 
 PREFIX = "gen--"
@@ -155,6 +155,12 @@ QUALIFY_FRAMES = [
     "Some observers said the claim that {core} overstated what was agreed.",
     "Details were scarce, but {core}, at least on paper.",
 ]
+CONFLICT_NOTES = [
+    "The two accounts differ on who agreed to what.",
+    "The sources give different dates for the same meeting.",
+    "One account reports a deal; the other says talks broke down.",
+    "The figures the two accounts give do not match.",
+]
 FILLER = [
     "The meeting came as {a} sought to diversify its partnerships in the region.",
     "{a} has long balanced its ties with larger neighbours.",
@@ -253,8 +259,9 @@ def insert(model, rows):
 
 
 class Generator:
-    def __init__(self, claims, seed, log):
+    def __init__(self, claims, seed, log, lost=0.0005):
         self.rng = random.Random(seed)
+        self.lost = lost
         self.claims = claims
         self.counts = {name: max(1, round(claims * per)) for name, per in PER_CLAIM.items()}
         self.counts["tags"] = max(3, self.counts["tags"])
@@ -528,8 +535,6 @@ class Generator:
             subjects.extend({"claim_id": pk, "actor_id": actor["id"]} for actor in about)
             self.claim_core[pk] = core
             self.claim_people[pk] = (a, b, place)
-        insert(Claim, rows)
-        insert(Claim.subjects.through, subjects)
         # A few claims compete with another on the same event (symmetrical: both directions).
         conflicts = []
         by_event = defaultdict(list)
@@ -539,10 +544,14 @@ class Generator:
         for claim_ids in by_event.values():
             if len(claim_ids) > 1 and rng.random() < 0.05:
                 x, y = rng.sample(claim_ids, 2)
-                conflicts += [{"from_claim_id": x, "to_claim_id": y}, {"from_claim_id": y, "to_claim_id": x}]
-        insert(Claim.conflicts_with.through, conflicts)
+                note = rng.choice(CONFLICT_NOTES)
+                conflicts += [
+                    {"from_claim_id": x, "to_claim_id": y, "note": note},
+                    {"from_claim_id": y, "to_claim_id": x, "note": note},
+                ]
+        # Written once their citations are known, with the status those give them.
+        self.claim_rows, self.subject_rows, self.conflict_rows = rows, subjects, conflicts
         self.claim_ids = ids
-        self.log(f"claims: {len(ids)} (+{len(subjects)} subject links, {len(conflicts) // 2} conflicting pairs)")
 
     # Articles and citations ------------------------------------------------------------------
     def make_articles_and_citations(self):
@@ -601,7 +610,7 @@ class Generator:
             lost = None
             for item, sentence in sentences:
                 # A quote lost to a later edit is rare: its sentence is no longer in the body.
-                if item and lost is None and rng.random() < 0.0005:
+                if item and lost is None and rng.random() < self.lost:
                     lost = item
                     continue
                 if body:
@@ -668,13 +677,45 @@ class Generator:
         ]
         insert(Article.authors.through, authors)
         self.log(f"articles: {len(articles)} (+{len(authors)} author links)")
-        # Citations reference articles and claims: insert them last, in claim order as an editor would add them.
+        # In claim order, as an editor would add them.
         citations.sort(key=lambda c: (c["claim_id"], c["article_id"]))
-        unique = {(c["claim_id"], c["article_id"], c["quote"]): c for c in citations}
-        insert(Citation, unique.values())
+        unique = list({(c["claim_id"], c["article_id"], c["quote"]): c for c in citations}.values())
+        self.store_derived(unique)
+        rows = self.claim_rows
+        insert(Claim, rows)
+        insert(Claim.subjects.through, self.subject_rows)
+        insert(Claim.conflicts_with.through, self.conflict_rows)
+        self.log(
+            f"claims: {len(rows)} (+{len(self.subject_rows)} subject links, "
+            f"{len(self.conflict_rows) // 2} competing pairs)"
+        )
+        insert(Citation, unique)
         self.article_ids = article_ids
-        lost_count = sum(1 for c in unique.values() if not c["anchored"])
+        lost_count = sum(1 for c in unique if not c["anchored"])
         self.log(f"citations: {len(unique)} ({lost_count} lost to an edit)")
+
+    def store_derived(self, citations):
+        """Fill the derived columns (citation origin, claim status and origins) by the project's own rule.
+
+        The rule is services.status_for / origins_of over Citation objects; here
+        they are unsaved ones, on articles read back with their people, so that
+        no claim's citations (and article bodies) need reading again.
+        """
+        articles = {a.pk: a for a in Article.objects.filter(generated()).defer("body", "captions").with_people()}
+        by_claim = defaultdict(list)
+        for row in citations:
+            citation = Citation(article=articles[row["article_id"]], stance=row["stance"], anchored=row["anchored"])
+            row["origin"] = citation.origin_label()
+            by_claim[row["claim_id"]].append(citation)
+        counted = {row["claim_id"] for row in citations if row["stance"] == Stance.SUPPORTS and row["anchored"]}
+        rivals = defaultdict(set)
+        for link in self.conflict_rows:
+            rivals[link["from_claim_id"]].add(link["to_claim_id"])
+        for claim in self.claim_rows:
+            cited = by_claim[claim["id"]]
+            labels = [origin.label for origin in services.origins_of(cited)]
+            claim["status"] = services.status_for(cited, competing_supported=bool(rivals[claim["id"]] & counted))
+            claim["origin_labels"], claim["origin_count"] = labels, len(labels)
 
     def run(self):
         self.make_actors()
@@ -788,9 +829,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--claims", type=int, default=100_000, help="How many claims; the rest scales with it.")
         parser.add_argument("--seed", type=int, default=1, help="The same seed and size give the same data.")
+        parser.add_argument(
+            "--lost",
+            type=float,
+            default=0.0005,
+            help="The share of quotes lost to a later edit (at most one an article).",
+        )
         parser.add_argument("--remove", action="store_true", help="Delete every generated row, and nothing else.")
 
-    def handle(self, *args, claims, seed, remove, verbosity, **options):
+    def handle(self, *args, claims, seed, lost, remove, verbosity, **options):
         started = time.monotonic()
 
         def log(message):
@@ -813,10 +860,12 @@ class Command(BaseCommand):
             return
         if not 1 <= claims <= 10_000_000:
             raise CommandError(f"--claims must be between 1 and 10,000,000; got {claims}.")
+        if not 0 <= lost <= 1:
+            raise CommandError(f"--lost is a share between 0 and 1; got {lost}.")
         if Claim.objects.filter(generated()).exists():
             raise CommandError("Generated data is already loaded; run generate_kb --remove first.")
         with transaction.atomic():
-            Generator(claims, seed, log).run()
+            Generator(claims, seed, log, lost=lost).run()
         _content_changed()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -4,7 +4,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.curation import FIXTURE_PATH
-from articles.interchange import ImportFailed, kb_import
+from articles.interchange import SCHEMA, UPDATE, ImportFailed, kb_import
+from articles.versioning import record, record_initial_revisions
 
 
 class Command(BaseCommand):
@@ -44,6 +45,13 @@ class Command(BaseCommand):
                 f"{path} does not fit the knowledge base; nothing was loaded. "
                 f"{len(failure.problems)} problem(s):\n{listing}"
             ) from None
+        if report.applied and report.changed:
+            # Every object gets a first revision, and every update a new one, so the
+            # admin can revert to, or recover, the state the load left (articles/versioning.py).
+            record_initial_revisions(comment=f"Loaded by load_kb from {path}.")
+            updated = [SCHEMA[step.kind].model.objects.get(slug=step.slug) for step in report.of(UPDATE)]
+            if updated:
+                record(updated, comment=f"Updated by load_kb from {path}.")
         lines = report.lines(each_created=update or verbosity > 1)
         for line in lines[:-1]:
             self.stdout.write(line)

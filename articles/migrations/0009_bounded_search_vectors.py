@@ -55,7 +55,7 @@ def _rebuild(searched):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_ascii_tag_slugs"),
+        ("articles", "0008_article_body_limits"),
     ]
 
     operations = [

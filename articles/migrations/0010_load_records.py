@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_bounded_search_vectors'),
+        ('articles', '0009_bounded_search_vectors'),
     ]
 
     operations = [
