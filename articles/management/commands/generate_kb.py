@@ -846,6 +846,9 @@ class Command(BaseCommand):
 
         if remove:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL statement_timeout = 0")
                 blocking = blockers()
                 if blocking:
                     listing = "\n".join(f"  - {what}: {n}" for what, n in blocking.items())
@@ -865,6 +868,11 @@ class Command(BaseCommand):
         if Claim.objects.filter(generated()).exists():
             raise CommandError("Generated data is already loaded; run generate_kb --remove first.")
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The site's per-statement timeout guards readers' requests; a
+                # COPY of 250,000 rows on a busy machine may rightly take longer.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = 0")
             Generator(claims, seed, log, lost=lost).run()
         _content_changed()
         if connection.vendor == "postgresql":
