@@ -876,7 +876,9 @@ class Command(BaseCommand):
             Generator(claims, seed, log, lost=lost).run()
         _content_changed()
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+            # Fresh statistics, or the planner guesses at the new tables' sizes.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
                 cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"Generated {claims} claims and their sources in {time.monotonic() - started:.0f} s.")
