@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from articles.history_admin import VersionedAdmin
 from articles.models import (
     Actor,
     ActorAlias,
@@ -25,7 +25,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(VersionedAdmin):
     list_display = ["name", "kind", "description", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "description"]
@@ -77,7 +77,7 @@ class ClaimConflictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
@@ -147,7 +147,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -181,7 +181,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
@@ -203,7 +203,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(VersionedAdmin):
     list_display = ["claim", "article", "stance", "location", "speaker", "short_quote", "anchored"]
     list_filter = ["stance", "location", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["quote", "claim__text", "claim__slug", "article__title", "speaker__name"]

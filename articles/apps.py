@@ -12,3 +12,7 @@ class ArticlesConfig(AppConfig):
         caching.connect_signals()
         services.connect_signals()
         tagging.connect_signals()
+
+        from articles.versioning import register_models
+
+        register_models()

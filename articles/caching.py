@@ -29,8 +29,10 @@ The content version
 The page cache
     One entry per page URL, holding the version it was rendered at. A hit
     needs the current version and the entry (one round trip to Redis, which
-    fetches both). Only anonymous GET/HEAD requests for a 200 are stored;
-    signed-in users (editors) always get a fresh render, marked private.
+    fetches both); each process also keeps the PAGE_MEMORY_ENTRIES pages it
+    served last, so that a hit on one of them reads only the version. Only
+    anonymous GET/HEAD requests for a 200 are stored; signed-in users
+    (editors) always get a fresh render, marked private.
 
 Conditional requests
     Anonymous pages carry a weak ETag (the version and the URL) and
@@ -49,8 +51,9 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -58,8 +61,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -135,14 +140,21 @@ return {string.format('%.0f', now), string.format('%.0f', current)}
 
 
 class RedisVersionStore:
+    """Two Redis keys with no expiry, moved by REDIS_SCRIPT; read with the page in one MGET.
+
+    One redis-py client for the process: Django's RedisCache makes a new
+    client object for every operation, which costs more than the round trip.
+    """
+
     def __init__(self, backend):
         self.backend = backend
+        self.keys = [backend.make_and_validate_key(VERSION_KEY), backend.make_and_validate_key(PREVIOUS_KEY)]
+        self.client = backend._cache.get_client(write=True)
+        self.loads = backend._cache._serializer.loads
 
     def _run(self, mode):
-        backend = self.backend
-        keys = [backend.make_and_validate_key(VERSION_KEY), backend.make_and_validate_key(PREVIOUS_KEY)]
-        client = backend._cache.get_client(write=True)
-        current, previous = _guard(backend, f"version {mode}", lambda: client.eval(REDIS_SCRIPT, 2, *keys, mode))
+        script = lambda: self.client.eval(REDIS_SCRIPT, 2, *self.keys, mode)  # noqa: E731
+        current, previous = _guard(self.backend, f"version {mode}", script)
         return Version(int(current), int(previous))
 
     def bump(self):
@@ -150,11 +162,12 @@ class RedisVersionStore:
 
     def read(self, page_key=None):
         """(version, page entry or None), in one round trip."""
-        keys = [VERSION_KEY, PREVIOUS_KEY] + ([page_key] if page_key else [])
-        found = _guard(self.backend, "get_many", lambda: self.backend.get_many(keys))
-        if not found.get(VERSION_KEY):
+        keys = self.keys + ([self.backend.make_and_validate_key(page_key)] if page_key else [])
+        values = _guard(self.backend, "read", lambda: self.client.mget(keys))
+        if not values[0]:
             return self._run("init"), None
-        return Version(int(found[VERSION_KEY]), int(found.get(PREVIOUS_KEY) or 0)), found.get(page_key)
+        entry = self.loads(values[2]) if page_key and values[2] is not None else None
+        return Version(int(values[0]), int(values[1] or 0)), entry
 
 
 class FileVersionStore:
@@ -164,10 +177,20 @@ class FileVersionStore:
         self.backend = backend
         self.directory = Path(directory)
         self.path = self.directory / VERSION_FILE
+        self._seen = None
 
     def _parse(self):
-        current, previous = self.path.read_text(encoding="ascii").split()
-        return Version(int(current), int(previous))
+        # Every bump swaps in a new file (a new inode), so an unchanged stat means an unchanged version:
+        # a stat is cheaper than reading the file on every request.
+        status = os.stat(self.path)
+        seen = (status.st_ino, status.st_mtime_ns, status.st_size)
+        if self._seen is not None and self._seen[0] == seen:
+            return self._seen[1]
+        with open(self.path, "rb") as handle:
+            current, previous = handle.read().split()
+        version = Version(int(current), int(previous))
+        self._seen = (seen, version)
+        return version
 
     def _write(self, mode):
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -219,10 +242,20 @@ class ProcessVersionStore:
 
 _stores = {}
 _stores_lock = threading.Lock()
+_this_thread = threading.local()
+
+
+@receiver(setting_changed)
+def _forget_stores(setting, **kwargs):
+    if setting == "CACHES":  # tests switch caches; production settings never change
+        _this_thread.__dict__.clear()
 
 
 def version_store():
     """The store for the configured cache; one per cache location, shared by the process's threads."""
+    store = getattr(_this_thread, "store", None)
+    if store is not None:  # looking the backend up (caches["default"]) costs more than the version read
+        return store
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         identity = ("redis", tuple(backend._servers))
@@ -241,6 +274,7 @@ def version_store():
                 store = ProcessVersionStore(backend)
             store = _stores.setdefault(identity, store)
     store.backend = backend  # this thread's backend object
+    _this_thread.store = store
     return store
 
 
@@ -316,9 +350,39 @@ def content_version():
 # --- Serving reader pages ----------------------------------------------------------
 
 
+class _RecentPages:
+    """The pages this process served last, by key: a hit then costs one version read and no page fetch.
+
+    Entries carry their version like the shared cache's, and are used only
+    when it is still the current one, so they can never be staler than it.
+    """
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        return self.pages.get(key)
+
+    def put(self, key, entry):
+        limit = settings.PAGE_MEMORY_ENTRIES
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > limit:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+_memory = _RecentPages()
+
+
 def canonical_redirect(request, allowed):
     """301 to the same page without the parameters it does not read, or None when there are none."""
-    if all(name in allowed for name in request.GET):
+    if not request.META.get("QUERY_STRING") or all(name in allowed for name in request.GET):
         return None
     query = urlencode([(name, value) for name, values in request.GET.lists() if name in allowed for value in values])
     response = HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
@@ -328,10 +392,14 @@ def canonical_redirect(request, allowed):
 
 def page_identity(request):
     """(cache key, digest) for this page: scheme, host, path and its parameters in a fixed order."""
-    params = sorted((name, value) for name, values in request.GET.lists() for value in values)
-    where = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
+    query = ""
+    if request.META.get("QUERY_STRING") and request.GET:
+        query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+    # The raw Host: CommonMiddleware has already refused any host not in ALLOWED_HOSTS.
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    where = f"{request.scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(where.encode()).hexdigest()
-    return f"{PAGE_PREFIX}{digest}", digest
+    return f"{PAGE_PREFIX}{digest[:32]}", digest
 
 
 def etag_for(version, digest):
@@ -348,10 +416,27 @@ def not_modified(request, version, etag):
     return since is not None and version.owns_its_second and version.modified <= since
 
 
+@lru_cache(maxsize=64)
+def _http_date(seconds):
+    return http_date(seconds)
+
+
+def signed_in(request):
+    """Whether the request comes from a signed-in user.
+
+    Without a session cookie nobody is signed in, and the session and the
+    user need not be loaded at all: most readers cost no session lookup.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
 def _public(response, version, etag):
+    # The same URL is private for a signed-in editor: shared caches must key on the cookie.
+    response["Vary"] = "Cookie"
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(version.modified)
-    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE, s_maxage=settings.PAGE_SHARED_MAX_AGE)
+    response["Last-Modified"] = _http_date(version.modified)
+    # Reader views set no Cache-Control of their own: write it whole rather than patch it.
+    response["Cache-Control"] = f"public, max-age={settings.PAGE_MAX_AGE}, s-maxage={settings.PAGE_SHARED_MAX_AGE}"
     return response
 
 
@@ -374,7 +459,7 @@ def reader_view(view, allowed_params):
         redirect = canonical_redirect(request, allowed)
         if redirect is not None:
             return redirect
-        if request.user.is_authenticated:
+        if signed_in(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -382,16 +467,22 @@ def reader_view(view, allowed_params):
         key, digest = page_identity(request)
         caching = settings.PAGE_CACHE_SECONDS > 0
         conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
-        version, entry = read_version(key if caching and not conditional else None)
+        remembered = _memory.get(key) if caching else None
+        # One round trip for the version, and the page with it unless this process already holds it.
+        fetch_page = caching and not conditional and remembered is None
+        version, entry = read_version(key if fetch_page else None)
         if version is None:  # the cache is unavailable: render, and promise nothing
             return view(request, *args, **kwargs)
         etag = etag_for(version, digest)
         if conditional and not_modified(request, version, etag):
             return _public(HttpResponseNotModified(), version, etag)
-        if caching and conditional:
+        if remembered is not None and remembered[0] == version.current:
+            entry = remembered
+        elif caching and not fetch_page:
             entry = caches["default"].get(key)
 
         if entry is not None and entry[0] == version.current:
+            _memory.put(key, entry)
             response = HttpResponse(entry[1], content_type=entry[2])
             response["X-Page-Cache"] = "hit"
             return _public(response, version, etag)
@@ -404,9 +495,9 @@ def reader_view(view, allowed_params):
         if not _storable(response):
             return response
         if caching:
-            caches["default"].set(
-                key, (version.current, response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
-            )
+            entry = (version.current, response.content, response["Content-Type"])
+            caches["default"].set(key, entry, settings.PAGE_CACHE_SECONDS)
+            _memory.put(key, entry)
         response["X-Page-Cache"] = "miss" if caching else "off"
         return _public(response, version, etag)
 

@@ -397,6 +397,11 @@ def _sync_conflicts(claim, data, claims, where, problems, pair_notes):
         if note and pair_notes.setdefault(pair, note) != note:
             problems.append(f"{where}: the link with “{rival.slug}” has two different notes.")
             continue
+        try:
+            ClaimConflict(from_claim=claim, to_claim=rival, note=note).clean_fields()
+        except ValidationError as error:
+            problems.append(_problem_text(f"{where}, link with “{rival.slug}”", error))
+            continue
         link = current.get(rival.pk)
         if link is None:
             # Symmetrical: adding here adds the reverse link too, with the same note.
@@ -455,6 +460,9 @@ def _sync_citations(claim, items, actors, articles, where, problems, report):
         seen.add(key)
         citation = existing.get(key)
         cited_where = f"{where}, citation of “{article.slug}”"
+        if item.get("in") not in (None, *Location.values):
+            problems.append(f"{cited_where}: “in” must be “body” or “captions”, not {item['in']!r}.")
+            continue
         # Older exports have neither key: the article's own voice, in its body.
         values = {
             "stance": item["stance"],

@@ -12,11 +12,11 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles import anchoring
 from articles.dates import DatePrecision, format_fuzzy
+from articles.rendering import validate_captions, validate_markdown_body
 
 
 class Stance(models.TextChoices):
@@ -119,7 +119,6 @@ class Actor(models.Model):
     )
 
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -136,8 +135,6 @@ class ActorAlias(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -232,8 +229,12 @@ class Article(FuzzyDateMixin, models.Model):
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
     url = models.URLField(blank=True, max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    body = models.TextField(help_text="Markdown. The article's own text, without site furniture.")
-    captions = models.TextField(blank=True, help_text="Photo captions and credits; not part of the body.")
+    body = models.TextField(
+        help_text="Markdown. The article's own text, without site furniture.", validators=[validate_markdown_body]
+    )
+    captions = models.TextField(
+        blank=True, help_text="Photo captions and credits; not part of the body.", validators=[validate_captions]
+    )
     source_file = models.CharField(max_length=200, blank=True, help_text="The source file this came from.")
     editor_note = models.TextField(
         blank=True,
@@ -244,7 +245,6 @@ class Article(FuzzyDateMixin, models.Model):
 
     tags = TaggableManager(blank=True)
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[authors])
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "title"]
@@ -419,7 +419,6 @@ class Event(FuzzyDateMixin, models.Model):
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start", "end", "title"]
@@ -449,8 +448,6 @@ class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=100, help_text="visitor, host, attendee, delegation leader, …")
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "pk"]
@@ -582,8 +579,6 @@ class Claim(models.Model):
 
     tags = TaggableManager(blank=True)
     objects = ClaimQuerySet.as_manager()
-    # The derived columns are left out of history: a revert must not bring back a stale status.
-    history = HistoricalRecords(m2m_fields=[subjects], excluded_fields=["status", "origin_count", "origin_labels"])
 
     class Meta:
         ordering = ["slug"]
@@ -617,8 +612,6 @@ class ClaimConflict(models.Model):
         blank=True,
         help_text="For readers: what differs between the two claims, e.g. “2007 vs around 2005–2006”.",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["from_claim", "to_claim"]
@@ -714,7 +707,6 @@ class Citation(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["origin"])
 
     class Meta:
         ordering = ["claim", "article", "start"]

@@ -80,6 +80,14 @@ class TagAdmin(TaggitTagAdmin):
                 messages.WARNING,
             )
             return redirect("admin:taggit_tag_changelist")
+        if request.method == "POST":
+            # Tags are case-insensitive here (TAGGIT_CASE_INSENSITIVE); taggit's merge
+            # looks the target up case-sensitively and would make "dprk" beside "DPRK".
+            typed = request.POST.get("new_tag_name", "").strip()
+            existing = Tag.objects.filter(name__iexact=typed).first() if typed else None
+            if existing is not None:
+                request.POST = request.POST.copy()
+                request.POST["new_tag_name"] = existing.name
         return super().merge_tags_view(request)
 
     @admin.action(description="Merge selected tags")

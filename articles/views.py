@@ -29,9 +29,10 @@ from articles.forms import (
     SearchForm,
     TimelineFilterForm,
 )
-from articles.models import Actor, Article, Citation, Claim, Event, Participation, Stance
-from articles.rendering import Highlight, render_highlighted
+from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Location, Participation, Stance
+from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
+from articles.services import origins_of
 
 CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
@@ -103,7 +104,7 @@ def first_rows(queryset, limit=SECTION_LIMIT):
 
     The total rides on every row as a window count, COUNT(*) OVER (), which the
     database computes over all matching rows before LIMIT applies; over a
-    grouped query (with_status) it counts the groups, one per row.
+    grouped query (with_claim_counts) it counts the groups, one per row.
     """
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
     return Section(rows=rows, total=rows[0].total_rows if rows else 0)
@@ -212,28 +213,47 @@ class EventDetailView(DetailView):
 
 
 class ClaimDetailView(DetailView):
+    """One claim with its evidence.
+
+    Context: `claim`; `supporting`, `disputing`, `qualifying`: its anchored
+    citations by stance; `needs_review`: its lost citations, counted for
+    nothing; `origins`: the distinct voices behind the supporting quotes
+    (services.Origin), as counted for the status; `competing`: its
+    competing-claim links (ClaimConflict, with `note` and `to_claim`);
+    `competing_support`: (link, citation) pairs, each competing claim's
+    anchored supporting quotes, shown on the disputing side; `disputing_count`:
+    both together; `related`.
+    """
+
     template_name = "articles/claim_detail.html"
     queryset = Claim.objects.for_listing().prefetch_related(
         "subjects",
         "tags",
         Prefetch("citations", queryset=citations_with_sources()),
         Prefetch(
-            "conflicts_with",
-            queryset=Claim.objects.for_listing().prefetch_related(
-                Prefetch("citations", queryset=citations_with_sources())
-            ),
+            "conflict_links",
+            queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
+            .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+            .order_by("to_claim__slug"),
         ),
     )
 
     def get_context_data(self, **kwargs):
         claim = self.object
         citations = list(claim.citations.all())
-        by_stance = {stance: [c for c in citations if c.stance == stance] for stance in STANCE_ORDER}
-        competing = list(claim.conflicts_with.all())
+        anchored = [c for c in citations if c.anchored]
+        by_stance = {stance: [c for c in anchored if c.stance == stance] for stance in STANCE_ORDER}
+        competing = list(claim.conflict_links.all())
+        competing_support = [
+            (link, citation)
+            for link in competing
+            for citation in link.to_claim.citations.all()
+            if citation.anchored and citation.stance == Stance.SUPPORTS
+        ]
         related = (
             Claim.objects.for_listing()
             .related_to(claim, subject_ids=[actor.pk for actor in claim.subjects.all()])
-            .exclude(pk__in=[other.pk for other in competing])
+            .exclude(pk__in=[link.to_claim_id for link in competing])
             .order_by("event__start", "slug")[:12]
         )
         return super().get_context_data(
@@ -241,20 +261,14 @@ class ClaimDetailView(DetailView):
             supporting=by_stance[Stance.SUPPORTS],
             disputing=by_stance[Stance.DISPUTES],
             qualifying=by_stance[Stance.QUALIFIES],
-            shared_sources=_shared_sources(citations),
+            needs_review=[c for c in citations if not c.anchored],
+            origins=origins_of(citations),
             competing=competing,
+            competing_support=competing_support,
+            disputing_count=len(by_stance[Stance.DISPUTES]) + len(competing_support),
             related=related,
             **kwargs,
         )
-
-
-def _shared_sources(citations):
-    """Supporting citations that share an independent source with another: they count once."""
-    groups = defaultdict(list)
-    for citation in citations:
-        if citation.stance == Stance.SUPPORTS:
-            groups[citation.origin].append(citation)
-    return [group for group in groups.values() if len(group) > 1]
 
 
 class ClaimListView(FilteredMixin, TemplateView):
@@ -399,34 +413,67 @@ class ArticleDetailView(DetailView):
         for citation in citations:
             stances[citation.claim_id].add(citation.stance)
         sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in STANCE_ORDER]
+        notes = evidence_notes(citations)
         return super().get_context_data(
-            body=highlighted_body(article, citations),
+            body=highlighted_body(article, [note for note in notes if not note.in_captions]),
+            captions=highlighted_captions(article, [note for note in notes if note.in_captions]),
+            notes=notes,
             sections=[(stance, found) for stance, found in sections if found],
             lost=[citation for citation in citations if not citation.anchored],
             **kwargs,
         )
 
 
-def highlighted_body(article, citations):
-    """The article's Markdown as HTML, every anchored quote in a <mark> linking to its claim.
+@dataclass(frozen=True)
+class EvidenceNote:
+    """One marked quote on an article page: its number, where it is, and what it is evidence for."""
 
-    The HTML is cached under a hash of everything it depends on, so an edit
-    renders afresh.
-    """
-    highlights = [
-        Highlight(
+    number: int
+    citation: Citation
+    in_captions: bool
+
+    @property
+    def note_id(self):
+        return f"note-{self.citation.pk}"
+
+    def highlight(self):
+        citation = self.citation
+        return Highlight(
             start=citation.start,
             end=citation.end,
             anchor_id=citation.anchor_id,
-            href=citation.claim.get_absolute_url(),
+            href=f"#{self.note_id}",
             label=f"{citation.get_stance_display().capitalize()}: {citation.claim.text}",
             css_class=f"stance-{citation.stance}",
+            number=self.number,
         )
-        for citation in sorted(citations, key=lambda c: (c.start or 0, c.pk))
-        if citation.anchored and citation.start is not None
-    ]
-    digest = hashlib.sha256(repr((article.body, highlights)).encode()).hexdigest()
-    return cache.get_or_set(f"article-html:{digest}", lambda: render_highlighted(article.body, highlights))
+
+
+def evidence_notes(citations):
+    """The article's anchored quotes, numbered in reading order: the body's first, then the captions'."""
+    anchored = [c for c in citations if c.anchored and c.start is not None]
+    in_captions = {c.pk: c.location == Location.CAPTIONS for c in anchored}
+    ordered = sorted(anchored, key=lambda c: (in_captions[c.pk], c.start, c.end, c.pk))
+    return [EvidenceNote(number, c, in_captions[c.pk]) for number, c in enumerate(ordered, start=1)]
+
+
+def highlighted_body(article, notes):
+    """The article's Markdown as HTML, every anchored quote marked, with numbered markers to its notes."""
+    return _cached_render("body", article.body, notes, render_highlighted)
+
+
+def highlighted_captions(article, notes):
+    """The photo captions (plain text) as HTML, their quotes marked the same way."""
+    if not article.captions:
+        return ""
+    return _cached_render("captions", article.captions, notes, render_plain_highlighted)
+
+
+def _cached_render(kind, text, notes, render):
+    # Cached under a hash of everything the HTML depends on, so an edit renders afresh.
+    highlights = [note.highlight() for note in notes]
+    digest = hashlib.sha256(repr((kind, text, highlights)).encode()).hexdigest()
+    return cache.get_or_set(f"article-html:{kind}:{digest}", lambda: render(text, highlights))
 
 
 # --- Actors and tags ---------------------------------------------------------------

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "taggit",
-    "simple_history",
+    "reversion",
     "axes",
     "articles",
 ]
@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,6 +189,8 @@ CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "kb")
 CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5.0)
 # How long a rendered reader page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+# Pages each server process also keeps in its own memory (checked against the version like the rest).
+PAGE_MEMORY_ENTRIES = env_int("PAGE_MEMORY_ENTRIES", 200)
 # Cache-Control for anonymous readers: browsers revalidate (max-age), cheaply
 # with ETag / 304; a shared cache or CDN may keep a page s-maxage seconds.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0)
@@ -221,10 +222,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # One exception, by hash: django-simple-history's History page carries
-        # style="border-top: 0". 'unsafe-hashes' lets exactly that attribute
-        # through (an injected copy of it could do nothing), not inline styles in general.
-        "style-src": ["'self'", "'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -19,3 +19,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # (the load test, an audit) must not race with a scan of STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Client.login() passes no request, which axes' backend refuses: tests/axes_backend.py.
+AUTHENTICATION_BACKENDS = ["tests.axes_backend.RequestOptionalAxesBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -108,6 +108,22 @@ def test_an_administrator_unlocks_an_account_in_the_admin(client):
     assert sign_in(client, "bob", PASSWORD).status_code == 302
 
 
+def test_production_authenticates_through_axes_first():
+    import kb.settings
+
+    assert kb.settings.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    assert kb.settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+
+
+def test_the_test_client_can_still_log_in(client):
+    make_editor()
+    assert client.login(username="bob", password=PASSWORD)
+    assert not client.login(username="bob", password="not the password")
+
+
 def test_an_editor_cannot_unlock_accounts(client):
     client.force_login(make_editor())
     assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403

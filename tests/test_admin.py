@@ -1,5 +1,7 @@
 """Editors add articles and cite them in admin; bad quotes are refused clearly, keeping their input."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -90,6 +92,7 @@ def test_a_claim_page_takes_citations_inline_and_validates_them(editor_client):
         "text": "Giang says the visit fits Hanoi's ambition.",
         "kind": "opinion",
         "tags": "",
+        **inline_management("conflict_links", total=0),
         **inline_management("citations"),
         "citations-0-article": str(article.pk),
         "citations-0-stance": "supports",
@@ -158,3 +161,107 @@ def test_a_body_and_quote_typed_in_a_browser_with_crlf_line_ends_still_match(edi
     article = Article.objects.get(slug="lam-heads-to-pyongyang")
     assert "\r" not in article.body
     assert article.citations.get().anchored
+
+
+# --- Voices, competing-claim notes and editor notes ---------------------------------------
+
+
+def test_the_citation_inline_offers_a_speaker_with_autocomplete_and_explains_it(editor_client):
+    claim = make_claim()
+    page = editor_client.get(reverse("admin:articles_claim_change", args=[claim.pk])).content.decode()
+    assert 'name="citations-0-speaker"' in page
+    speaker = page[page.index('name="citations-0-speaker"') - 400 : page.index('name="citations-0-speaker"') + 400]
+    assert 'class="admin-autocomplete' in speaker
+    assert 'data-field-name="speaker"' in speaker
+    assert "Leave empty for the article's own voice: its author(s), else its wire service, else its publisher." in (
+        html.unescape(page)
+    )
+    assert 'name="citations-0-location"' in page
+    assert '<option value="captions">photo caption</option>' in page
+
+
+def test_an_editor_cites_a_speaker_and_a_caption_from_the_claim_page(editor_client):
+    giang = make_actor("Nguyen Khac Giang")
+    article = make_article(BODY, title="Bloomberg copy", captions="Giang at a seminar in Hanoi.")
+    data = {
+        "slug": "giang-ambition",
+        "text": "Giang says the visit fits Hanoi's ambition.",
+        "kind": "opinion",
+        "claimant": str(giang.pk),
+        "tags": "",
+        **inline_management("conflict_links", total=0),
+        **inline_management("citations", total=2),
+        "citations-0-article": str(article.pk),
+        "citations-0-stance": "supports",
+        "citations-0-location": "body",
+        "citations-0-speaker": str(giang.pk),
+        "citations-0-quote": "This fits Hanoi’s ambition",
+        "citations-1-article": str(article.pk),
+        "citations-1-stance": "qualifies",
+        "citations-1-location": "captions",
+        "citations-1-quote": "Giang at a seminar",
+    }
+    response = editor_client.post(reverse("admin:articles_claim_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    claim = Claim.objects.get(slug="giang-ambition")
+    captioned, spoken = claim.citations.order_by("stance")  # qualifies, supports
+    assert (spoken.speaker, spoken.location) == (giang, "body")
+    assert (captioned.location, captioned.anchored, captioned.start) == ("captions", True, 0)
+    assert claim.status == "single-source"
+    assert claim.origin_labels == [giang.slug]
+
+
+def test_a_caption_quote_that_is_only_in_the_body_is_refused_clearly(editor_client):
+    article = make_article(BODY, title="Bloomberg copy", captions="Giang at a seminar.")
+    data = {
+        "slug": "wrong-place",
+        "text": "Lam attends the parade.",
+        "kind": "fact",
+        "tags": "",
+        **inline_management("conflict_links", total=0),
+        **inline_management("citations"),
+        "citations-0-article": str(article.pk),
+        "citations-0-stance": "supports",
+        "citations-0-location": "captions",
+        "citations-0-quote": "Lam will attend the parade",
+    }
+    response = editor_client.post(reverse("admin:articles_claim_add"), data)
+    assert response.status_code == 200
+    assert "does not occur word for word in the photo captions of “Bloomberg copy”" in response.content.decode()
+    assert "Lam will attend the parade</textarea>" in response.content.decode()
+    assert not Claim.objects.filter(slug="wrong-place").exists()
+
+
+def test_an_editor_links_competing_claims_with_a_note_for_readers(editor_client):
+    article = make_article("In 2007. Around 2005.")
+    in_2007 = make_claim("In 2007.", citations=[(article, "In 2007.")])
+    around = make_claim("Around 2005.", slug="around-2005", citations=[(article, "Around 2005.")])
+    data = {
+        "slug": in_2007.slug,
+        "text": in_2007.text,
+        "kind": "fact",
+        "tags": "",
+        **inline_management("conflict_links"),
+        "conflict_links-0-to_claim": str(around.pk),
+        "conflict_links-0-note": "2007 vs around 2005–2006",
+        **inline_management("citations", total=0),
+    }
+    response = editor_client.post(reverse("admin:articles_claim_change", args=[in_2007.pk]), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert around.conflict_links.get().note == "2007 vs around 2005–2006"
+    around.refresh_from_db()
+    assert around.status == "contested"
+    page = editor_client.get(reverse("admin:articles_claim_change", args=[around.pk])).content.decode()
+    assert "2007 vs around 2005–2006" in page
+
+
+def test_editor_notes_are_editable_in_the_admin(editor_client):
+    actor, article = make_actor(), make_article()
+    for url in (
+        reverse("admin:articles_actor_change", args=[actor.pk]),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_event_add"),
+    ):
+        page = editor_client.get(url).content.decode()
+        assert 'name="editor_note"' in page, url
+        assert "For editors only, never shown to readers" in page, url

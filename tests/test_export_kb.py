@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.models import Actor, Article, Citation, Claim, Event, Stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
@@ -213,3 +213,45 @@ def test_export_then_load_into_an_empty_database_gives_the_same_knowledge_base(s
     call_command("load_kb", str(path), stdout=io.StringIO())
     assert export() == before
     assert Citation.objects.filter(anchored=True).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"in": "footer"}),
+            "citation of “wire-story”: “in” must be “body” or “captions”, not 'footer'.",
+        ),
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"speaker": "nobody"}),
+            "no actor with slug “nobody”",
+        ),
+        (
+            lambda doc: doc["claims"][0]["citations"][0].update({"in": "captions"}),
+            "does not occur word for word in the photo captions of “Rare visit”",
+        ),
+        (
+            lambda doc: doc["claims"][0]["conflict_notes"].update({"visit-2007": "x" * 301}),
+            "Ensure this value has at most 300 characters",
+        ),
+        (
+            lambda doc: doc["claims"][0]["conflict_notes"].update({"visit-2007": "a different note"}),
+            "has two different notes",
+        ),
+        (
+            lambda doc: doc["claims"][0].update({"conflict_notes": ["not", "a", "mapping"]}),
+            "conflict_notes must map a claim slug to a note",
+        ),
+    ],
+)
+def test_a_bad_voice_or_note_is_refused_clearly_and_nothing_is_loaded(small_kb, tmp_path, change, problem):
+    document = export()
+    document["claims"].sort(key=lambda claim: claim["slug"] != "visit-2005")  # visit-2005 first
+    change(document)
+    Claim.objects.all().delete()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("load_kb", str(path), stdout=io.StringIO())
+    assert problem in str(refused.value)
+    assert not Claim.objects.exists()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.evidence_html import marked_text, read, target_text
 from tests.factories import make_world, module_data
 
 pytestmark = pytest.mark.django_db
@@ -62,19 +63,57 @@ def test_it_renders_the_markdown_body(world, client):
     assert "<li>" in page
 
 
-def test_every_cited_quote_is_highlighted_and_linked_to_its_claim(world, client):
+def body_of(page):
+    """The article's text as rendered, parsed strictly."""
+    start = page.index('<div class="article-body prose">') + len('<div class="article-body prose">')
+    return read(page[start : page.index("</div>\n    </section>", start)])
+
+
+def test_every_cited_quote_is_marked_and_its_cite_link_lands_on_its_words(world, client):
+    page = page_of(client, world.interview)
+    body = body_of(page)
+    for citation in world.interview.citations.filter(anchored=True):
+        assert citation.quote in target_text(body, citation.anchor_id)
+        assert marked_text(body, citation.anchor_id) == citation.quote
+
+
+def test_each_passage_is_followed_by_numbered_markers_leading_to_its_claims(world, client):
     citation = world.greeted.citations.get()
     page = page_of(client, world.interview)
     assert (
-        f'<mark class="quote stance-supports" id="cite-{citation.pk}">'
-        f'<a href="/claims/kim-greeted-lam/" title="Supports: Kim Jong Un greeted To Lam at the airport.">'
-        "He was greeted at the airport by Kim Jong Un.</a></mark>"
+        f'<a class="evidence-ref stance-supports" href="#note-{citation.pk}" '
+        'aria-label="Evidence 2: Supports: Kim Jong Un greeted To Lam at the airport.">2</a>'
     ) in page
+    note = page[page.index(f'<li id="note-{citation.pk}" value="2"') :]
+    note = note[: note.index("</li>")]
+    assert f'href="#{citation.anchor_id}"' in note  # back to the passage
+    assert "Supports</span>" in note
+    assert '<a href="/claims/kim-greeted-lam/">Kim Jong Un greeted To Lam at the airport.</a>' in note
+    assert "He was greeted at the airport by Kim Jong Un." in note
 
 
-def test_a_disputing_quote_is_marked_as_disputing(world, client):
+def test_the_text_reads_as_text_only_the_markers_are_links(world, client):
+    body = page_of(client, world.interview)
+    body = body[body.index('<div class="article-body prose">') : body.index('id="evidence-heading"')]
+    assert "<mark" in body
+    assert "<mark><a" not in body and '<a href="/claims/' not in body
+
+
+def test_overlapping_quotes_each_land_on_their_quote_and_the_passage_leads_to_every_claim(world, client):
     page = page_of(client, world.faq)
-    assert 'class="quote stance-disputes quote-overlap"' in page or 'class="quote stance-disputes"' in page
+    body = body_of(page)
+    quote = "The last visit by a Vietnamese general secretary took place around 2005–2006."
+    overlapping = list(world.faq.citations.filter(quote=quote).select_related("claim"))
+    assert len(overlapping) == 2
+    group = page[page.index('<sup class="evidence-refs">') :]
+    group = group[: group.index("</sup>")]
+    for citation in overlapping:
+        assert quote in target_text(body, citation.anchor_id)
+        assert f'href="#note-{citation.pk}"' in group
+    assert 'class="evidence-ref stance-disputes"' in group and 'class="evidence-ref stance-supports"' in group
+    notes = page[page.index('id="evidence-heading"') :]
+    assert "/claims/previous-visit-2007/" in notes and "/claims/previous-visit-2005-2006/" in notes
+    assert "Disputes</span>" in notes
 
 
 def test_it_lists_the_claims_it_supports_disputes_or_qualifies(world, client):
@@ -104,3 +143,67 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     # 4 its citations with their claims, 5 the claims it bears on, with status.
     with django_assert_num_queries(5):
         client.get(url)
+
+
+def test_a_pathological_body_saved_without_validation_still_serves_quickly_as_text(client):
+    import time
+
+    from tests.factories import make_article
+
+    body = "[" * 13_500 + "x](" + "(" * 13_500 + "\n\nLam arrived in Pyongyang."
+    article = make_article(body, slug="pathological")
+    started = time.perf_counter()
+    page = page_of(client, article)
+    assert time.perf_counter() - started < 1.0
+    assert "Lam arrived in Pyongyang." in page
+
+
+def captions_of(page):
+    start = page.index('<div class="prose article-captions">')
+    return read(page[start : page.index("</div>", start) + len("</div>")])
+
+
+@pytest.mark.usefixtures("shipped_kb")
+def test_every_cite_link_on_every_shipped_article_lands_on_its_quote(client):
+    from articles.models import Article
+
+    checked = {"body": 0, "captions": 0}
+    for article in Article.objects.all():
+        page = page_of(client, article)
+        texts = {"body": body_of(page), "captions": captions_of(page) if article.captions else None}
+        for citation in article.citations.filter(anchored=True):
+            text = texts[citation.location]
+            assert citation.anchor_id in text.ids, citation
+            words = " ".join(citation.quote.split())
+            if text.id_class[citation.anchor_id] == "quote-target":
+                assert words in target_text(text, citation.anchor_id), citation
+            else:
+                # A quote across paragraphs: it lands on its first words, and every word of it is marked.
+                assert words.startswith(target_text(text, citation.anchor_id)), citation
+            assert marked_text(text, citation.anchor_id) == words, citation
+            assert f'href="#note-{citation.pk}"' in page
+            checked[citation.location] += 1
+    assert checked["body"] > 100  # captions citations, once the data cites captions, are checked the same way
+
+
+def test_a_quote_from_the_captions_is_marked_in_the_captions_and_noted_as_in_a_photo_caption(client):
+    from articles.models import Location
+    from tests.factories import cite, make_article, make_claim
+
+    article = make_article(
+        "Lam landed in Pyongyang.", slug="with-captions", captions="To Lam greeted by children.\n- AP"
+    )
+    claim = make_claim("Children greeted To Lam at the airport.", slug="children-greeted")
+    citation = cite(claim, article, "greeted by children", location=Location.CAPTIONS)
+    page = page_of(client, article)
+    captions = page[page.index('<div class="prose article-captions">') :]
+    captions = read(captions[: captions.index("</div>") + len("</div>")])
+    assert target_text(captions, citation.anchor_id) == "greeted by children"
+    # The caption's words, its marker ("1") after the quote, and its line break kept.
+    assert "".join(captions.text) == "To Lam greeted by children1.- AP"
+    assert "children</mark></span><sup" in page
+    assert citation.anchor_id not in body_of(page).ids
+    note = page[page.index(f'<li id="note-{citation.pk}" value="1">') :]
+    note = note[: note.index("</li>")]
+    assert "(in a photo caption)" in note
+    assert '<a href="/claims/children-greeted/">Children greeted To Lam at the airport.</a>' in note

@@ -8,10 +8,13 @@ and one Redis, saves under a read load) are in test_page_cache_servers.py.
 """
 
 import logging
+import os
 import re
+import secrets
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -33,6 +36,9 @@ pytestmark = pytest.mark.django_db
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
     cache.clear()
+    caching._stores.clear()  # each test starts from a fresh version (tests move it into the future)
+    caching._this_thread.__dict__.clear()
+    caching._memory.clear()
     yield
     cache.clear()
     cache_backends._outages.clear()  # a broken cache a test configured is forgotten with it
@@ -286,9 +292,12 @@ def test_each_page_has_its_own_etag(client, claim):
     assert client.get("/claims/trade/", headers={"If-None-Match": etag}).status_code == 200
 
 
+NOW = int(time.time())
+
+
 def at(seconds_from_now, microseconds=0):
     """Bump the version as if the change happened at that moment (versions only go up, so: later)."""
-    moment = (int(time.time()) + seconds_from_now) * 1_000_000 + microseconds
+    moment = (NOW + seconds_from_now) * 1_000_000 + microseconds
     with mock.patch("articles.caching._now_us", return_value=moment):
         return caching.bump_content_version()
 
@@ -441,3 +450,81 @@ def test_other_server_errors_are_still_500(claim):
         response = Client(raise_request_exception=False).get("/claims/trade/")
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+# --- The read replica ----------------------------------------------------------------
+
+
+@pytest.fixture
+def replica_spy(monkeypatch):
+    """Records, for each render, whether the page was allowed to read from the replica."""
+    seen = []
+    real = caching.replica_reads
+
+    @contextmanager
+    def spy(enabled=True):
+        seen.append(enabled)
+        with real(enabled):
+            yield
+
+    monkeypatch.setattr(caching, "replica_reads", spy)
+    return seen
+
+
+def test_an_anonymous_page_reads_the_replica_once_the_last_edit_has_had_time_to_reach_it(
+    client, claim, settings, replica_spy
+):
+    settings.DATABASE_REPLICA_LAG = 0
+    client.get("/claims/trade/")
+    settings.DATABASE_REPLICA_LAG = 3600  # the last edit is "too recent": read the primary
+    client.get("/claims/")
+    assert replica_spy == [True, False]
+
+
+def test_a_signed_in_editor_never_reads_the_replica(client, claim, settings, replica_spy):
+    settings.DATABASE_REPLICA_LAG = 0
+    client.force_login(make_editor())
+    assert client.get("/claims/trade/").status_code == 200
+    assert replica_spy == []
+
+
+# --- The version in Redis ------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_cache(settings):
+    from tests.test_page_cache_servers import REDIS_URL, redis_available
+
+    if not redis_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache_backends.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"kb-test-{secrets.token_hex(6)}",  # never flushed: keys of its own
+        }
+    }
+    yield caches["default"]
+    store = caching.version_store()
+    store.client.delete(*store.keys)
+
+
+def test_redis_versions_only_go_up_and_survive_a_lost_key(redis_cache, claim, client):
+    first = caching.bump_content_version()
+    second = caching.bump_content_version()
+    assert second.current > first.current
+    assert second.previous == first.current
+    store = caching.version_store()
+    store.client.delete(*store.keys)  # evicted, flushed, a new Redis
+    assert content_version().current > second.current
+
+
+def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_num_queries):
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    caching._memory.clear()  # as another server would: from Redis, not this process's memory
+    with django_assert_num_queries(0):
+        response = client.get("/claims/trade/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Trade is small." in response.content.decode()

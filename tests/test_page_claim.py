@@ -1,9 +1,9 @@
-"""A claim's permalink page: status, every citation in context, both sides, competing claims."""
+"""A claim's permalink page: status, who stands behind it, every citation in context, both sides, competing claims."""
 
 import pytest
 
-from articles.models import Citation, Stance
-from tests.factories import make_world, module_data
+from articles.models import Actor, Citation, Stance
+from tests.factories import cite, make_actor, make_article, make_claim, make_world, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,12 @@ def page_of(client, claim):
     response = client.get(claim.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
+
+
+def badge_of(page):
+    """The claim's own status badge (competing claims show theirs further down)."""
+    badge = page[page.index('<p class="claim-status">') :]
+    return badge[: badge.index("</p>")]
 
 
 def test_its_permalink_is_claims_slug(world):
@@ -35,12 +41,17 @@ def test_a_claim_backed_by_two_independent_sources_is_corroborated(world, client
     page = page_of(client, world.visit_dates)
     # Three supporting citations, but the wire story and its copy are one source.
     assert "Corroborated by 2 independent sources" in page
-    assert "come from one source, Bloomberg, so they count as one independent source." in page
+    assert "3 supporting quotes, counted by who stands behind each" in page
+    assert "2 independent voices:" in page
+    assert "<li>Bloomberg (wire service of two articles) — one voice.</li>" in page
+    assert "<li>Carl Thayer (author of one article) — one voice.</li>" in page
     assert "The Straits Times, via Bloomberg" in page
 
 
-def test_a_claim_with_one_source_says_single_source(world, client):
-    assert "Single source</span>" in page_of(client, world.greeted)
+def test_a_claim_with_one_source_says_single_source_without_a_tick(world, client):
+    badge = badge_of(page_of(client, world.greeted))
+    assert "Single source</span>" in badge
+    assert "✓" not in badge
 
 
 def test_a_disputed_claim_is_contested(world, client):
@@ -50,7 +61,7 @@ def test_a_disputed_claim_is_contested(world, client):
 def test_each_citation_names_its_source_date_and_stance(world, client):
     page = page_of(client, world.visit_dates)
     assert "Vietnam leader makes rare visit to North Korea</a>" in page
-    assert "Tuoi Tre" in page
+    assert "Carl Thayer, Tuoi Tre" in page
     assert '<time datetime="2025-10">October 2025</time>' in page
     assert '<time datetime="2025-10-08">c. 8 October 2025</time>' in page
     assert "supports</span>" in page
@@ -78,7 +89,8 @@ def test_disputing_quotes_sit_beside_the_supporting_ones(world, client):
     disputing = page.index('id="disputing-heading"')
     assert "The last time a Vietnamese party head visited North Korea was in 2007." in page[supporting:disputing]
     assert "The last visit by a Vietnamese general secretary took place around 2005–2006." in page[disputing:]
-    assert "Disputing (1)" in page
+    # The FAQ's quote disputes it directly, and supports the competing claim too.
+    assert "Disputing (2)" in page
 
 
 def test_a_qualifying_quote_is_shown_as_qualifying(world, client):
@@ -95,10 +107,15 @@ def test_competing_claims_are_shown_prominently(world, client):
     assert "Competing claim</h2>" in page
 
 
-def test_a_quote_lost_after_an_edit_is_flagged(world, client):
+def test_a_quote_lost_after_an_edit_needs_review_and_is_not_counted(world, client):
     page = page_of(client, world.trade)
-    assert "Quote lost:" in page
-    assert "Trade fell to almost nothing." in page
+    review = page[page.index('id="review-heading"') :]
+    assert "Needs review (1)" in review
+    assert "Needs review:</strong> the article was edited" in review
+    assert "Trade fell to almost nothing." in review
+    assert "Trade fell to almost nothing." not in page[: page.index('id="review-heading"')]
+    assert "Supporting (1)" in page
+    assert "1 independent voice:" in page
     assert f"#cite-{world.lost_citation.pk}" not in page  # nothing to scroll to
 
 
@@ -136,10 +153,94 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     url = world.last_2007.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
     # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its citations
-    # with speakers, articles, publishers and wires, 5 the articles' authors, 6 competing
-    # claims, 7 their citations, 8 their articles' authors, 9 related claims.
+    # with speakers, articles, publishers and wires, 5 the articles' authors, 6 its
+    # competing-claim links with the other claims, 7 their citations, 8 their articles'
+    # authors, 9 related claims.
     with django_assert_num_queries(9):
         client.get(url)
     # Without competing claims there are no competing citations to fetch.
     with django_assert_num_queries(7):
         client.get(world.visit_dates.get_absolute_url())
+
+
+# --- Voices, statuses and competing claims, each on a small knowledge base of its own ---------------
+
+
+def test_one_person_quoted_in_one_article_and_author_of_another_counts_once(client):
+    khang = make_actor("Vu Xuan Khang", slug="vu-xuan-khang")
+    interview = make_article(
+        "Khang added that Hanoi wants balance.", publisher=make_actor("Tuoi Tre", kind=Actor.Kind.OUTLET)
+    )
+    commentary = make_article("Hanoi wants balance in Asia.", authors=[khang])
+    claim = make_claim("Hanoi wants balance.", claimant=khang)
+    cite(claim, interview, "Hanoi wants balance", speaker=khang)
+    cite(claim, commentary, "Hanoi wants balance")
+    page = page_of(client, claim)
+    assert "Single source</span>" in page
+    assert "Corroborated" not in page
+    assert "<li>Vu Xuan Khang (quoted in one article, author of another) — one voice.</li>" in page
+    assert '<span class="meta__part">the words of <a href="/actors/vu-xuan-khang/">Vu Xuan Khang</a></span>' in page
+
+
+def test_a_hedge_that_qualifies_a_claim_does_not_contest_it(client):
+    article = make_article("Talks will open trade. The talks may prove futile.")
+    claim = make_claim(citations=[(article, "Talks will open trade."), (article, "may prove futile", Stance.QUALIFIES)])
+    page = page_of(client, claim)
+    assert "Contested</span>" not in page
+    assert "Single source</span>" in page
+    assert "Qualifying (1)" in page
+    assert "Disputing (0)" in page
+    assert "No source disputes this claim.</p>" in page
+
+
+def test_a_link_to_a_competing_claim_without_support_does_not_contest(client):
+    article = make_article("One deal was signed. Limited deals were expected.")
+    outcome = make_claim("One deal was signed.", citations=[(article, "One deal was signed.")])
+    expected = make_claim("Limited deals were expected.", citations=[(article, "Limited deals", Stance.QUALIFIES)])
+    outcome.conflicts_with.add(expected, through_defaults={"note": "one deal vs limited deals"})
+    page = page_of(client, outcome)
+    assert "Single source</span>" in badge_of(page)
+    assert "Contested" not in badge_of(page)
+    assert "What differs: one deal vs limited deals" in page
+    assert "No source disputes this claim, and no competing claim has support of its own.</p>" in page
+
+
+def test_a_contested_claim_shows_the_competing_claims_quotes_on_its_disputing_side(client):
+    first = make_article("The last visit was in 2007.", slug="first")
+    second = make_article("It happened around 2005-2006.", slug="second")
+    in_2007 = make_claim("The last visit was in 2007.", citations=[(first, "The last visit was in 2007.")])
+    around = make_claim("It was around 2005-2006.", citations=[(second, "around 2005-2006")])
+    in_2007.conflicts_with.add(around, through_defaults={"note": "2007 vs around 2005–2006"})
+    page = page_of(client, in_2007)
+    assert "Contested</span>" in page
+    disputing = page[page.index('id="disputing-heading"') :]
+    assert "Disputing (1)" in disputing
+    assert "for a competing claim</span>" in disputing
+    assert "around 2005-2006</mark>" in disputing
+    assert (
+        f'Supports the competing claim <a href="{around.get_absolute_url()}">“It was around 2005-2006.”</a>'
+        in disputing
+    )
+    assert "</a> — 2007 vs around 2005–2006</p>" in disputing
+    assert "No source disputes" not in disputing
+
+
+def test_a_claim_whose_only_quote_was_lost_shows_needs_review(client):
+    article = make_article("Trade fell to almost nothing.")
+    claim = make_claim(citations=[(article, "Trade fell to almost nothing.")])
+    article.body = "Nothing was said about trade."
+    article.save()
+    page = page_of(client, claim)
+    assert "Needs review</span>" in badge_of(page)
+    assert "Single source" not in page
+    assert "Supporting (0)" in page
+    assert "Needs review (1)" in page
+
+
+def test_a_quote_from_a_photo_caption_says_so(client):
+    article = make_article("The visit began.", captions="Children greet To Lam at Pyongyang airport.")
+    claim = make_claim()
+    cite(claim, article, "Children greet To Lam", location="captions")
+    page = page_of(client, claim)
+    assert '<span class="meta__part">in a photo caption</span>' in page
+    assert '<mark class="stance-supports">Children greet To Lam</mark>' in page

@@ -7,17 +7,19 @@ HEAD, as a new user would type them: no SECRET_KEY, DEBUG, DATABASE_URL or
 settings module of the test run leaks in. The virtualenv is reused through a
 `.venv` symlink and make is told not to reinstall it (`-o .venv/.installed`).
 
-Commands get no terminal, as in CI: `createsuperuser` as written then loads
-the settings and database and stops at its prompt with exit 0, which is what
-a fresh clone used to fail (no SECRET_KEY). A few commands cannot run here;
+A command that prompts (`createsuperuser`) runs in a pseudo-terminal and gets
+the answers in PROMPTS, as a user would type them. A few commands cannot run here;
 each is listed in SKIPPED with the reason, or in REPLACED with what runs
 instead. ```text blocks are examples, not commands.
 """
 
 import os
+import pty
 import re
+import select
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -37,8 +39,19 @@ SKIPPED = [
 # `make run` ends in runserver, which does not exit: everything before it runs.
 REPLACED = {"make run": "the prerequisites of `make run` (it ends in runserver)"}
 
+# Commands that ask questions: (prompt, answer) in the order they are asked.
+PASSWORD = "correct horse battery staple"
+PROMPTS = {
+    ".venv/bin/python manage.py createsuperuser": [
+        ("Username", "alice"),
+        ("Email address", "alice@example.org"),
+        ("Password", PASSWORD),
+        ("Password (again)", PASSWORD),
+    ],
+}
+
 # Variables of this test run that a new user's shell would not have.
-LEAKED = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ENV_FILE", "CACHE_DIR", "PYTEST_")
+LEAKED = ("SECRET_KEY", "DEBUG", "DATABASE_", "DJANGO_SETTINGS_MODULE", "ENV_FILE", "CACHE_", "PAGE_", "PYTEST_")
 
 
 def readme_commands(text):
@@ -63,6 +76,32 @@ def make_prerequisites(makefile, target):
     match = re.search(rf"^{re.escape(target)}:([^=\n]*)$", makefile, re.M)
     assert match, f"no `{target}:` rule in the Makefile"
     return match.group(1).split()
+
+
+def run_in_terminal(command, answers, **popen):
+    """Run `command` on a pseudo-terminal, typing each answer once its prompt has appeared."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, **popen)
+    os.close(terminal)
+    output, pending, deadline = "", list(answers), time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(controller, 4096).decode(errors="replace")
+            except OSError:  # the command closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        last_line = output.rsplit("\n", 1)[-1]
+        if pending and last_line.startswith(pending[0][0]) and last_line.rstrip().endswith(":"):
+            os.write(controller, (pending.pop(0)[1] + "\n").encode())
+            output += "\n"
+        if process.poll() is not None and not ready:
+            break
+    os.close(controller)
+    return process.wait(timeout=10), output
 
 
 def test_the_readme_commands_are_read_from_its_sh_blocks():
@@ -95,25 +134,21 @@ def test_every_readme_command_works_on_a_fresh_clone(tmp_path):
             continue
         if command in REPLACED:
             command = "make " + " ".join(make_prerequisites(makefile, command.split()[1]))
-        result = subprocess.run(
-            command,
-            shell=True,
-            executable=shutil.which("bash"),
-            cwd=clone,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, f"`{command}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-        assert "Traceback" not in result.stderr, f"`{command}`:\n{result.stderr}"
-        ran.append(command)
+        shell = {"shell": True, "executable": shutil.which("bash"), "cwd": clone, "env": env}
+        if command in PROMPTS:
+            returncode, output = run_in_terminal(command, PROMPTS[command], **shell)
+        else:
+            result = subprocess.run(command, **shell, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            returncode, output = result.returncode, result.stdout + result.stderr
+        assert returncode == 0, f"`{command}` exited {returncode}:\n{output}"
+        assert "Traceback" not in output, f"`{command}`:\n{output}"
+        ran.append((command, output))
 
     # What a new user does first must have run, not been skipped.
-    assert ran[0] == "make " + " ".join(make_prerequisites(makefile, "run"))
-    assert ".venv/bin/python manage.py createsuperuser" in ran
-    assert ".venv/bin/python manage.py export_kb > kb.json" in ran
+    outputs = dict(ran)
+    assert ran[0][0] == "make " + " ".join(make_prerequisites(makefile, "run"))
+    assert "Superuser created successfully." in outputs[".venv/bin/python manage.py createsuperuser"]
+    assert ".venv/bin/python manage.py export_kb > kb.json" in outputs
     # make run wrote the development settings, and export_kb wrote the knowledge base.
     assert "DEBUG=true" in (clone / ".env").read_text(encoding="utf-8").splitlines()
     assert (clone / "kb.json").read_text(encoding="utf-8").startswith("{")

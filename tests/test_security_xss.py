@@ -152,7 +152,8 @@ class RenderingTests(TestCase):
             with self.subTest(payload=quote):
                 html = render_highlighted(text, [highlight])
                 self.assertEqual(executable_forms(html), [])
-                self.assertIn('<mark class="quote" id="cite-1">', html)
+                # The quote is marked as the text it is, whole, under its own id.
+                self.assertIn('<span class="quote-target" id="cite-1"><mark class="quote" data-cites="cite-1">', html)
 
     def test_it_renders_no_payload_cut_by_a_highlight_as_markup(self):
         # A highlight whose edges fall inside the payload's markup must not
@@ -169,10 +170,11 @@ class RenderingTests(TestCase):
         self.assertIn('href="https://example.org/x"', html)
         self.assertIn("noopener", html)
 
-    def test_it_drops_style_elements_with_their_content(self):
+    def test_it_shows_style_elements_as_the_text_typed_never_as_markup(self):
+        # Raw HTML in a body is not interpreted: no element can restyle the page or swallow the text.
         html = render_markdown("<style>body{display:none}</style>\n\nText.")
         self.assertNotIn("<style", html)
-        self.assertNotIn("display:none", html)
+        self.assertIn("<p>&lt;style&gt;body{display:none}&lt;/style&gt;</p>", html)
 
 
 class PagesTests(TestCase):

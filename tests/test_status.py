@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from articles import versioning
 from articles.models import Actor, Citation, Claim, ClaimConflict, ClaimStatus, Stance
 from articles.services import claims_refresh_status
 from tests.factories import cite, make_actor, make_article, make_claim
@@ -237,9 +238,12 @@ def test_a_conflict_link_saved_on_its_own_links_both_ways_with_one_note():
 
 def test_reverting_a_claim_in_history_keeps_its_status_fresh():
     claim = make_claim(citations=[(make_article(BODY), "Trade is small.")])
+    # A revision taken while the stored column was stale: a revert must recompute, not copy it back.
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.CORROBORATED)
+    first = versioning.record([Claim.objects.get(pk=claim.pk)])
     claim.text = "Changed."
     claim.save()
-    claim.history.earliest().instance.save()
+    versioning.revert_whole(first.version_set.get(object_id=str(claim.pk), content_type__model="claim"))
     assert status_of(claim) == ClaimStatus.SINGLE_SOURCE
 
 

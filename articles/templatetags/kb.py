@@ -12,11 +12,13 @@ from articles.models import ClaimStatus, Stance
 register = template.Library()
 
 STANCE_SYMBOLS = {Stance.SUPPORTS: "✓", Stance.DISPUTES: "✗", Stance.QUALIFIES: "≈"}
+# No tick anywhere: a badge counts voices, it never says "verified".
 STATUS_SYMBOLS = {
     ClaimStatus.CONTESTED: "⚠",
-    ClaimStatus.CORROBORATED: "✓✓",
-    ClaimStatus.SINGLE_SOURCE: "✓",
-    ClaimStatus.UNSUPPORTED: "?",
+    ClaimStatus.CORROBORATED: "●●",
+    ClaimStatus.SINGLE_SOURCE: "●",
+    ClaimStatus.NEEDS_REVIEW: "!",
+    ClaimStatus.UNSUPPORTED: "○",
 }
 SITE_NAME = "To Lam in Pyongyang"
 

@@ -14,6 +14,7 @@ import re
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+from reversion.models import Version
 
 from articles.models import Article, Citation, Claim
 from tests.browser.support import screenshot
@@ -109,11 +110,10 @@ def test_an_editor_adds_a_source_and_a_claim_then_corrects_and_reverts(page, liv
     page.locator("a.historylink").click()
     expect(page.locator("#change-history")).to_contain_text("bob")
     screenshot(page, "editor-6-history")
-    first_version = article.history.earliest()
-    page.locator(
-        f"a[href$='{reverse('admin:articles_article_simple_history', args=[article.pk, first_version.history_id])}']"
-    ).click()
-    page.locator("input[type=submit][name=_save], input[type=submit][value=Revert]").first.click()
+    first_version = Version.objects.get_for_object(article).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first_version.pk])
+    page.locator(f"a[href$='{revision_url}']").click()
+    page.locator("input[type=submit][name=_save]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     article.refresh_from_db()
     assert article.body == submitted_body

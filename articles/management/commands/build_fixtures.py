@@ -1,9 +1,9 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from articles.curation import CURATED_DIR, FIXTURE_PATH, build_document
+from articles.curation import CURATED_DIR, FIXTURE_PATH, CurationError, build_document
 
 
 def render_fixture(document):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(FIXTURE_PATH))
 
     def handle(self, *args, check, output, **options):
-        text = render_fixture(build_document(CURATED_DIR))
+        try:
+            text = render_fixture(build_document(CURATED_DIR))
+        except CurationError as error:
+            raise CommandError(str(error)) from None
         target = Path(output)
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if check:

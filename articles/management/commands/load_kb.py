@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.curation import FIXTURE_PATH
 from articles.interchange import ImportFailed, kb_import
+from articles.versioning import record_initial_revisions
 
 
 class Command(BaseCommand):
@@ -35,4 +36,7 @@ class Command(BaseCommand):
                 f"{path} does not fit the knowledge base; nothing was loaded. "
                 f"{len(failure.problems)} problem(s):\n{listing}"
             ) from None
+        # Every object gets a first revision, so the admin can revert to, or
+        # recover, the state the import left (see articles/versioning.py).
+        record_initial_revisions(comment=f"Loaded by load_kb from {path}.")
         self.stdout.write(self.style.SUCCESS(report.summary()))

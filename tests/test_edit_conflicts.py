@@ -1,0 +1,343 @@
+"""Two editors, one object: a save based on a stale form is refused, and nothing is lost.
+
+Issue 9, "Editors' work is lost", item 2: two editors open the same article;
+one saves a new title, the other then saves a date note from their stale form.
+Before, both saw "changed successfully" and the title was gone. Now the second
+save is refused; the page shows the title saved meanwhile beside what the stale
+form held, the form takes the new title (the second editor had not touched
+it) and keeps the date note they typed; saving again stores both.
+"""
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, connections, transaction
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from articles.conflicts import TOKEN_FIELD
+from articles.models import Actor, Article, Citation, Claim, Event, Stance
+from tests.factories import make_actor, make_admin, make_article, make_claim, make_editor, make_event
+from tests.test_history import change_form_data, inline_index
+
+BODY = "The delegation arrived in Pyongyang on Thursday. Talks lasted two days."
+QUOTE = "Talks lasted two days."
+REFUSED = "so your save was refused"
+
+
+def change_url(obj):
+    return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+class ConflictTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.alice_user = make_admin()
+        cls.bob_user = make_editor()
+        cls.article = make_article(BODY, title="Arrival", slug="arrival", tags=["diplomacy"])
+        cls.claim = make_claim("Talks took two days.", slug="two-days", citations=[(cls.article, QUOTE)])
+
+    def setUp(self):
+        # Two editors, two sessions.
+        self.alice, self.bob = Client(), Client()
+        self.alice.force_login(self.alice_user)
+        self.bob.force_login(self.bob_user)
+
+    def open(self, client, obj):
+        return change_form_data(client.get(change_url(obj)))
+
+    def save(self, client, obj, data, status=302):
+        response = client.post(change_url(obj), data)
+        self.assertEqual(response.status_code, status, response.content.decode()[:3000])
+        return response
+
+    def conflict_rows(self, response):
+        """(field, saved meanwhile, yours) for each row of the conflict tables."""
+        from html.parser import HTMLParser
+
+        class Rows(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.rows, self.row, self.cell, self.depth = [], None, None, 0
+
+            def handle_starttag(self, tag, attrs):
+                if tag == "table" and ("class", "edit-conflict") in attrs:
+                    self.depth += 1
+                elif self.depth and tag == "tr":
+                    self.row = []
+                elif self.row is not None and tag in ("td", "th"):
+                    self.cell = []
+
+            def handle_endtag(self, tag):
+                if tag == "table" and self.depth:
+                    self.depth -= 1
+                elif tag in ("td", "th") and self.cell is not None:
+                    self.row.append(" ".join("".join(self.cell).split()))
+                    self.cell = None
+                elif tag == "tr" and self.row is not None:
+                    self.rows.append(self.row)
+                    self.row = None
+
+            def handle_data(self, data):
+                if self.cell is not None:
+                    self.cell.append(data)
+
+        parser = Rows()
+        parser.feed(response.content.decode())
+        return [row for row in parser.rows if row and row[0] != "Field"]
+
+
+class TwoEditorsOnOneArticleTests(ConflictTestCase):
+    def test_a_stale_save_is_refused_shows_both_values_and_keeps_what_was_typed(self):
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices.update(title="Arrival in Pyongyang", change_note="Fuller title")
+        self.save(self.alice, self.article, alices)
+
+        bobs["date_note"] = "Dated by the wire service’s timestamp."
+        refused = self.save(self.bob, self.article, bobs, status=200)
+
+        self.assertContains(refused, "Someone saved this article after you opened the form, so your save was refused.")
+        self.assertContains(refused, "alice: “Fuller title”")
+        self.assertEqual(self.conflict_rows(refused), [["Title", "Arrival in Pyongyang", "Arrival"]])
+        form = refused.context["adminform"].form
+        self.assertEqual(form["date_note"].value(), "Dated by the wire service’s timestamp.")
+        self.assertEqual(form["title"].value(), "Arrival in Pyongyang")
+        self.article.refresh_from_db()
+        self.assertEqual((self.article.title, self.article.date_note), ("Arrival in Pyongyang", ""))
+
+        # Saving again from the page as shown keeps both editors' changes.
+        self.save(self.bob, self.article, change_form_data(refused))
+        self.article.refresh_from_db()
+        self.assertEqual(
+            (self.article.title, self.article.date_note),
+            ("Arrival in Pyongyang", "Dated by the wire service’s timestamp."),
+        )
+
+    def test_when_both_change_one_field_the_form_keeps_yours_and_shows_theirs(self):
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices["title"] = "Alice’s title"
+        self.save(self.alice, self.article, alices)
+        bobs["title"] = "Bob’s title"
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        self.assertContains(refused, "Changed by both of you")
+        self.assertEqual(self.conflict_rows(refused), [["Title", "Alice’s title", "Bob’s title"]])
+        self.assertEqual(refused.context["adminform"].form["title"].value(), "Bob’s title")
+        self.save(self.bob, self.article, change_form_data(refused))
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Bob’s title")
+
+    def test_a_long_body_changed_by_both_shows_the_lines_that_differ(self):
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices["body"] = BODY + "\n\nA paragraph Alice added."
+        self.save(self.alice, self.article, alices)
+        bobs["body"] = BODY + "\n\nA paragraph Bob added."
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        self.assertContains(refused, "+A paragraph Bob added.")
+        self.assertContains(refused, "-A paragraph Alice added.")
+        self.assertContains(refused, "A paragraph Bob added.</textarea>")
+
+    def test_tags_and_authors_changed_meanwhile_are_taken_into_the_stale_form(self):
+        reporter = make_actor("Reporter")
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices.update(tags="diplomacy, summit", authors=[reporter.pk])
+        self.save(self.alice, self.article, alices)
+        bobs["captions"] = "Photo: KCNA"
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        self.assertEqual(
+            sorted(self.conflict_rows(refused)),
+            [["Authors", "Reporter", "(none)"], ["Tags", "diplomacy, summit", "diplomacy"]],
+        )
+        self.save(self.bob, self.article, change_form_data(refused))
+        self.article.refresh_from_db()
+        self.assertEqual(sorted(self.article.tags.names()), ["diplomacy", "summit"])
+        self.assertEqual(list(self.article.authors.all()), [reporter])
+        self.assertEqual(self.article.captions, "Photo: KCNA")
+
+    def test_markup_in_the_values_and_the_note_is_shown_as_text(self):
+        alices, bobs = self.open(self.alice, self.article), self.open(self.bob, self.article)
+        alices.update(title="<script>alert(1)</script>", change_note="<b>bold</b>")
+        self.save(self.alice, self.article, alices)
+        bobs["title"] = "<img src=x onerror=alert(2)>"
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        page = refused.content.decode()
+        self.assertNotIn("<script>alert(1)", page)
+        self.assertNotIn("<img src=x", page)
+        self.assertNotIn("<b>bold", page)
+        self.assertEqual(
+            self.conflict_rows(refused), [["Title", "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]]
+        )
+
+    def test_a_change_made_outside_the_admin_is_caught_too(self):
+        bobs = self.open(self.bob, self.article)
+        Article.objects.filter(pk=self.article.pk).update(title="Changed by a script")
+        bobs["date_note"] = "Mine."
+        refused = self.save(self.bob, self.article, bobs, status=200)
+        self.assertContains(refused, "It was changed outside the admin")
+        self.assertEqual(self.conflict_rows(refused), [["Title", "Changed by a script", "Arrival"]])
+
+    def test_saves_from_fresh_forms_do_not_conflict(self):
+        first = self.open(self.bob, self.article)
+        first["title"] = "One"
+        self.save(self.bob, self.article, first)
+        second = self.open(self.alice, self.article)
+        second["date_note"] = "Two"
+        self.save(self.alice, self.article, second)
+        self.article.refresh_from_db()
+        self.assertEqual((self.article.title, self.article.date_note), ("One", "Two"))
+
+    def test_saving_an_unchanged_form_twice_in_a_row_is_no_conflict_for_others(self):
+        # A save that changes nothing leaves the token valid for everyone else.
+        bobs = self.open(self.bob, self.article)
+        self.save(self.alice, self.article, self.open(self.alice, self.article))
+        bobs["title"] = "Bob’s"
+        self.save(self.bob, self.article, bobs)
+
+    def test_a_garbled_token_is_refused_with_a_message_not_an_error(self):
+        bobs = self.open(self.bob, self.article)
+        garbled = [
+            "not json",
+            "[]",
+            '{"f": 1}',
+            '{"f": {}, "i": {"citations": 1}}',
+            '{"v": "x", "f": {}, "i": {}}',
+            "{" * 5000,
+            "[" * 200_000,
+        ]
+        for garbage in garbled:
+            with self.subTest(garbage=garbage[:10]):
+                data = {**bobs, TOKEN_FIELD: garbage, "title": "Mine"}
+                refused = self.save(self.bob, self.article, data, status=200)
+                self.assertContains(refused, REFUSED)
+                self.assertEqual(refused.context["adminform"].form["title"].value(), "Mine")
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Arrival")
+
+    def test_an_object_deleted_meanwhile_gives_a_message(self):
+        claim = make_claim("Short-lived.", slug="short-lived")
+        bobs = self.open(self.bob, claim)
+        stale = Claim.objects.get(pk=claim.pk)
+        Claim.objects.filter(pk=claim.pk).delete()
+        response = self.bob.post(change_url(stale), bobs, follow=True)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "doesn’t exist")
+
+
+class InlineConflictTests(ConflictTestCase):
+    def test_a_citation_changed_meanwhile_refuses_a_stale_claim_form(self):
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        citation = self.claim.citations.get()
+        i = inline_index(alices, "citations", citation.pk)
+        alices[f"citations-{i}-stance"] = Stance.QUALIFIES
+        self.save(self.alice, self.claim, alices)
+
+        bobs["text"] = "Talks took two full days."
+        refused = self.save(self.bob, self.claim, bobs, status=200)
+        self.assertEqual(
+            self.conflict_rows(refused), [[f"Stance (citation “Arrival qualifies “{QUOTE}””)", "qualifies", "supports"]]
+        )
+        self.assertEqual(refused.context["adminform"].form["text"].value(), "Talks took two full days.")
+        self.save(self.bob, self.claim, change_form_data(refused))
+        citation.refresh_from_db()
+        self.claim.refresh_from_db()
+        self.assertEqual((self.claim.text, citation.stance), ("Talks took two full days.", Stance.QUALIFIES))
+
+    def test_a_citation_edited_on_its_own_page_refuses_the_stale_claim_and_article_forms(self):
+        citation = self.claim.citations.get()
+        claim_form, article_form = self.open(self.bob, self.claim), self.open(self.bob, self.article)
+        own = self.open(self.alice, citation)
+        own["stance"] = Stance.DISPUTES
+        self.save(self.alice, citation, own)
+        self.save(self.bob, self.claim, claim_form, status=200)
+        self.save(self.bob, self.article, article_form, status=200)
+
+    def test_a_citation_deleted_meanwhile_is_reported_and_the_resave_works(self):
+        other = Citation.objects.create(claim=self.claim, article=self.article, quote="The delegation arrived")
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        alices[f"citations-{inline_index(alices, 'citations', other.pk)}-DELETE"] = "on"
+        self.save(self.alice, self.claim, alices)
+        bobs["text"] = "Mine."
+        refused = self.save(self.bob, self.claim, bobs, status=200)
+        self.assertContains(refused, "Deleted meanwhile")
+        self.save(self.bob, self.claim, change_form_data(refused))
+        self.assertFalse(Citation.objects.filter(pk=other.pk).exists())
+        self.claim.refresh_from_db()
+        self.assertEqual(self.claim.text, "Mine.")
+
+    def test_a_citation_added_meanwhile_is_reported_and_kept(self):
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        alices.update(
+            {
+                "citations-TOTAL_FORMS": str(int(alices["citations-TOTAL_FORMS"])),
+                f"citations-{int(alices['citations-INITIAL_FORMS'])}-article": self.article.pk,
+                f"citations-{int(alices['citations-INITIAL_FORMS'])}-quote": "The delegation arrived",
+                f"citations-{int(alices['citations-INITIAL_FORMS'])}-stance": Stance.SUPPORTS,
+            }
+        )
+        self.save(self.alice, self.claim, alices)
+        self.assertEqual(self.claim.citations.count(), 2)
+        refused = self.save(self.bob, self.claim, bobs, status=200)
+        self.assertContains(refused, "Added meanwhile: citation")
+        self.save(self.bob, self.claim, change_form_data(refused))
+        self.assertEqual(self.claim.citations.count(), 2)
+
+    def test_event_participants_and_actor_aliases_are_covered(self):
+        host = make_actor("Kim Jong Un", aliases=["Kim Jong-un"])
+        event = make_event("Visit", slug="visit", participants=[(host, "host")])
+        for obj, prefix, field, value in (
+            (event, "participations", "role", "guest"),
+            (host, "aliases", "name", "Kim Jong Eun"),
+        ):
+            with self.subTest(model=type(obj).__name__):
+                alices, bobs = self.open(self.alice, obj), self.open(self.bob, obj)
+                row = alices[f"{prefix}-0-id"]
+                alices[f"{prefix}-{inline_index(alices, prefix, row)}-{field}"] = value
+                self.save(self.alice, obj, alices)
+                refused = self.save(self.bob, obj, bobs, status=200)
+                self.assertContains(refused, REFUSED)
+                self.save(self.bob, obj, change_form_data(refused))
+        self.assertEqual(Event.objects.get(pk=event.pk).participations.get().role, "guest")
+        self.assertEqual(list(Actor.objects.get(pk=host.pk).aliases.values_list("name", flat=True)), ["Kim Jong Eun"])
+
+    def test_a_form_posted_without_a_token_is_not_checked(self):
+        # Scripts posting to the admin predate the token; browsers always send it.
+        bobs = self.open(self.bob, self.article)
+        del bobs[TOKEN_FIELD]
+        Article.objects.filter(pk=self.article.pk).update(date_note="meanwhile")
+        bobs["title"] = "Scripted"
+        self.save(self.bob, self.article, bobs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_arrives_while_another_is_being_saved_waits_for_it_and_is_refused():
+    # The check reads the object under a row lock (SELECT … FOR UPDATE), so a
+    # save in progress makes the next one wait, and then see it. Without the
+    # lock, PostgreSQL would let the second save read the old row and win.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writes itself; the row lock matters on PostgreSQL.")
+    make_editor()
+    article = make_article(BODY, title="Arrival", slug="arrival")
+    bob = Client()
+    bob.force_login(User.objects.get(username="bob"))
+    form = change_form_data(bob.get(change_url(article)))
+    form["date_note"] = "Bob’s note"
+    statuses = []
+
+    def bobs_save():
+        try:
+            statuses.append(bob.post(change_url(article), form).status_code)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=article.pk)  # another save, under way
+        thread = threading.Thread(target=bobs_save)
+        thread.start()
+        time.sleep(1.5)
+        assert statuses == [], "bob's save must wait for the save under way"
+        Article.objects.filter(pk=article.pk).update(title="Saved first")
+    thread.join(timeout=30)
+    assert statuses == [200]
+    article.refresh_from_db()
+    assert (article.title, article.date_note) == ("Saved first", "")
