@@ -21,7 +21,8 @@ the marked rows, and refuses, listing them, while an unmarked row (fixtures,
 editors' work) still points at a marked one.
 
 On PostgreSQL rows go in with COPY, in batches; elsewhere with bulk_create.
-Neither writes history rows: synthetic data has no editorial history.
+Neither sends signals row by row: the stored status columns are filled by
+services' own rule as the rows are written, and cached pages are retired once.
 """
 
 import datetime
@@ -768,8 +769,8 @@ def blockers():
 def remove_generated():
     """Delete every generated row in one transaction, with plain SQL DELETEs.
 
-    QuerySet.delete() would load every row to send delete signals (and write a
-    history row each); these rows have no history and no one listens for them.
+    QuerySet.delete() would load every row to send a delete signal for each;
+    the one thing those signals do here, retiring cached pages, happens once, after.
     Returns {table: rows deleted}.
     """
     qn = connection.ops.quote_name
