@@ -280,3 +280,19 @@ def test_a_competing_claims_note_is_shown_as_text_never_as_markup(client):
     page = page_of(client, first)
     assert "<script>alert(1)</script>" not in page
     assert "What differs: &lt;script&gt;alert(1)&lt;/script&gt; vs “2005”" in page
+
+
+def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(client):
+    giang = make_actor("Nguyen Khac Giang")
+    wire = make_article("Giang said Hanoi is more proactive.", wire=make_actor("Bloomberg", kind=Actor.Kind.OUTLET))
+    analysis = make_article("Hanoi is more proactive now.")
+    claim = make_claim("Hanoi is more proactive.")
+    cite(claim, wire, "Hanoi is more proactive", speaker=giang)
+    cite(claim, analysis, "Hanoi is more proactive")
+    page = page_of(client, claim)
+    # Not "the sources state it in their own voice": one of them is Giang's words.
+    assert (
+        '<dt>Claimed by</dt><dd>no single claimant: see <a href="#origins-heading">who stands behind it</a></dd>'
+        in page
+    )
+    assert "<li>Nguyen Khac Giang (quoted in one article) — one voice.</li>" in page
