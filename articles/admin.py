@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from articles.models import (
     ClaimStatus,
     Event,
     Participation,
+    normalise_newlines,
 )
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 
@@ -76,6 +78,23 @@ class ClaimConflictInline(admin.TabularInline):
     verbose_name_plural = "competing claims (the note tells readers what differs)"
 
 
+class SourceTextField(forms.CharField):
+    """A body or captions as typed: not trimmed, line breaks as the model stores them.
+
+    Django trims form text and browsers send CR LF, so an untouched body came back
+    different from the stored one (the shipped texts end with a line break): a
+    title-only save rewrote it and its revision said "Changed Title, Body and Captions".
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = normalise_newlines(super().to_python(value))
+        return value if value.strip() else ""
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
@@ -95,6 +114,11 @@ class ArticleAdmin(VersionedAdmin):
         ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
         ("For editors only", {"fields": ["editor_note"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("body", "captions"):
+            kwargs["form_class"] = SourceTextField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
