@@ -42,7 +42,7 @@ def test_a_body_of_nested_brackets_is_refused_with_a_message_and_kept(editor_cli
     assert response.status_code == 200
     assert not Article.objects.exists()
     page = response.content.decode()
-    assert "This body has 13,500 opening square brackets (links and images); the limit is 1,000." in page
+    assert "This body has 13,500 opening square brackets (links and images); the limit is 500." in page
     assert NESTED_BRACKETS in page  # the editor's text, back in the textarea
     assert 'value="Lam heads to Pyongyang"' in page
 
