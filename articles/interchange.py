@@ -119,6 +119,8 @@ def kb_export():
                         "stance": cit.stance,
                         "speaker": cit.speaker.slug if cit.speaker else None,
                         "in": cit.location,
+                        # Only on a quote an edit removed: loading it back keeps it flagged.
+                        **({} if cit.anchored else {"lost": True}),
                     }
                     for cit in sorted(c.citations.all(), key=lambda cit: (cit.article.slug, cit.start or 0))
                 ],
@@ -421,6 +423,15 @@ def _validated_save(obj):
     return obj
 
 
+def _flagged_save(citation):
+    """Save a citation exported as lost: every check but "the quote occurs in the text"; save() flags it."""
+    citation.clean_fields()
+    citation.validate_unique()
+    citation.validate_constraints()
+    citation.save()
+    return citation
+
+
 def _sync_aliases(actor, names, report):
     wanted = {name.strip() for name in names if name.strip()}
     existing = {alias.name: alias for alias in actor.aliases.all()}
@@ -469,9 +480,15 @@ def _sync_citations(claim, items, actors, articles, where, problems, report):
             "speaker": actors(item.get("speaker"), cited_where),
             "location": item.get("in") or Location.BODY,
         }
+        if item.get("lost", False) not in (True, False):
+            problems.append(f"{cited_where}: “lost” must be true or false, not {item['lost']!r}.")
+            continue
+        # A flagged quote is kept flagged, as the site keeps it, rather than refused:
+        # otherwise the site's own backup could not be restored once a quote is lost.
+        save = _flagged_save if item.get("lost") else _validated_save
         if citation is None:
             citation = Citation(claim=claim, article=article, quote=item["quote"], **values)
-            if _guarded(problems, cited_where, _validated_save, citation):
+            if _guarded(problems, cited_where, save, citation):
                 report.count("citations", created=True)
         elif any(getattr(citation, name) != value for name, value in values.items()):
             for name, value in values.items():

@@ -255,3 +255,35 @@ def test_a_bad_voice_or_note_is_refused_clearly_and_nothing_is_loaded(small_kb, 
         call_command("load_kb", str(path), stdout=io.StringIO())
     assert problem in str(refused.value)
     assert not Claim.objects.exists()
+
+
+def test_an_export_with_a_lost_quote_loads_into_an_empty_database_with_the_quote_still_flagged(
+    small_kb, tmp_path, client
+):
+    small_kb.body = small_kb.body.replace("The last visit was in 2007.", "The last visit was long ago.")
+    small_kb.save()
+    before = export()
+    (lost,) = [c for c in before["claims"] if c["slug"] == "visit-2007"][0]["citations"]
+    assert lost["lost"] is True
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    Claim.objects.all().delete()
+    Article.objects.all().delete()
+    Event.objects.all().delete()
+    Actor.objects.all().delete()
+    out = io.StringIO()
+    call_command("load_kb", str(path), stdout=out)
+    assert "citations created" in out.getvalue()
+    assert export() == before
+    page = client.get("/claims/visit-2007/").content.decode()
+    assert "Needs review (1)" in page
+    assert "The last visit was in 2007." in page
+
+
+def test_lost_must_be_true_or_false(small_kb, tmp_path):
+    doc = export()
+    doc["claims"][0]["citations"][0]["lost"] = "yes"
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(CommandError, match="“lost” must be true or false, not 'yes'."):
+        call_command("load_kb", str(path), stdout=io.StringIO())
