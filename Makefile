@@ -32,7 +32,9 @@ install: $(INSTALLED)
 migrate: install .env
 	$(BIN)/python manage.py migrate --noinput
 
-# Loading is idempotent: running it again changes nothing.
+# Creates only what the knowledge base lacks: nothing an editor changed or deleted
+# is touched or re-created, and the output lists what was skipped. Updating from a
+# newer fixture is a separate, reviewed step: `manage.py load_kb --update`.
 fixtures: migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_kb
 

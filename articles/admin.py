@@ -21,13 +21,39 @@ from articles.models import (
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 
 
+class TextAsTypedField(forms.CharField):
+    """A textarea's text exactly as typed: not stripped, one kind of line end.
+
+    Django strips form text by default, so a body ending in a newline came back
+    one character shorter: every save counted Body and Captions as changed and
+    rewrote them. Line ends are normalised as the models store them, so an
+    untouched field compares equal to the stored value (browsers send CRLF).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_newlines(super().to_python(value))
+
+
+class TextAsTyped:
+    """Admin mixin: every multi-line text field (body, captions, quote, text) uses TextAsTypedField."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("form_class", TextAsTypedField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
     extra = 1
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionedAdmin):
+class ActorAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["name", "kind", "description", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "description"]
@@ -42,7 +68,7 @@ class ActorAdmin(VersionedAdmin):
         return ", ".join(alias.name for alias in actor.aliases.all())
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(TextAsTyped, admin.StackedInline):
     model = Citation
     extra = 1
     fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
@@ -96,7 +122,7 @@ class SourceTextField(forms.CharField):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
@@ -171,7 +197,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdmin):
+class EventAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -205,7 +231,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(VersionedAdmin):
+class ClaimAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]
@@ -227,7 +253,7 @@ class ClaimAdmin(VersionedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(VersionedAdmin):
+class CitationAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["claim", "article", "stance", "location", "speaker", "short_quote", "anchored"]
     list_filter = ["stance", "location", "anchored", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["quote", "claim__text", "claim__slug", "article__title", "speaker__name"]

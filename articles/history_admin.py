@@ -16,9 +16,9 @@ form) with four changes:
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404
@@ -184,7 +184,11 @@ class VersionedAdmin(VersionAdmin):
     # --- History, revert, recover ------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
-        entries = versioning.history(self.model, unquote(object_id))
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            pk = None  # not an id at all ("abc", a NUL byte): Django's view says it does not exist
+        entries = versioning.history(self.model, pk) if pk is not None else []
         deleted = [c.deleted_part for e in entries for c in e["changes"] if c.deleted_part is not None]
         existing = {}
         for version in deleted:
@@ -224,7 +228,9 @@ class VersionedAdmin(VersionAdmin):
                     )
                     change.link_text = "restore it"
         context = {"entries": entries, **(extra_context or {})}
-        return super().history_view(request, object_id, context)
+        # Django's own view, not reversion's: its version list is replaced by
+        # `entries`, and it would query with an unchecked object id.
+        return admin.ModelAdmin.history_view(self, request, object_id, context)
 
     def recoverlist_view(self, request, extra_context=None):
         context = {"deleted_with_who": deleted_versions(self.model), **(extra_context or {})}

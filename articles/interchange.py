@@ -4,14 +4,31 @@ The shape is documented in README ("The JSON export") and other tools read it,
 so change it only by adding keys. References between objects are slugs.
 The shipped fixture, fixtures/kb.json, is a document of this shape too, so the
 site loads its own fixtures through the same validating path as any import.
+
+Each kind of object declares its keys once (SCHEMA, below). The export writes
+them, the import validates and writes them, and the comparison that tells an
+editor's change from the loader's own reads them. Adding a key to the format
+means adding one line there.
+
+Loading runs in three steps:
+1. validate: every key of every object is checked for its JSON type, length,
+   choices, dates and references, with nothing written. Every problem is
+   reported with its place (`claims[3].citations[1].quote`), never a traceback.
+2. plan: each object is compared with the database and with what the last load
+   wrote (LoadRecord): create, update, unchanged, or skip because an editor has
+   changed or deleted it since.
+3. write, all or nothing, and record what was loaded.
 """
 
+import json
+import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, transaction
+from taggit.models import Tag
 
-from articles import services
+from articles import anchoring, services
 from articles.dates import DatePrecision, parse_partial, to_partial, truncate
 from articles.models import (
     Actor,
@@ -21,116 +38,14 @@ from articles.models import (
     Claim,
     ClaimConflict,
     Event,
-    Location,
+    LoadRecord,
     Participation,
+    normalise_newlines,
+    quote_not_found_message,
 )
 
 FORMAT = "provenance-kb"
 VERSION = 1
-
-
-# --- Export --------------------------------------------------------------------
-
-
-def _tag_names(obj):
-    # Tags are prefetched by the callers; sorting keeps the output stable.
-    return sorted(tag.name for tag in obj.tags.all())
-
-
-def kb_export():
-    """The whole knowledge base as a JSON-ready dict (a fixed number of queries)."""
-    actors = Actor.objects.prefetch_related("aliases").order_by("slug")
-    articles = Article.objects.with_people().prefetch_related("tags").order_by("slug")
-    events = Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug")
-    claims = (
-        Claim.objects.select_related("claimant", "event")
-        .prefetch_related("subjects", "conflict_links__to_claim", "tags", "citations__article", "citations__speaker")
-        .order_by("slug")
-    )
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "articles": [
-            {
-                "slug": a.slug,
-                "title": a.title,
-                "title_is_editorial": a.title_is_editorial,
-                "publisher": a.publisher.slug if a.publisher else None,
-                "authors": sorted(author.slug for author in a.authors.all()),
-                "wire": a.wire.slug if a.wire else None,
-                "published": to_partial(a.published, a.date_precision),
-                "date_precision": a.date_precision or None,
-                "date_approximate": a.date_approximate,
-                "date_note": a.date_note,
-                "editor_note": a.editor_note,
-                "kind": a.kind,
-                "url": a.url,
-                "source_file": a.source_file,
-                "tags": _tag_names(a),
-                "captions": a.captions,
-                "body": a.body,
-            }
-            for a in articles
-        ],
-        "actors": [
-            {
-                "slug": actor.slug,
-                "name": actor.name,
-                "kind": actor.kind,
-                "description": actor.description,
-                "editor_note": actor.editor_note,
-                "aliases": sorted(alias.name for alias in actor.aliases.all()),
-            }
-            for actor in actors
-        ],
-        "events": [
-            {
-                "slug": e.slug,
-                "title": e.title,
-                "description": e.description,
-                "editor_note": e.editor_note,
-                "start": to_partial(e.start, e.date_precision),
-                "end": to_partial(e.end, e.date_precision),
-                "date_precision": e.date_precision,
-                "date_approximate": e.date_approximate,
-                "participants": [{"actor": p.actor.slug, "role": p.role} for p in e.participations.all()],
-                "claims": sorted(claim.slug for claim in e.claims.all()),
-                "tags": _tag_names(e),
-            }
-            for e in events
-        ],
-        "claims": [
-            {
-                "slug": c.slug,
-                "text": c.text,
-                "kind": c.kind,
-                "status": c.status,
-                "independent_origins": c.origin_labels,
-                "claimant": c.claimant.slug if c.claimant else None,
-                "subjects": sorted(subject.slug for subject in c.subjects.all()),
-                "event": c.event.slug if c.event else None,
-                "conflicts_with": sorted(link.to_claim.slug for link in c.conflict_links.all()),
-                "conflict_notes": {link.to_claim.slug: link.note for link in c.conflict_links.all() if link.note},
-                "tags": _tag_names(c),
-                "citations": [
-                    {
-                        "article": cit.article.slug,
-                        "quote": cit.quote,
-                        "stance": cit.stance,
-                        "speaker": cit.speaker.slug if cit.speaker else None,
-                        "in": cit.location,
-                        # Only on a quote an edit removed: loading it back keeps it flagged.
-                        **({} if cit.anchored else {"lost": True}),
-                    }
-                    for cit in sorted(c.citations.all(), key=lambda cit: (cit.article.slug, cit.start or 0))
-                ],
-            }
-            for c in claims
-        ],
-    }
-
-
-# --- Import --------------------------------------------------------------------
 
 
 class ImportFailed(Exception):
@@ -141,361 +56,1082 @@ class ImportFailed(Exception):
         super().__init__("\n".join(problems))
 
 
-@dataclass
-class ImportReport:
-    created: dict = field(default_factory=dict)
-    updated: dict = field(default_factory=dict)
-
-    def count(self, kind, created):
-        bucket = self.created if created else self.updated
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-    @property
-    def changed(self):
-        return bool(self.created or self.updated)
-
-    def summary(self):
-        if not self.changed:
-            return "Nothing to change: the knowledge base already matches."
-        parts = [f"{n} {kind} created" for kind, n in sorted(self.created.items())]
-        parts += [f"{n} {kind} updated" for kind, n in sorted(self.updated.items())]
-        return ", ".join(parts) + "."
+class _Skip(Exception):
+    """This object cannot be written without overwriting an editor's work."""
 
 
-def _save_if_changed(model, slug, values, report, kind):
-    """Create or update by slug, saving only when something differs.
-
-    Saving an unchanged row would still add a history record, and loading the
-    fixtures twice must change nothing.
-    """
-    obj = model.objects.filter(slug=slug).first()
-    created = obj is None
-    if created:
-        obj = model(slug=slug)
-    changed = created or any(getattr(obj, name) != value for name, value in values.items())
-    if changed:
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.full_clean(validate_unique=False, validate_constraints=True)
-        obj.save()
-        report.count(kind, created)
-    obj.created_by_import = created
-    return obj
+def _type_name(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
-def _set_tags(obj, names):
-    names = sorted(set(names or []))
-    if sorted(tag.name for tag in obj.tags.all()) != names:
-        obj.tags.set(names)
-        return True
-    return False
+def _brief(problem, limit=500):
+    """A problem short enough to read: Django's messages quote the offending value, which may be huge."""
+    return problem if len(problem) <= limit else f"{problem[: limit - 1]}…"
 
 
-def _sync_links(obj, actors_manager, actors, tags, report):
-    """Set an article's authors or a claim's subjects, and its tags; count an update unless just created."""
-    changed = _set_m2m(actors_manager, actors) | _set_tags(obj, tags)
-    if changed and not obj.created_by_import:
-        report.count(f"{obj._meta.model_name}s", created=False)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _set_m2m(manager, objects):
-    wanted = {o.pk for o in objects}
-    if set(manager.values_list("pk", flat=True)) != wanted:
-        manager.set(objects)
-        return True
-    return False
-
-
-def _date(value, precision, where, problems):
-    if value in (None, ""):
-        return None
-    try:
-        parsed, _ = parse_partial(value)
-    except ValueError as error:
-        problems.append(f"{where}: {error}")
-        return None
-    return truncate(parsed, precision)
-
-
-class _Lookup:
-    """Slug → object, collecting a readable problem for every unknown slug."""
-
-    def __init__(self, model, problems, noun):
-        self.objects = {o.slug: o for o in model.objects.all()}
-        self.problems, self.noun = problems, noun
-
-    def __call__(self, slug, where):
-        if slug in (None, ""):
-            return None
-        found = self.objects.get(slug)
-        if found is None:
-            self.problems.append(f"{where}: no {self.noun} with slug “{slug}”.")
-        return found
-
-    def many(self, slugs, where):
-        return [found for found in (self(slug, where) for slug in slugs or []) if found]
-
-    def add(self, obj):
-        self.objects[obj.slug] = obj
-
-
-def _check_shape(document):
-    if not isinstance(document, dict):
-        raise ImportFailed(["The document must be a JSON object with articles, actors, events and claims."])
-    missing = [key for key in ("articles", "actors", "events", "claims") if not isinstance(document.get(key), list)]
-    if missing:
-        raise ImportFailed([f"The document has no list under “{key}”." for key in missing])
-
-
-def _problem_text(where, error):
-    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
-        return "; ".join(f"{where} {name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
-    return f"{where}: {' '.join(getattr(error, 'messages', [str(error)]))}"
-
-
-@transaction.atomic
-def kb_import(document):
-    """Create or update everything in `document`, by slug. All or nothing.
-
-    Objects the document does not mention are left alone. Raises ImportFailed
-    listing every problem (unknown slugs, quotes not in their article, bad
-    dates, broken constraints) and writes nothing in that case.
-    """
-    _check_shape(document)
-    problems, report = [], ImportReport()
-    try:
-        # Each citation saved would refresh its claim's status; refresh each claim once, at the end.
-        with services.refreshing_status_once():
-            _import_all(document, problems, report)
-    except (KeyError, TypeError, AttributeError) as error:
-        problems.append(f"Malformed document: {error!r} is missing or has the wrong type.")
-    if problems:
-        transaction.set_rollback(True)
-        raise ImportFailed(problems)
-    return report
-
-
-def _guarded(problems, where, action, *args):
-    """Run action(*args) in a savepoint; record a ValidationError as a problem."""
-    try:
-        with transaction.atomic():
-            return action(*args)
-    except ValidationError as error:
-        problems.append(_problem_text(where, error))
+def _text_problem(value):
+    """Why `value` cannot be stored as text in every supported database, or None."""
+    if "\x00" in value:
+        return "contains a NUL character, which the database cannot store."
+    if _SURROGATE.search(value):
+        return "is not valid Unicode (it contains a lone surrogate)."
     return None
 
 
-def _import_all(document, problems, report):
-    actors = _Lookup(Actor, problems, "actor")
-    for data in document["actors"]:
-        where = f"actor “{data['slug']}”"
-        values = {
-            "name": data["name"],
-            "kind": data["kind"],
-            "description": data.get("description", ""),
-            "editor_note": data.get("editor_note") or "",
-        }
-        actor = _guarded(problems, where, _save_if_changed, Actor, data["slug"], values, report, "actors")
-        if actor is None:
-            continue
-        actors.add(actor)
-        _guarded(problems, where, _sync_aliases, actor, data.get("aliases", []), report)
+class _Checker:
+    """Collects problems while one document is validated, and knows the slugs it may refer to."""
 
-    articles = _Lookup(Article, problems, "article")
-    for data in document["articles"]:
-        where = f"article “{data['slug']}”"
-        precision = data.get("date_precision") or DatePrecision.DAY
-        if data.get("published") in (None, ""):
-            # Older exports gave undated articles a precision; an unknown date has none.
-            precision = ""
-        values = {
-            "title": data["title"],
-            "title_is_editorial": bool(data.get("title_is_editorial")),
-            "publisher": actors(data.get("publisher"), where),
-            "wire": actors(data.get("wire"), where),
-            "published": _date(data.get("published"), precision, where, problems),
-            "date_precision": precision,
-            "date_approximate": bool(data.get("date_approximate")),
-            "date_note": data.get("date_note") or "",
-            "editor_note": data.get("editor_note") or "",
-            "kind": data["kind"],
-            "url": data.get("url") or "",
-            "source_file": data.get("source_file") or "",
-            "captions": data.get("captions") or "",
-            "body": data["body"],
-        }
-        article = _guarded(problems, where, _save_if_changed, Article, data["slug"], values, report, "articles")
-        if article is None:
-            continue
-        articles.add(article)
-        _sync_links(article, article.authors, actors.many(data.get("authors"), where), data.get("tags"), report)
+    def __init__(self, known, texts):
+        self.problems = []
+        self.known = known  # kind -> set of slugs in the document or the database
+        self.texts = texts  # article slug -> Article with the title, body and captions quotes are checked against
 
-    events = _Lookup(Event, problems, "event")
-    for data in document["events"]:
-        where = f"event “{data['slug']}”"
-        precision = data.get("date_precision") or DatePrecision.DAY
-        values = {
-            "title": data["title"],
-            "description": data.get("description") or "",
-            "editor_note": data.get("editor_note") or "",
-            "start": _date(data.get("start"), precision, where, problems),
-            "end": _date(data.get("end"), precision, where, problems),
-            "date_precision": precision,
-            "date_approximate": bool(data.get("date_approximate")),
-        }
-        event = _guarded(problems, where, _save_if_changed, Event, data["slug"], values, report, "events")
-        if event is None:
-            continue
-        events.add(event)
-        participants = [(actors(p["actor"], where), p["role"]) for p in data.get("participants", [])]
-        _sync_participants(event, [(a, role) for a, role in participants if a], report)
-        if _set_tags(event, data.get("tags")) and not event.created_by_import:
-            report.count("events", created=False)
-
-    claims = _Lookup(Claim, problems, "claim")
-    for data in document["claims"]:
-        where = f"claim “{data['slug']}”"
-        values = {
-            "text": data["text"],
-            "kind": data["kind"],
-            "claimant": actors(data.get("claimant"), where),
-            "event": events(data.get("event"), where),
-        }
-        claim = _guarded(problems, where, _save_if_changed, Claim, data["slug"], values, report, "claims")
-        if claim is None:
-            continue
-        claims.add(claim)
-        _sync_links(claim, claim.subjects, actors.many(data.get("subjects"), where), data.get("tags"), report)
-
-    pair_notes = {}  # {frozenset of two slugs: note}: a pair has one note, whichever side gives it
-    for data in document["claims"]:
-        claim = claims.objects.get(data["slug"])
-        if claim is None:
-            continue
-        where = f"claim “{data['slug']}”"
-        if _sync_conflicts(claim, data, claims, where, problems, pair_notes) and not claim.created_by_import:
-            report.count("claims", created=False)
-        _sync_citations(claim, data.get("citations", []), actors, articles, where, problems, report)
+    def problem(self, at, message):
+        self.problems.append(_brief(f"{at}: {message}"))
 
 
-def _sync_conflicts(claim, data, claims, where, problems, pair_notes):
-    """Add the claim's competing-claim links and set their notes; True if anything changed.
+# --- Keys ------------------------------------------------------------------------
 
-    Links are only added, never removed, because the other side of a pair may
-    list them alone. A note given on either side is the pair's note.
+
+class Key:
+    """One key of an exported object: how it is exported, validated and written.
+
+    `stage` says when it is written: "field" before the object is saved,
+    "link" after (many-to-many, tags, dependent rows), "late" after every
+    object of the kind exists, "derived" never (export only).
     """
-    notes = data.get("conflict_notes") or {}
-    if not isinstance(notes, dict):
-        problems.append(f"{where}: conflict_notes must map a claim slug to a note.")
-        return False
-    unlisted = sorted(set(notes) - set(data.get("conflicts_with") or []))
-    if unlisted:
-        problems.append(f"{where}: conflict_notes names claims not in conflicts_with: {', '.join(unlisted)}.")
-    changed = False
-    current = {link.to_claim_id: link for link in ClaimConflict.objects.filter(from_claim=claim)}
-    for rival in claims.many(data.get("conflicts_with"), where):
-        note = str(notes.get(rival.slug) or "")
-        pair = frozenset((claim.slug, rival.slug))
-        if note and pair_notes.setdefault(pair, note) != note:
-            problems.append(f"{where}: the link with “{rival.slug}” has two different notes.")
-            continue
+
+    stage = "field"
+    missing = None  # the value when the key is absent
+
+    def __init__(self, name, *, field=None, required=False):
+        self.name, self.field_name, self.required = name, field or name, required
+
+    def bind(self, model):
+        self.model = model
         try:
-            ClaimConflict(from_claim=claim, to_claim=rival, note=note).clean_fields()
+            self.field = model._meta.get_field(self.field_name)
+        except FieldDoesNotExist:
+            self.field = None
+        return self
+
+    def export(self, obj):
+        return getattr(obj, self.field_name)
+
+    def clean(self, value, at, check, entry):
+        return value
+
+    def clean_present(self, entry, at, check):
+        if self.name not in entry:
+            if self.required:
+                check.problem(at, "is missing.")
+            return self.missing
+        return self.clean(entry[self.name], at, check, entry)
+
+    def _model_validation(self, value, at, check):
+        """Run the model field's own checks (length, choices, slug format, URL) on a typed value."""
+        if self.field is None:
+            return value
+        try:
+            return self.field.clean(value, None)
         except ValidationError as error:
-            problems.append(_problem_text(f"{where}, link with “{rival.slug}”", error))
-            continue
-        link = current.get(rival.pk)
-        if link is None:
-            # Symmetrical: adding here adds the reverse link too, with the same note.
-            claim.conflicts_with.add(rival, through_defaults={"note": note})
-            changed = True
-        elif note and link.note != note:
-            link.note = note
-            link.full_clean()
-            link.save()  # mirrors the note onto the reverse link
-            changed = True
-    return changed
+            check.problem(at, " ".join(error.messages))
+            return value
+
+    def write(self, obj, value, loader):
+        setattr(obj, self.field_name, value)
 
 
-def _validated_save(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
+class Text(Key):
+    """A string, kept exactly as given (a backup must restore what was there).
+
+    `newlines`: the model stores one kind of line end (Article.save(),
+    Citation.save()), so the document's are normalised the same way before
+    they are compared with what is stored.
+    """
+
+    missing = ""
+
+    def __init__(self, name, *, newlines=False, **kwargs):
+        super().__init__(name, **kwargs)
+        self.newlines = newlines
+
+    def clean(self, value, at, check, entry):
+        if value is None and not self.required:
+            value = ""
+        if not isinstance(value, str):
+            check.problem(at, f"expected text, got {_type_name(value)}.")
+            return ""
+        trouble = _text_problem(value)
+        if trouble:
+            check.problem(at, trouble)
+            return ""
+        if self.newlines:
+            value = normalise_newlines(value)
+        return self._model_validation(value, at, check)
 
 
-def _flagged_save(citation):
-    """Save a citation exported as lost: every check but "the quote occurs in the text"; save() flags it."""
-    citation.clean_fields()
-    citation.validate_unique()
-    citation.validate_constraints()
-    citation.save()
-    return citation
+class Choice(Text):
+    """One of the model field's choices; null or absent means the field's default."""
+
+    def bind(self, model):
+        super().bind(model)
+        self.missing = self.field.get_default()
+        return self
+
+    def clean(self, value, at, check, entry):
+        if value is None:
+            if self.required:
+                check.problem(at, f"expected one of {', '.join(v for v, _ in self.field.choices)}, got null.")
+            return self.missing
+        return super().clean(value, at, check, entry)
 
 
-def _sync_aliases(actor, names, report):
-    wanted = {name.strip() for name in names if name.strip()}
-    existing = {alias.name: alias for alias in actor.aliases.all()}
-    for name, alias in existing.items():
-        if name not in wanted:
-            alias.delete()
-            report.count("aliases", created=False)
-    for name in sorted(wanted - set(existing)):
-        alias = ActorAlias(actor=actor, name=name)
-        alias.full_clean()
-        alias.save()
-        report.count("aliases", created=True)
+class Precision(Choice):
+    """An article's date_precision: none (null) exactly when its date is unknown, as the model insists."""
+
+    def __init__(self, name, *, date, **kwargs):
+        super().__init__(name, **kwargs)
+        self.date_key = date
+
+    def export(self, obj):
+        return getattr(obj, self.field_name) or None
+
+    def clean(self, value, at, check, entry):
+        precision = super().clean(value, at, check, entry)
+        return precision if entry.get(self.date_key) not in (None, "") else None
+
+    def write(self, obj, value, loader):
+        setattr(obj, self.field_name, value or "")
 
 
-def _sync_participants(event, wanted, report):
-    existing = {(p.actor_id, p.role): p for p in event.participations.all()}
-    wanted_keys = {(actor.pk, role) for actor, role in wanted}
-    for key, participation in existing.items():
-        if key not in wanted_keys:
-            participation.delete()
-            report.count("participations", created=False)
-    for actor, role in wanted:
-        if (actor.pk, role) not in existing:
-            Participation.objects.create(event=event, actor=actor, role=role)
-            existing[(actor.pk, role)] = True
-            report.count("participations", created=True)
+class Flag(Key):
+    def __init__(self, name, *, missing=False, **kwargs):
+        super().__init__(name, **kwargs)
+        self.missing = missing
+
+    def clean(self, value, at, check, entry):
+        if not isinstance(value, bool):
+            check.problem(at, f"expected true or false, got {_type_name(value)}.")
+            return self.missing
+        return value
 
 
-def _sync_citations(claim, items, actors, articles, where, problems, report):
-    existing = {(c.article_id, c.quote): c for c in claim.citations.select_related("article")}
-    seen = set()
-    for item in items:
-        article = articles(item["article"], where)
-        if article is None:
-            continue
-        key = (article.pk, item["quote"])
-        seen.add(key)
-        citation = existing.get(key)
-        cited_where = f"{where}, citation of “{article.slug}”"
-        if item.get("in") not in (None, *Location.values):
-            problems.append(f"{cited_where}: “in” must be “body” or “captions”, not {item['in']!r}.")
-            continue
-        # Older exports have neither key: the article's own voice, in its body.
-        values = {
-            "stance": item["stance"],
-            "speaker": actors(item.get("speaker"), cited_where),
-            "location": item.get("in") or Location.BODY,
+_PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_PRECISION_RANK = {DatePrecision.DECADE: 0, DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
+
+
+class PartialDate(Key):
+    """ "2025", "2025-10" or "2025-10-09", at the precision named by the object's date_precision."""
+
+    def __init__(self, name, *, precision="date_precision", **kwargs):
+        super().__init__(name, **kwargs)
+        self.precision_key = precision
+
+    def _precision(self, entry):
+        precision = entry.get(self.precision_key)
+        return precision if precision in _PRECISION_RANK else DatePrecision.DAY
+
+    def export(self, obj):
+        return to_partial(getattr(obj, self.field_name), getattr(obj, self.precision_key))
+
+    def clean(self, value, at, check, entry):
+        if value is None or (value == "" and not self.required):
+            if self.required:
+                check.problem(at, "is missing.")
+            return None
+        if not isinstance(value, str):
+            check.problem(at, f"expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, got {_type_name(value)}.")
+            return None
+        try:
+            if not _PARTIAL_DATE.fullmatch(value):
+                raise ValueError
+            parsed, stated = parse_partial(value)
+        except ValueError:
+            check.problem(at, f"“{value[:40]}” is not a date written as YYYY, YYYY-MM or YYYY-MM-DD.")
+            return None
+        precision = self._precision(entry)
+        if _PRECISION_RANK[stated] < _PRECISION_RANK[precision]:
+            check.problem(at, f"“{value}” is less precise than its date_precision “{precision}”.")
+            return None
+        return to_partial(truncate(parsed, precision), precision)
+
+    def write(self, obj, value, loader):
+        setattr(obj, self.field_name, None if value is None else parse_partial(value)[0])
+
+
+class Ref(Key):
+    """The slug of another object, or null."""
+
+    def __init__(self, name, kind, **kwargs):
+        super().__init__(name, **kwargs)
+        self.kind = kind
+
+    def export(self, obj):
+        target = getattr(obj, self.field_name)
+        return target.slug if target else None
+
+    def clean(self, value, at, check, entry):
+        if value is None or (value == "" and not self.required):
+            if self.required:
+                check.problem(at, "is missing.")
+            return None
+        if not isinstance(value, str):
+            check.problem(at, f"expected a slug, got {_type_name(value)}.")
+            return None
+        if value not in check.known[self.kind]:
+            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
+        return value
+
+    def write(self, obj, value, loader):
+        setattr(obj, self.field_name, None if value is None else loader.resolve(self.kind, value))
+
+
+class _List(Key):
+    """A list of strings, each checked by item(); no repeats."""
+
+    stage = "link"
+    missing = ()
+    fold = staticmethod(str)  # what counts as a repeat
+
+    def clean(self, value, at, check, entry):
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            check.problem(at, f"expected a list, got {_type_name(value)}.")
+            return []
+        cleaned, seen = [], set()
+        for i, item in enumerate(value):
+            item_at = f"{at}[{i}]"
+            if not isinstance(item, str):
+                check.problem(item_at, f"expected text, got {_type_name(item)}.")
+                continue
+            item = self.item(item, item_at, check)
+            if item is None:
+                continue
+            if self.fold(item) in seen:
+                check.problem(item_at, f"“{item}” is listed twice.")
+                continue
+            seen.add(self.fold(item))
+            cleaned.append(item)
+        return cleaned
+
+    def item(self, value, at, check):
+        return value
+
+
+class Refs(_List):
+    """Slugs of other objects, linked through a many-to-many field."""
+
+    def __init__(self, name, kind, **kwargs):
+        super().__init__(name, **kwargs)
+        self.kind = kind
+
+    def export(self, obj):
+        return sorted(target.slug for target in getattr(obj, self.field_name).all())
+
+    def item(self, value, at, check):
+        if value not in check.known[self.kind]:
+            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
+            return None
+        return value
+
+    def write(self, obj, value, loader):
+        targets = [loader.resolve(self.kind, slug) for slug in value]
+        manager = getattr(obj, self.field_name)
+        if {t.pk for t in manager.all()} != {t.pk for t in targets}:
+            manager.set(targets)
+
+
+class _Names(_List):
+    """Free-text names (tags, aliases): not blank, within the model's length, no repeats ignoring case."""
+
+    fold = staticmethod(str.casefold)
+    max_length = None
+
+    def item(self, value, at, check):
+        trouble = _text_problem(value)
+        if trouble or not value.strip():
+            check.problem(at, trouble or "is empty.")
+            return None
+        if len(value) > self.max_length:
+            check.problem(at, f"has {len(value)} characters; at most {self.max_length} are allowed.")
+            return None
+        return value
+
+
+class Tags(_Names):
+    max_length = Tag._meta.get_field("name").max_length
+
+    def export(self, obj):
+        return sorted(tag.name for tag in obj.tags.all())
+
+    def write(self, obj, value, loader):
+        if sorted(tag.name for tag in obj.tags.all()) != sorted(value):
+            obj.tags.set(value)
+
+
+class Aliases(_Names):
+    max_length = ActorAlias._meta.get_field("name").max_length
+
+    def export(self, obj):
+        return sorted(alias.name for alias in obj.aliases.all())
+
+    def write(self, actor, value, loader):
+        existing = {alias.name: alias for alias in actor.aliases.all()}
+        for name, alias in existing.items():
+            if name not in value:
+                alias.delete()
+        for name in value:
+            if name not in existing:
+                alias = ActorAlias(actor=actor, name=name)
+                loader.validated(alias, f"{self.name}[{value.index(name)}]", {"name": ""})
+                alias.save()
+
+
+class Rows(Key):
+    """A list of dependent rows (an event's participants, a claim's citations), each with its own keys.
+
+    `identity` names the keys that tell one row from another; rows the
+    document no longer lists are deleted, the others updated in place.
+    """
+
+    stage = "link"
+    missing = ()
+
+    def __init__(self, name, model, keys, *, identity, related, **kwargs):
+        super().__init__(name, **kwargs)
+        self.row_model, self.identity, self.related = model, identity, related
+        self.keys = [key.bind(model) for key in keys]
+
+    def bind(self, model):
+        self.model, self.field = model, None
+        return self
+
+    def export(self, obj):
+        return [{key.name: key.export(row) for key in self.keys} for row in self.rows(obj)]
+
+    def rows(self, obj):
+        return getattr(obj, self.related).all()
+
+    def clean(self, value, at, check, entry):
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            check.problem(at, f"expected a list, got {_type_name(value)}.")
+            return []
+        cleaned, seen = [], {}
+        for i, item in enumerate(value):
+            item_at = f"{at}[{i}]"
+            if not isinstance(item, dict):
+                check.problem(item_at, f"expected an object, got {_type_name(item)}.")
+                continue
+            _unknown_keys(item, self.keys, item_at, check)
+            row = {key.name: key.clean_present(item, f"{item_at}.{key.name}", check) for key in self.keys}
+            identity = tuple(row[name] for name in self.identity)
+            if identity in seen:
+                check.problem(item_at, f"repeats {seen[identity]} ({', '.join(self.identity)}).")
+                continue
+            seen[identity] = item_at
+            self.check_row(row, item_at, check)
+            cleaned.append(row)
+        return cleaned
+
+    def check_row(self, row, at, check):
+        pass
+
+    def write(self, obj, value, loader):
+        existing = {self.identity_of(row): row for row in self.rows(obj)}
+        for i, item in enumerate(value):
+            identity = tuple(item[name] for name in self.identity)
+            row = existing.pop(identity, None)
+            if row is None:
+                row = self.row_model(**{self.parent: obj})
+            before = {key.name: key.export(row) for key in self.keys} if row.pk else None
+            for key in self.keys:
+                key.write(row, item[key.name], loader)
+            if before != {key.name: key.export(row) for key in self.keys}:
+                self.save_row(row, item, f"{self.name}[{i}]", loader)
+        for row in existing.values():
+            row.delete()
+
+    def identity_of(self, row):
+        keys = {key.name: key for key in self.keys}
+        return tuple(keys[name].export(row) for name in self.identity)
+
+    def save_row(self, row, item, at, loader):
+        loader.validated(row, at, {key.field_name: key.name for key in self.keys}, exclude=[self.parent])
+        row.save()
+
+
+class Participants(Rows):
+    parent = "event"
+
+    def __init__(self, name):
+        super().__init__(
+            name,
+            Participation,
+            [Ref("actor", "actors", required=True), Text("role", required=True)],
+            identity=("actor", "role"),
+            related="participations",
+        )
+
+
+class Citations(Rows):
+    """A claim's quotes. A flagged one ("anchored": false) is kept as it is, not checked against the body."""
+
+    parent = "claim"
+
+    def __init__(self, name):
+        super().__init__(
+            name,
+            Citation,
+            [
+                Ref("article", "articles", required=True),
+                Text("quote", newlines=True, required=True),
+                Choice("stance"),
+                Ref("speaker", "actors"),
+                Choice("in", field="location"),
+                Anchored("anchored"),
+            ],
+            identity=("article", "quote"),  # the database's citation_unique, within a claim
+            related="citations",
+        )
+
+    def rows(self, obj):
+        # Lost quotes sort after the found ones: their stale position must not move them around.
+        return sorted(obj.citations.all(), key=lambda c: (c.article.slug, not c.anchored, c.start or 0, c.quote))
+
+    def check_row(self, row, at, check):
+        article = check.texts.get(row["article"])
+        if not row["anchored"] or article is None or not row["quote"]:
+            return
+        if not anchoring.occurrences(article.text_of(row["in"]) or "", row["quote"]):
+            check.problem(f"{at}.quote", quote_not_found_message(article, row["quote"], row["in"]))
+
+    def save_row(self, row, item, at, loader):
+        # Field checks ran during validation, and the quote was checked against the
+        # document's body; Citation.clean() would refuse a flagged quote, which a
+        # backup must keep. save() anchors it, or flags it if the body here differs.
+        row.save()
+        if item["anchored"] and not row.anchored:
+            loader.flagged.append(
+                f"{loader.label}: {at}: the quote is not in “{row.article.slug}” as it is now; flagged."
+            )
+
+
+class Anchored(Flag):
+    """Whether the quote was found in its article when exported; false marks a flagged (lost) quote."""
+
+    def __init__(self, name):
+        super().__init__(name, missing=True)
+
+    def write(self, obj, value, loader):
+        # Derived from the body when the citation is saved (Citation.anchor()).
+        pass
+
+
+class Conflicts(Refs):
+    """Competing claims: symmetrical, so written once every claim of the document exists."""
+
+    stage = "late"
+
+    def export(self, claim):
+        return sorted(link.to_claim.slug for link in claim.conflict_links.all())
+
+    def write(self, claim, value, loader):
+        wanted = {loader.resolve("claims", slug, missing_ok=True) for slug in value} - {None}
+        current = set(claim.conflicts_with.all())
+        # A link changes both claims. Leave alone links to claims this load skips
+        # (an editor's): the document describes those claims only as they were.
+        add = [c for c in wanted - current if loader.writes("claims", c.slug)]
+        drop = [c for c in current - wanted if loader.writes("claims", c.slug)]
+        if add:
+            claim.conflicts_with.add(*add)
+        if drop:
+            claim.conflicts_with.remove(*drop)
+
+
+class ConflictNotes(Key):
+    """{competing claim's slug: note for readers}; a pair has one note, given on either side."""
+
+    stage = "late"
+    missing = {}
+    note = ClaimConflict._meta.get_field("note")
+
+    def export(self, claim):
+        links = sorted((link.to_claim.slug, link.note) for link in claim.conflict_links.all())
+        return {slug: note for slug, note in links if note}
+
+    def clean(self, value, at, check, entry):
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            check.problem(at, f"expected an object mapping claim slugs to notes, got {_type_name(value)}.")
+            return {}
+        listed = entry.get("conflicts_with") if isinstance(entry.get("conflicts_with"), list) else []
+        cleaned = {}
+        for slug, note in value.items():
+            note_at = f"{at}.{str(slug)[:60]}"
+            if slug not in listed:
+                check.problem(note_at, f"“{str(slug)[:60]}” is not listed in conflicts_with.")
+            elif not isinstance(note, str):
+                check.problem(note_at, f"expected text, got {_type_name(note)}.")
+            elif _text_problem(note):
+                check.problem(note_at, _text_problem(note))
+            elif note:
+                try:
+                    cleaned[slug] = self.note.clean(note, None)
+                except ValidationError as error:
+                    check.problem(note_at, " ".join(error.messages))
+        return cleaned
+
+    def write(self, claim, value, loader):
+        for link in ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim"):
+            wanted = value.get(link.to_claim.slug, "")
+            if link.note != wanted and loader.writes("claims", link.to_claim.slug):
+                link.note = wanted
+                link.save()  # mirrors the note onto the reverse link
+
+
+class Derived(Key):
+    """Export only (a claim's status, an event's claims); ignored on import."""
+
+    stage = "derived"
+
+    def __init__(self, name, export):
+        super().__init__(name)
+        self._export = export
+
+    def export(self, obj):
+        return self._export(obj)
+
+
+@dataclass
+class Kind:
+    name: str  # the document's list: "articles"
+    noun: str
+    model: type
+    keys: list
+
+    def __post_init__(self):
+        self.keys = [key.bind(self.model) for key in self.keys]
+
+    def stage(self, name):
+        return [key for key in self.keys if key.stage == name]
+
+    def export(self, obj):
+        return {key.name: key.export(obj) for key in self.keys}
+
+
+# The export's keys, in the order they are written. Loading follows the order
+# of the kinds, so that references point backwards.
+SCHEMA = {
+    kind.name: kind
+    for kind in [
+        Kind(
+            "actors",
+            "actor",
+            Actor,
+            [
+                Text("slug", required=True),
+                Text("name", required=True),
+                Choice("kind", required=True),
+                Text("description"),
+                Text("editor_note"),
+                Aliases("aliases"),
+            ],
+        ),
+        Kind(
+            "articles",
+            "article",
+            Article,
+            [
+                Text("slug", required=True),
+                Text("title", required=True),
+                Flag("title_is_editorial"),
+                Ref("publisher", "actors"),
+                Refs("authors", "actors"),
+                Ref("wire", "actors"),
+                PartialDate("published"),
+                Precision("date_precision", date="published"),
+                Flag("date_approximate"),
+                Text("date_note"),
+                Text("editor_note"),
+                Choice("kind", required=True),
+                Text("url"),
+                Text("source_file"),
+                Tags("tags"),
+                Text("captions", newlines=True),
+                Text("body", newlines=True, required=True),
+            ],
+        ),
+        Kind(
+            "events",
+            "event",
+            Event,
+            [
+                Text("slug", required=True),
+                Text("title", required=True),
+                Text("description"),
+                Text("editor_note"),
+                PartialDate("start", required=True),
+                PartialDate("end"),
+                Choice("date_precision"),
+                Flag("date_approximate"),
+                Participants("participants"),
+                Derived("claims", lambda e: sorted(claim.slug for claim in e.claims.all())),
+                Tags("tags"),
+            ],
+        ),
+        Kind(
+            "claims",
+            "claim",
+            Claim,
+            [
+                Text("slug", required=True),
+                Text("text", required=True),
+                Choice("kind"),
+                Derived("status", lambda c: c.status),
+                # Sorted: stored in the order the citations were made, which a restore does not keep.
+                Derived("independent_origins", lambda c: sorted(c.origin_labels)),
+                Ref("claimant", "actors"),
+                Refs("subjects", "actors"),
+                Ref("event", "events"),
+                Conflicts("conflicts_with", "claims"),
+                ConflictNotes("conflict_notes"),
+                Tags("tags"),
+                Citations("citations"),
+            ],
+        ),
+    ]
+}
+
+
+def date_keys(kind):
+    """The keys of `kind` that hold partial dates (curation writes YAML dates as text for them)."""
+    return [key.name for key in SCHEMA[kind].keys if isinstance(key, PartialDate)]
+
+
+# --- Export --------------------------------------------------------------------
+
+
+def _exported_querysets():
+    return {
+        "actors": Actor.objects.prefetch_related("aliases").order_by("slug"),
+        "articles": Article.objects.with_people().prefetch_related("tags").order_by("slug"),
+        "events": Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug"),
+        "claims": (
+            Claim.objects.select_related("claimant", "event")
+            .prefetch_related(
+                "subjects", "conflict_links__to_claim", "tags", "citations__article", "citations__speaker"
+            )
+            .order_by("slug")
+        ),
+    }
+
+
+def kb_export():
+    """The whole knowledge base as a JSON-ready dict (a fixed number of queries)."""
+    querysets = _exported_querysets()
+    document = {"format": FORMAT, "version": VERSION}
+    for name in ["articles", "actors", "events", "claims"]:
+        document[name] = [SCHEMA[name].export(obj) for obj in querysets[name]]
+    return document
+
+
+def _comparable(kind, entry):
+    """An exported or validated object as the loader compares it: no derived keys, lists as sets."""
+    derived = {key.name for key in SCHEMA[kind].stage("derived")}
+    return _sorted_lists({name: value for name, value in entry.items() if name not in derived})
+
+
+def _sorted_lists(value):
+    if isinstance(value, dict):
+        return {name: _sorted_lists(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return sorted((_sorted_lists(item) for item in value), key=_canonical)
+    return value
+
+
+def _canonical(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _project(current, like):
+    """`current` reduced to the keys `like` has, so keys added to the format later don't count as edits."""
+    if isinstance(like, dict) and isinstance(current, dict):
+        return {name: _project(current[name], item) for name, item in like.items() if name in current}
+    if isinstance(like, list) and isinstance(current, list):
+        names = set().union(*(item.keys() for item in like if isinstance(item, dict)))
+        if names:
+            current = [
+                {name: item[name] for name in names if name in item} if isinstance(item, dict) else item
+                for item in current
+            ]
+        return _sorted_lists(current)
+    return current
+
+
+def _differing(a, b):
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+# --- Validation ------------------------------------------------------------------
+
+
+def _unknown_keys(data, keys, at, check):
+    names = {key.name for key in keys}
+    for name in data:
+        if name not in names:
+            check.problem(at, f"unknown key “{str(name)[:60]}” (expected {', '.join(sorted(names))}).")
+
+
+def validate(document):
+    """Check `document` entirely, writing nothing; return it cleaned (types strict, defaults filled).
+
+    Raises ImportFailed listing every problem with its place.
+    """
+    if not isinstance(document, dict):
+        raise ImportFailed([f"The document must be a JSON object, not {_type_name(document)}."])
+    problems = []
+    if document.get("format") != FORMAT:
+        problems.append(f"format: expected “{FORMAT}”, got {_shown(document.get('format'))}.")
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= VERSION:
+        problems.append(f"version: expected a whole number from 1 to {VERSION}, got {_shown(version)}.")
+    for name in document:
+        if name not in {"format", "version", *SCHEMA}:
+            problems.append(f"unknown key “{str(name)[:60]}” at the top level.")
+    for name in SCHEMA:
+        if not isinstance(document.get(name), list):
+            problems.append(f"{name}: expected a list, got {_shown(document.get(name))}.")
+    if problems:
+        raise ImportFailed(problems)
+
+    check = _Checker(*_references(document))
+    check.problems = problems
+    cleaned = {"format": FORMAT, "version": VERSION}
+    for name, kind in SCHEMA.items():
+        cleaned[name], seen = [], {}
+        for i, data in enumerate(document[name]):
+            at = f"{name}[{i}]"
+            if not isinstance(data, dict):
+                check.problem(at, f"expected an object, got {_type_name(data)}.")
+                continue
+            _unknown_keys(data, kind.keys, at, check)
+            entry = {key.name: key.clean_present(data, f"{at}.{key.name}", check) for key in kind.keys}
+            slug = entry["slug"]
+            if slug in seen:
+                check.problem(f"{at}.slug", f"“{slug}” is also the slug of {seen[slug]}.")
+                continue
+            seen[slug] = at
+            cleaned[name].append(entry)
+    _symmetrical_conflicts(cleaned["claims"], check)
+    if check.problems:
+        raise ImportFailed(check.problems)
+    return cleaned
+
+
+def _shown(value):
+    return f"“{value[:40]}”" if isinstance(value, str) else _type_name(value)
+
+
+def _references(document):
+    """Slugs each kind may refer to (in the document or already in the database), and article bodies."""
+    known = {}
+    for name, kind in SCHEMA.items():
+        listed = {data.get("slug") for data in document[name] if isinstance(data, dict)}
+        known[name] = {slug for slug in listed if isinstance(slug, str)} | set(
+            kind.model.objects.values_list("slug", flat=True)
+        )
+    # Quotes are checked against the texts the document gives, or the stored ones.
+    texts = {article.slug: article for article in Article.objects.only("slug", "title", "body", "captions")}
+    for data in document["articles"]:
+        if isinstance(data, dict) and isinstance(data.get("slug"), str) and isinstance(data.get("body"), str):
+            captions = data.get("captions") if isinstance(data.get("captions"), str) else ""
+            texts[data["slug"]] = Article(
+                title=str(data.get("title")),
+                body=normalise_newlines(data["body"]),
+                captions=normalise_newlines(captions),
+            )
+    return known, texts
+
+
+def _symmetrical_conflicts(claims, check):
+    """List each competing-claim link, and its note, on both sides, as the database holds them."""
+    slugs = {claim["slug"] for claim in claims}
+    rivals = {claim["slug"]: set(claim["conflicts_with"]) for claim in claims}
+    notes = {}
+    for i, claim in enumerate(claims):
+        for other, note in claim["conflict_notes"].items():
+            pair = frozenset((claim["slug"], other))
+            if notes.setdefault(pair, note) != note:
+                check.problem(f"claims[{i}].conflict_notes.{other}", "the other claim gives this link another note.")
+    for slug, others in list(rivals.items()):
+        for other in others:
+            if other in slugs:
+                rivals[other].add(slug)
+    for claim in claims:
+        slug = claim["slug"]
+        claim["conflicts_with"] = sorted(rivals[slug] - {slug})
+        claim["conflict_notes"] = {
+            other: notes[frozenset((slug, other))]
+            for other in claim["conflicts_with"]
+            if frozenset((slug, other)) in notes
         }
-        if item.get("lost", False) not in (True, False):
-            problems.append(f"{cited_where}: “lost” must be true or false, not {item['lost']!r}.")
-            continue
-        # A flagged quote is kept flagged, as the site keeps it, rather than refused:
-        # otherwise the site's own backup could not be restored once a quote is lost.
-        save = _flagged_save if item.get("lost") else _validated_save
-        if citation is None:
-            citation = Citation(claim=claim, article=article, quote=item["quote"], **values)
-            if _guarded(problems, cited_where, save, citation):
-                report.count("citations", created=True)
-        elif any(getattr(citation, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(citation, name, value)
-            if _guarded(problems, cited_where, _validated_save, citation):
-                report.count("citations", created=False)
-    for key, citation in existing.items():
-        if key not in seen:
-            citation.delete()
-            report.count("citations", created=False)
+
+
+# --- Planning and loading ------------------------------------------------------------
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+EDITED, DELETED, BLOCKED, NEWER = "edited", "deleted", "blocked", "newer"
+
+
+@dataclass
+class Step:
+    action: str
+    kind: str
+    slug: str
+    keys: list = field(default_factory=list)  # what differs (update, newer) or what the editor changed (edited)
+    note: str = ""
+
+    @property
+    def label(self):
+        return f"{SCHEMA[self.kind].noun} “{self.slug}”"
+
+
+@dataclass
+class LoadReport:
+    steps: list = field(default_factory=list)
+    flagged: list = field(default_factory=list)
+    applied: bool = True
+    update: bool = False
+
+    def of(self, *actions):
+        return [step for step in self.steps if step.action in actions]
+
+    @property
+    def changed(self):
+        return bool(self.of(CREATE, UPDATE))
+
+    def counts(self, action):
+        counts = {}
+        for step in self.of(action):
+            counts[step.kind] = counts.get(step.kind, 0) + 1
+        return ", ".join(f"{n} {kind if n != 1 else SCHEMA[kind].noun}" for kind, n in counts.items())
+
+    def lines(self, *, each_created=False):
+        """The report, object by object for what was (or would be) updated or skipped; created ones if asked."""
+        out = []
+        if not self.applied and self.changed:
+            again = "with --apply" if self.update else "without --dry-run"
+            out.append(f"Dry run: nothing was written. Run again {again} to make these changes.")
+        if each_created:
+            out += [f"  {'created' if self.applied else 'would create'} {step.label}" for step in self.of(CREATE)]
+        for step in self.of(UPDATE):
+            out.append(f"  {'updated' if self.applied else 'would update'} {step.label}: {', '.join(step.keys)}")
+        for step in self.of(EDITED):
+            why = step.note or "edited since it was loaded"
+            out.append(
+                f"  skipped {step.label}: {why} ({', '.join(step.keys)}); --update --overwrite-edited replaces it"
+            )
+        for step in self.of(DELETED):
+            out.append(
+                f"  skipped {step.label}: deleted since it was loaded; --update --overwrite-edited re-creates it"
+            )
+        for step in self.of(BLOCKED):
+            out.append(f"  skipped {step.label}: {step.note}")
+        for step in self.of(NEWER):
+            out.append(f"  not updated {step.label}: the file differs ({', '.join(step.keys)}); see load_kb --update")
+        out += [f"  flagged {line}" for line in self.flagged]
+        out.append(self.summary())
+        return out
+
+    def summary(self):
+        parts = []
+        created, updated = self.counts(CREATE), self.counts(UPDATE)
+        prefix = "" if self.applied else "would be "
+        if created:
+            parts.append(f"{prefix}created: {created}")
+        if updated:
+            parts.append(f"{prefix}updated: {updated}")
+        skipped = len(self.of(EDITED, DELETED, BLOCKED))
+        if skipped:
+            parts.append(f"{skipped} skipped to keep editors' work")
+        unchanged = len(self.of(UNCHANGED))
+        if unchanged:
+            parts.append(f"{unchanged} unchanged")
+        newer = len(self.of(NEWER))
+        if newer:
+            parts.append(f"{newer} differ from the file and were not updated (review with `load_kb --update`)")
+        if not self.changed and not skipped and not newer:
+            return "Nothing to change: the knowledge base already matches."
+        text = "; ".join(parts) + "."
+        return text[0].upper() + text[1:]
+
+
+def kb_import(document, *, update=False, overwrite_edited=False, apply=True):
+    """Load `document`; all or nothing. Returns a LoadReport; raises ImportFailed.
+
+    By default only what is missing is created: an object the database already
+    has is never changed, and one an editor deleted after it was loaded is not
+    re-created. With `update`, objects that differ are updated too, except those
+    an editor changed or deleted since they were loaded, unless
+    `overwrite_edited`. With `apply=False`, everything is worked out and
+    checked, and nothing is kept (a dry run). Objects the document does not
+    mention are left alone.
+    """
+    cleaned = validate(document)
+    with transaction.atomic():
+        loader = _Loader(cleaned, update=update, overwrite_edited=overwrite_edited)
+        # Each citation saved would refresh its claim's status; refresh each claim once, at the end.
+        with services.refreshing_status_once():
+            report = loader.run()
+        report.applied = apply
+        if loader.problems:
+            transaction.set_rollback(True)
+            raise ImportFailed(loader.problems)
+        if not apply:
+            transaction.set_rollback(True)
+    return report
+
+
+class _Loader:
+    def __init__(self, cleaned, *, update, overwrite_edited):
+        self.cleaned, self.update, self.overwrite = cleaned, update, overwrite_edited
+        self.problems, self.flagged = [], []
+        self.label = ""
+        self.before = _exported_by_slug()
+        self.records = {(r.kind, r.slug): r.snapshot for r in LoadRecord.objects.all()}
+        self.objects = {name: {obj.slug: obj for obj in kind.model.objects.all()} for name, kind in SCHEMA.items()}
+        self.in_document = {name: {entry["slug"] for entry in cleaned[name]} for name in SCHEMA}
+        self.plan = {name: {entry["slug"]: self._decide(name, entry) for entry in cleaned[name]} for name in SCHEMA}
+
+    def _decide(self, kind, entry):
+        slug = entry["slug"]
+        current = self.before[kind].get(slug)
+        wanted = _comparable(kind, entry)
+        record = self.records.get((kind, slug))
+        if current is None:
+            if record is not None and not self.overwrite:
+                return Step(DELETED, kind, slug)
+            return Step(CREATE, kind, slug)
+        differing = _differing(current, wanted)
+        if not differing:
+            return Step(UNCHANGED, kind, slug)
+        if record is None:
+            # Not loaded by load_kb (or loaded before loads were recorded): whoever
+            # made it this way, it is not the file's to overwrite.
+            edited, note = differing, "not loaded from a file"
+        else:
+            edited, note = _differing(_project(current, record), record), ""
+        if edited and not self.overwrite:
+            return Step(EDITED, kind, slug, keys=edited, note=note)
+        if not self.update:
+            return Step(NEWER, kind, slug, keys=differing)
+        return Step(UPDATE, kind, slug, keys=differing)
+
+    def writes(self, kind, slug):
+        """Whether this load may change the object: it writes it, or the document does not mention it."""
+        if slug not in self.in_document[kind]:
+            return True
+        return self.plan[kind][slug].action in (CREATE, UPDATE)
+
+    def resolve(self, kind, slug, missing_ok=False):
+        found = self.objects[kind].get(slug)
+        if found is None and not missing_ok:
+            step = self.plan[kind].get(slug)
+            reason = "was deleted since it was loaded" if step and step.action == DELETED else "is not loaded"
+            raise _Skip(f"it refers to {SCHEMA[kind].noun} “{slug}”, which {reason}")
+        return found
+
+    def validated(self, obj, at, names, exclude=None):
+        """Run the model's own checks; report a failure with its place in the document."""
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=True)
+        except ValidationError as error:
+            where = f"{self.label}{'.' + at if at else ''}"
+            if hasattr(error, "message_dict"):
+                for name, messages in error.message_dict.items():
+                    key = names.get(name, name) if name != "__all__" else ""
+                    self.problems.append(_brief(f"{where}{'.' + key if key else ''}: {' '.join(messages)}"))
+            else:
+                self.problems.append(_brief(f"{where}: {' '.join(error.messages)}"))
+            raise _Skip("invalid") from None
+
+    def run(self):
+        report = LoadReport(update=self.update)
+        clean_before = {
+            (kind, slug)
+            for kind, by_slug in self.before.items()
+            for slug, current in by_slug.items()
+            if (kind, slug) in self.records
+            and _project(current, self.records[(kind, slug)]) == self.records[(kind, slug)]
+        }
+        written = set()
+        for name, kind in SCHEMA.items():
+            for i, entry in enumerate(self.cleaned[name]):
+                step = self.plan[name][entry["slug"]]
+                if step.action in (CREATE, UPDATE):
+                    self.label = f"{name}[{i}]"
+                    try:
+                        with transaction.atomic():
+                            self._write(kind, entry, step)
+                        written.add((name, entry["slug"]))
+                    except _Skip as skip:
+                        if str(skip) != "invalid":
+                            step.action, step.note = BLOCKED, str(skip)
+                    except DatabaseError as error:
+                        # A limit no check above knew of: still a listed problem, not a traceback.
+                        self.problems.append(f"{self.label}: the database refused it ({str(error).strip()[:300]}).")
+                report.steps.append(step)
+        for i, entry in enumerate(self.cleaned["claims"]):
+            if ("claims", entry["slug"]) in written:
+                self.label = f"claims[{i}]"
+                for key in SCHEMA["claims"].stage("late"):
+                    key.write(self.objects["claims"][entry["slug"]], entry[key.name], self)
+        report.flagged = self.flagged
+        if not self.problems:
+            self._record(written | clean_before | {(s.kind, s.slug) for s in report.of(UNCHANGED)})
+        return report
+
+    def _write(self, kind, entry, step):
+        obj = self.objects[kind.name].get(entry["slug"]) or kind.model()
+        for key in kind.stage("field"):
+            key.write(obj, entry[key.name], self)
+        self.validated(obj, "", {key.field_name: key.name for key in kind.keys})
+        obj.save()
+        for key in kind.stage("link"):
+            key.write(obj, entry[key.name], self)
+        self.objects[kind.name][obj.slug] = obj
+
+    def _record(self, keys):
+        after = _exported_by_slug()
+        for name in SCHEMA:
+            LoadRecord.objects.filter(kind=name, slug__in=[slug for kind, slug in keys if kind == name]).delete()
+        LoadRecord.objects.bulk_create(
+            LoadRecord(kind=kind, slug=slug, snapshot=after[kind][slug])
+            for kind, slug in sorted(keys)
+            if slug in after[kind]
+        )
+
+
+def _exported_by_slug():
+    document = kb_export()
+    return {name: {entry["slug"]: _comparable(name, entry) for entry in document[name]} for name in SCHEMA}

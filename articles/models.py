@@ -807,3 +807,27 @@ def quote_not_found_message(article, quote, location=Location.BODY):
     else:
         message += " Nothing in the article resembles it; check that it was copied from this article."
     return message
+
+
+# --- Loading -------------------------------------------------------------------
+
+
+class LoadRecord(models.Model):
+    """What `load_kb` last wrote (or found already in place) for one object.
+
+    The snapshot is the object as exported right after the load. Comparing it
+    with the object as it is now tells an editor's later change from the
+    loader's own, so reloading the fixtures never overwrites an editor's work;
+    a record whose object is gone marks one an editor deleted.
+    """
+
+    kind = models.CharField(max_length=20)  # the export's list: "articles", "actors", "events", "claims"
+    slug = models.CharField(max_length=120)
+    snapshot = models.JSONField()
+    loaded = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="load_record_unique")]
+
+    def __str__(self):
+        return f"{self.kind}/{self.slug}"

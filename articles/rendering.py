@@ -470,7 +470,8 @@ class _Marks:
             )
         if not links:
             return ""
-        return self._snippet(f'<sup class="evidence-refs">{"".join(links)}</sup>')
+        # A word joiner: the markers never wrap onto a line away from their passage.
+        return self._snippet(f'<sup class="evidence-refs">\u2060{"".join(links)}</sup>')
 
     def flush(self):
         """Marker groups held back by a link or code span, once it has closed."""

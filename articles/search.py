@@ -1,11 +1,14 @@
 """One search box across articles, claims, events and actors.
 
-On PostgreSQL, migration 0003 keeps a stored, weighted tsvector column
-(`search_vector`) with a GIN index on each searched table; we match it with
+On PostgreSQL, migrations 0003 and 0009 keep a stored, weighted tsvector
+column (`search_vector`) with a GIN index on each searched table; we match it with
 websearch_to_tsquery (which accepts anything a person types, quotes and
 minus signs included, and never raises), rank with ts_rank and cut snippets
 with ts_headline. The column is not a model field (SQLite could not create
-it), so it is reached through RawSQL.
+it), so it is reached through RawSQL. A tsvector holds at most 1 MB, so long
+text is indexed up to INDEXED_CHARS characters only (the text itself is stored
+whole): a body of any length saves, and is found by its first 60,000
+characters. Snippets are cut from the same prefix.
 
 On SQLite the same page is served from a plain fallback: every word must
 occur somewhere in the searched fields (icontains), ranked by how often the
@@ -23,6 +26,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -32,6 +36,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 RESULTS_PER_KIND = 20
 CONFIG = "english"
+# How much of a long text column the search vector covers. Migration 0009 builds
+# the vectors with the same number; changing it needs a new migration.
+INDEXED_CHARS = 60_000
 # Private-use characters mark matches in snippets until the text is escaped.
 OPEN, CLOSE = "\ue010", "\ue011"
 WORD = re.compile(r"\w+")
@@ -94,7 +101,13 @@ def _ranked(queryset, query, snippet_field, *, whole=False):
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
     options = {"highlight_all": True} if whole else {"max_words": 35, "min_words": 15, "max_fragments": 2}
     headline = SearchHeadline(
-        snippet_field, tsquery, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, fragment_delimiter=" … ", **options
+        Left(snippet_field, INDEXED_CHARS),
+        tsquery,
+        config=CONFIG,
+        start_sel=OPEN,
+        stop_sel=CLOSE,
+        fragment_delimiter=" … ",
+        **options,
     )
     return (
         queryset.alias(vector=_vector(queryset.model))

@@ -8,7 +8,7 @@ fresh on every write.
 
 Why signals rather than calls in each write path: the writes come from the
 admin (forms, inlines, M2M widgets), load_kb, history reverts
-(django-simple-history saves the model) and the shell. Only model signals see
+(articles.versioning saves the model) and the shell. Only model signals see
 all of them; a call added to each path would be forgotten in the next one.
 Receivers run inside the writer's transaction, so the status commits or rolls
 back with the change that caused it.

@@ -179,15 +179,20 @@ def record_baselines(objects, comment):
             record([obj], comment=comment)
 
 
-def record_initial_revisions(comment):
-    """One revision per whole object that has none (load_kb calls this after an import)."""
+def record_initial_revisions(document, comment):
+    """One revision for each whole object the document names that has none yet.
+
+    load_kb calls this after an import. Only the document's objects, so
+    loading fixtures into a large knowledge base (generate_kb's) stays quick.
+    """
     count = 0
-    for model in PARTS:
-        if model is Citation:
-            continue  # recorded whole with its claim
-        for obj in unversioned(model):
-            record([obj], comment=comment)
-            count += 1
+    for model, key in ((Actor, "actors"), (Article, "articles"), (Event, "events"), (Claim, "claims")):
+        items = document.get(key) if isinstance(document, dict) else None
+        slugs = [item["slug"] for item in items or [] if isinstance(item, dict) and isinstance(item.get("slug"), str)]
+        for start in range(0, len(slugs), 500):
+            for obj in unversioned(model).filter(slug__in=slugs[start : start + 500]):
+                record([obj], comment=comment)
+                count += 1
     return count
 
 

@@ -18,7 +18,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from articles.conflicts import TOKEN_FIELD
-from articles.models import Actor, Article, Citation, Claim, Event, Stance
+from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Stance
 from tests.factories import make_actor, make_admin, make_article, make_claim, make_editor, make_event
 from tests.test_history import change_form_data, inline_index
 
@@ -281,6 +281,23 @@ class InlineConflictTests(ConflictTestCase):
         self.assertContains(refused, "Added meanwhile: citation")
         self.save(self.bob, self.claim, change_form_data(refused))
         self.assertEqual(self.claim.citations.count(), 2)
+
+    def test_a_competing_claim_note_changed_meanwhile_is_taken_and_the_text_kept(self):
+        rival = make_claim("Talks took one day.", slug="one-day")
+        self.claim.conflicts_with.add(rival, through_defaults={"note": "two days vs one"})
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        alices["conflict_links-0-note"] = "2 days vs 1 day"
+        self.save(self.alice, self.claim, alices)
+        bobs["text"] = "Talks lasted two days."
+        refused = self.save(self.bob, self.claim, bobs, status=200)
+        self.assertEqual(
+            self.conflict_rows(refused),
+            [["Note (competing claim “two-days ↔ one-day”)", "2 days vs 1 day", "two days vs one"]],
+        )
+        self.save(self.bob, self.claim, change_form_data(refused))
+        self.claim.refresh_from_db()
+        self.assertEqual(self.claim.text, "Talks lasted two days.")
+        self.assertEqual(set(ClaimConflict.objects.values_list("note", flat=True)), {"2 days vs 1 day"})
 
     def test_event_participants_and_actor_aliases_are_covered(self):
         host = make_actor("Kim Jong Un", aliases=["Kim Jong-un"])

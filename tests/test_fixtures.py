@@ -236,6 +236,20 @@ def test_vu_xuan_khang_quoted_in_one_article_and_writing_another_counts_once():
     )
 
 
+def test_the_paragraph_between_khang_said_and_khang_added_is_his_voice_not_the_articles(client):
+    # 000 reports Khang's interview; the unattributed paragraph between his quote
+    # and "Khang added" is his paraphrased view, so with his own commentary he is one voice.
+    claim = Claim.objects.get(slug="vietnam-potential-mediator")
+    paraphrase = claim.citations.get(quote__startswith="As a trusted partner of both sides")
+    assert paraphrase.speaker.slug == "vu-xuan-khang"
+    assert claim.origin_labels.count("vu-xuan-khang") == 1
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert (
+        "Scholars Vu Xuan Khang and Carl Thayer on To Lam&#x27;s state visit to North Korea” (the article itself)"
+        not in page
+    )
+
+
 def test_every_claim_citing_khang_counts_him_as_one_voice():
     khang = Q(speaker__slug="vu-xuan-khang") | Q(speaker__isnull=True, article__authors__slug="vu-xuan-khang")
     cited = Claim.objects.filter(pk__in=Citation.objects.filter(khang, stance=Stance.SUPPORTS).values("claim"))

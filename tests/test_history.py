@@ -226,8 +226,6 @@ class ClaimRevisionTests(HistoryTestCase):
         self.claim.subjects.set([vietnam])
         self.claim.conflicts_with.add(rival, through_defaults={"note": "two days vs one"})
         link = ClaimConflict.objects.get(from_claim=self.claim)
-        # The Editors group has no permissions on competing-claim links (yet): alice edits them.
-        self.client.force_login(self.alice)
 
         def relink(data):
             data["subjects"] = [korea.pk]
@@ -290,6 +288,26 @@ class ClaimRevisionTests(HistoryTestCase):
         baseline, edit = self.versions(self.claim)
         self.assertEqual(baseline.field_dict["text"], "Talks took two days.")
         self.assertEqual((baseline.revision.user, edit.revision.user), (None, self.bob))
+
+
+class RevertProblemTests(HistoryTestCase):
+    def test_a_citation_whose_article_was_deleted_since_is_named_and_the_rest_is_reverted(self):
+        disputing = Citation.objects.get(claim=self.claim, stance=Stance.DISPUTES)
+
+        def drop(data):
+            data["text"] = "Edited."
+            data[f"citations-{inline_index(data, 'citations', disputing.pk)}-DELETE"] = "on"
+
+        self.change(self.claim, drop)
+        Article.objects.filter(pk=self.other.pk).delete()
+        url = reverse("admin:articles_claim_revision", args=[self.claim.pk, self.versions(self.claim)[0].pk])
+        page = self.client.get(url)
+        self.assertContains(page, "could not be restored: its article no longer exists.")
+        response = self.client.post(url, change_form_data(page), follow=True)
+        self.assertContains(response, "was changed successfully")
+        self.claim.refresh_from_db()
+        self.assertEqual(self.claim.text, "Talks took two days.")
+        self.assertEqual(list(self.claim.citations.values_list("quote", flat=True)), [QUOTE])
 
 
 class DeletedObjectTests(HistoryTestCase):
@@ -530,3 +548,10 @@ class HostileInputTests(HistoryTestCase):
                 response = self.client.get(f"/admin/articles/claim/{object_id}/history/", follow=True)
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, "doesn’t exist")
+
+    def test_load_kb_records_only_the_objects_it_names(self):
+        from django.core.management import call_command
+
+        elsewhere = make_claim("Made in the shell.", slug="made-in-the-shell")
+        call_command("load_kb", verbosity=0)
+        self.assertFalse(Version.objects.get_for_object(elsewhere).exists())

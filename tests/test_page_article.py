@@ -200,7 +200,7 @@ def test_a_quote_from_the_captions_is_marked_in_the_captions_and_noted_as_in_a_p
     captions = read(captions[: captions.index("</div>") + len("</div>")])
     assert target_text(captions, citation.anchor_id) == "greeted by children"
     # The caption's words, its marker ("1") after the quote, and its line break kept.
-    assert "".join(captions.text) == "To Lam greeted by children1.- AP"
+    assert "".join(captions.text) == "To Lam greeted by children\u20601.- AP"
     assert "children</mark></span><sup" in page
     assert citation.anchor_id not in body_of(page).ids
     note = page[page.index(f'<li id="note-{citation.pk}" value="1">') :]

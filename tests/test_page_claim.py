@@ -244,3 +244,55 @@ def test_a_quote_from_a_photo_caption_says_so(client):
     page = page_of(client, claim)
     assert '<span class="meta__part">in a photo caption</span>' in page
     assert '<mark class="stance-supports">Children greet To Lam</mark>' in page
+
+
+def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(client, django_assert_num_queries):
+    body = "One said yes. Two said yes. Three said yes. Four said yes."
+    claim = make_claim("Yes.", claimant=make_actor())
+    url = claim.get_absolute_url()
+    cite(claim, make_article(body), "One said yes.")
+    client.get(url)  # warm the content-type cache taggit uses
+    # No competing claims yet: no competing citations or their authors to fetch.
+    with django_assert_num_queries(7):
+        client.get(url)
+    for n in range(6):
+        article = make_article(body, authors=[make_actor(), make_actor()], wire=make_actor(kind="outlet"))
+        cite(claim, article, "Two said yes.", speaker=make_actor())
+        cite(claim, article, "Three said yes.", Stance.DISPUTES)
+        rival = make_claim(citations=[(article, "Four said yes.")])
+        claim.conflicts_with.add(rival, through_defaults={"note": f"note {n}"})
+    lost = make_article(body)
+    cite(claim, lost, "One said yes.")
+    lost.body = "Nothing."
+    lost.save()
+    # The same nine queries as in test_it_runs_a_fixed_number_of_queries.
+    with django_assert_num_queries(9):
+        page = page_of(client, claim)
+    assert "Needs review (1)" in page
+    assert page.count("for a competing claim</span>") == 6
+
+
+def test_a_competing_claims_note_is_shown_as_text_never_as_markup(client):
+    article = make_article("In 2007. Around 2005.")
+    first = make_claim(citations=[(article, "In 2007.")])
+    second = make_claim(citations=[(article, "Around 2005.")])
+    first.conflicts_with.add(second, through_defaults={"note": "<script>alert(1)</script> vs “2005”"})
+    page = page_of(client, first)
+    assert "<script>alert(1)</script>" not in page
+    assert "What differs: &lt;script&gt;alert(1)&lt;/script&gt; vs “2005”" in page
+
+
+def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(client):
+    giang = make_actor("Nguyen Khac Giang")
+    wire = make_article("Giang said Hanoi is more proactive.", wire=make_actor("Bloomberg", kind=Actor.Kind.OUTLET))
+    analysis = make_article("Hanoi is more proactive now.")
+    claim = make_claim("Hanoi is more proactive.")
+    cite(claim, wire, "Hanoi is more proactive", speaker=giang)
+    cite(claim, analysis, "Hanoi is more proactive")
+    page = page_of(client, claim)
+    # Not "the sources state it in their own voice": one of them is Giang's words.
+    assert (
+        '<dt>Claimed by</dt><dd>no single claimant: see <a href="#origins-heading">who stands behind it</a></dd>'
+        in page
+    )
+    assert "<li>Nguyen Khac Giang (quoted in one article) — one voice.</li>" in page

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from articles.search import normalise_query, snippet, terms_of
+from articles.models import Article, Claim, Event
+from articles.search import INDEXED_CHARS, normalise_query, snippet, terms_of
 from tests.factories import make_article, make_world, module_data
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,51 @@ def test_postgres_keeps_a_stored_search_vector_with_a_gin_index():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")
 def test_postgres_understands_phrases_and_exclusions(world, client):
     assert world.interview.get_absolute_url() not in search(client, "Pyongyang -Washington -greeted")
+
+
+def vocabulary(size):
+    """`size` distinct lower-case words of six letters ("aaaaaa", "aaaaab", …)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = []
+    for n in range(size):
+        word = ""
+        for _ in range(6):
+            n, digit = divmod(n, 26)
+            word += letters[digit]
+        words.append(word)
+    return words
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector size limit is PostgreSQL's")
+def test_a_two_megabyte_body_with_a_large_vocabulary_saves_and_is_found_by_its_early_words(client):
+    # About 300,000 distinct words: indexed whole, this would need over 4 MB of
+    # tsvector, four times PostgreSQL's limit.
+    body = "Zeppelinfrage opens the text. " + " ".join(vocabulary(300_000)) + " Zeppelinschluss ends it."
+    assert len(body.encode()) > 2_000_000
+    article = make_article(body, title="A very long article", slug="very-long")
+    assert Article.objects.get(pk=article.pk).body == body
+    assert article.get_absolute_url() in search(client, "zeppelinfrage")
+    assert article.get_absolute_url() not in search(client, "zeppelinschluss")
+    # The index stops exactly at INDEXED_CHARS: a word just inside is found, one just outside is not.
+    inside = body[:INDEXED_CHARS].split()[-2]  # the last word wholly before the cut
+    outside = body[INDEXED_CHARS:].split()[1]  # the first word wholly after it
+    assert article.get_absolute_url() in search(client, inside)
+    assert article.get_absolute_url() not in search(client, outside)
+    # Saving it again (an edit) works too.
+    article.title = "A very long article, edited"
+    article.save()
+    assert "A very long article, edited" in search(client, "zeppelinfrage")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector size limit is PostgreSQL's")
+def test_the_densest_text_known_still_fits_the_search_vector(client):
+    # Hyphenated pairs of 4-byte characters give three lexemes per four characters,
+    # about 10.5 bytes of tsvector per character: the worst case measured.
+    def dense(n, offset=0):
+        return " ".join(f"{chr(0x20000 + offset + 2 * i)}-{chr(0x20001 + offset + 2 * i)}" for i in range(n))
+
+    article = make_article(dense(20_000), captions=dense(20_000, offset=40_000), title="Dense", slug="dense")
+    claim_text = dense(20_000)
+    Claim.objects.create(slug="dense-claim", text=claim_text)
+    Event.objects.create(slug="dense-event", title="Dense", start="2025-10-09", description=claim_text)
+    assert article.get_absolute_url() in search(client, dense(1))

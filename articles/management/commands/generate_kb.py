@@ -21,7 +21,8 @@ the marked rows, and refuses, listing them, while an unmarked row (fixtures,
 editors' work) still points at a marked one.
 
 On PostgreSQL rows go in with COPY, in batches; elsewhere with bulk_create.
-Neither writes history rows: synthetic data has no editorial history.
+Neither sends signals row by row: the stored status columns are filled by
+services' own rule as the rows are written, and cached pages are retired once.
 """
 
 import datetime
@@ -768,8 +769,8 @@ def blockers():
 def remove_generated():
     """Delete every generated row in one transaction, with plain SQL DELETEs.
 
-    QuerySet.delete() would load every row to send delete signals (and write a
-    history row each); these rows have no history and no one listens for them.
+    QuerySet.delete() would load every row to send a delete signal for each;
+    the one thing those signals do here, retiring cached pages, happens once, after.
     Returns {table: rows deleted}.
     """
     qn = connection.ops.quote_name
@@ -846,6 +847,9 @@ class Command(BaseCommand):
 
         if remove:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL statement_timeout = 0")
                 blocking = blockers()
                 if blocking:
                     listing = "\n".join(f"  - {what}: {n}" for what, n in blocking.items())
@@ -865,10 +869,17 @@ class Command(BaseCommand):
         if Claim.objects.filter(generated()).exists():
             raise CommandError("Generated data is already loaded; run generate_kb --remove first.")
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The site's per-statement timeout guards readers' requests; a
+                # COPY of 250,000 rows on a busy machine may rightly take longer.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = 0")
             Generator(claims, seed, log, lost=lost).run()
         _content_changed()
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+            # Fresh statistics, or the planner guesses at the new tables' sizes.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
                 cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"Generated {claims} claims and their sources in {time.monotonic() - started:.0f} s.")

@@ -1,0 +1,75 @@
+"""Admin change forms record and save only what the editor changed, and keep what was typed."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article
+from tests.admin_forms import change_form_fields, with_changes
+from tests.factories import make_article, make_claim, make_editor
+
+pytestmark = pytest.mark.django_db
+
+BODY = "First paragraph.\n\n  An indented line, kept.\n\nLast line ends with a newline.\n"
+CAPTIONS = "A photo. - AP\n"
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def post_change(client, article, **changes):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    fields = change_form_fields(client.get(url).content.decode())
+    return client.post(url, with_changes(fields, **changes))
+
+
+def last_change_message(article):
+    """The change message of the article's latest revision, as its History shows it."""
+    return Version.objects.get_for_object(article).first().revision.get_comment()
+
+
+def test_a_tags_only_edit_is_recorded_as_changing_only_the_tags(editor_client):
+    article = make_article(BODY, captions=CAPTIONS, tags=["visit"])
+    response = post_change(editor_client, article, tags="visit, diplomacy")
+    assert response.status_code == 302
+    assert last_change_message(article) == "Changed Tags."
+    article.refresh_from_db()
+    assert (article.body, article.captions) == (BODY, CAPTIONS)
+    assert sorted(article.tags.names()) == ["diplomacy", "visit"]
+
+
+def test_a_body_sent_back_with_browser_line_ends_is_not_a_change(editor_client):
+    article = make_article(BODY, captions=CAPTIONS, tags=["visit"])
+    response = post_change(
+        editor_client,
+        article,
+        body=BODY.replace("\n", "\r\n"),
+        captions=CAPTIONS.replace("\n", "\r\n"),
+        date_note="Stated.",
+    )
+    assert response.status_code == 302
+    assert last_change_message(article) == "Changed Date note."
+    article.refresh_from_db()
+    assert article.body == BODY
+
+
+def test_an_untouched_body_keeps_its_quotes_in_place(editor_client):
+    article = make_article(BODY, tags=["visit"])
+    claim = make_claim(citations=[(article, "An indented line, kept.")])
+    citation = claim.citations.get()
+    assert post_change(editor_client, article, title="A new title").status_code == 302
+    assert last_change_message(article) == "Changed Title."
+    citation.refresh_from_db()
+    assert (citation.start, citation.end, citation.anchored) == (20, 43, True)
+
+
+def test_a_refused_save_shows_the_body_exactly_as_typed(editor_client):
+    article = make_article(BODY, tags=["visit"])
+    typed = "  Leading spaces stay.\n\nTrailing newline stays.\n"
+    response = post_change(editor_client, article, body=typed, published="not a date")
+    assert response.status_code == 200
+    assert response.context["adminform"].form["body"].value() == typed
+    assert Article.objects.get(pk=article.pk).body == BODY
