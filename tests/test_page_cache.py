@@ -539,3 +539,35 @@ def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_n
         response = client.get("/claims/trade/")
     assert response["X-Page-Cache"] == "hit"
     assert "Trade is small." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("page=01", "/claims/?page=1"),
+        ("page=0000000001", "/claims/?page=1"),
+        ("page=1.000", "/claims/?page=1"),
+        ("page=%201", "/claims/?page=1"),
+        ("page=1&page=1", "/claims/?page=1"),
+        ("kind=fact&kind=fact&kind=fact", "/claims/?kind=fact"),
+    ],
+)
+def test_another_spelling_of_a_pages_own_parameters_redirects_to_the_one_url(client, claim, query, canonical):
+    response = client.get(f"/claims/?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+
+
+def test_spellings_of_a_page_number_create_no_cache_entries(client, claim):
+    client.get("/claims/?page=1")
+    entries = len(caches["default"]._cache)
+    for zeros in range(1, 50):
+        assert client.get(f"/claims/?page={'0' * zeros}1").status_code == 301
+    assert len(caches["default"]._cache) == entries
+    assert client.get("/claims/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_number_that_is_not_a_number_is_still_a_400_naming_it(client, claim):
+    response = client.get("/claims/?page=abc")
+    assert response.status_code == 400
+    assert "page" in response.content.decode()
