@@ -104,6 +104,23 @@ class ClaimConflictInline(admin.TabularInline):
     verbose_name_plural = "competing claims (the note tells readers what differs)"
 
 
+class SourceTextField(forms.CharField):
+    """A body or captions as typed: not trimmed, line breaks as the model stores them.
+
+    Django trims form text and browsers send CR LF, so an untouched body came back
+    different from the stored one (the shipped texts end with a line break): a
+    title-only save rewrote it and its revision said "Changed Title, Body and Captions".
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = normalise_newlines(super().to_python(value))
+        return value if value.strip() else ""
+
+
 @admin.register(Article)
 class ArticleAdmin(TextAsTyped, VersionedAdmin):
     list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
@@ -123,6 +140,11 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
         ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
         ("For editors only", {"fields": ["editor_note"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("body", "captions"):
+            kwargs["form_class"] = SourceTextField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -57,10 +57,12 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -390,11 +392,37 @@ class _RecentPages:
 _memory = _RecentPages()
 
 
+# Parameters the filter forms read as whole numbers (articles.forms): "01", " 1" and
+# "1.000" are all page 1, so each must be one URL, or every spelling is a fresh render.
+INTEGER_PARAMS = frozenset({"page", "year", "from", "to"})
+
+
+def _canonical_value(name, value):
+    if name in INTEGER_PARAMS:
+        try:
+            number = forms.IntegerField().to_python(value)
+        except ValidationError:
+            return value  # the page answers 400 for it, and nothing is cached
+        return "" if number is None else str(number)
+    return value
+
+
+def _canonical_params(request, allowed):
+    """The parameters the page reads, once each, with the value it reads (the last), spelled one way."""
+    return [(name, _canonical_value(name, request.GET[name])) for name in request.GET if name in allowed]
+
+
 def canonical_redirect(request, allowed):
-    """301 to the same page without the parameters it does not read, or None when there are none."""
-    if not request.META.get("QUERY_STRING") or all(name in allowed for name in request.GET):
+    """301 to the same page with only the parameters it reads, each once and spelled one way; None when it has that.
+
+    Otherwise any variation (?cb=1, ?page=01, ?page=1&page=1) would bypass the cache and fill it.
+    """
+    if not request.META.get("QUERY_STRING"):
         return None
-    query = urlencode([(name, value) for name, values in request.GET.lists() if name in allowed for value in values])
+    params = _canonical_params(request, allowed)
+    if sorted(params) == sorted((name, value) for name, values in request.GET.lists() for value in values):
+        return None
+    query = urlencode(params)
     response = HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
     patch_cache_control(response, public=True, max_age=3600)
     return response

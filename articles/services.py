@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from articles.caching import content_changed
 from articles.models import (
     Actor,
     Article,
@@ -200,6 +201,10 @@ def _refresh(claims):
         # bulk_update sends no signals: the receivers below do not run again.
         Claim.objects.bulk_update(changed_claims, ["status", "origin_labels", "origin_count"])
         Citation.objects.bulk_update(changed_citations, ["origin"], batch_size=500)
+        if changed_claims:
+            # Nor does the page cache hear of it: without this, refresh_status (or a
+            # migration that recomputes statuses) left readers on the old statuses.
+            content_changed(sender=Claim)
 
 
 # --- Signal receivers ------------------------------------------------------------

@@ -7,6 +7,7 @@ database that is down. The multi-process cases (two servers on one database
 and one Redis, saves under a read load) are in test_page_cache_servers.py.
 """
 
+import io
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.test import Client
@@ -539,3 +541,48 @@ def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_n
         response = client.get("/claims/trade/")
     assert response["X-Page-Cache"] == "hit"
     assert "Trade is small." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("page=01", "/claims/?page=1"),
+        ("page=0000000001", "/claims/?page=1"),
+        ("page=1.000", "/claims/?page=1"),
+        ("page=%201", "/claims/?page=1"),
+        ("page=1&page=1", "/claims/?page=1"),
+        ("kind=fact&kind=fact&kind=fact", "/claims/?kind=fact"),
+    ],
+)
+def test_another_spelling_of_a_pages_own_parameters_redirects_to_the_one_url(client, claim, query, canonical):
+    response = client.get(f"/claims/?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+
+
+def test_spellings_of_a_page_number_create_no_cache_entries(client, claim):
+    client.get("/claims/?page=1")
+    entries = len(caches["default"]._cache)
+    for zeros in range(1, 50):
+        assert client.get(f"/claims/?page={'0' * zeros}1").status_code == 301
+    assert len(caches["default"]._cache) == entries
+    assert client.get("/claims/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_number_that_is_not_a_number_is_still_a_400_naming_it(client, claim):
+    response = client.get("/claims/?page=abc")
+    assert response.status_code == 400
+    assert "page" in response.content.decode()
+
+
+def test_refresh_status_retires_pages_that_show_the_old_status(client, claim, django_capture_on_commit_callbacks):
+    # A status stored by an older rule, as `manage.py refresh_status` exists to repair.
+    Claim.objects.filter(pk=claim.pk).update(status="contested")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("An unrelated article.")
+    assert '<span class="badge status-contested">' in client.get("/claims/trade/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refresh_status", stdout=io.StringIO())
+    page = client.get("/claims/trade/").content.decode()
+    assert "Single source" in page
+    assert '<span class="badge status-contested">' not in page
