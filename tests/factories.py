@@ -4,6 +4,7 @@ Pass only what a test cares about; everything else gets a unique default.
 """
 
 import datetime
+import importlib
 import itertools
 
 from articles.dates import DatePrecision
@@ -90,9 +91,31 @@ def make_user(username, *, staff=False, superuser=False, groups=(), **fields):
         # A flushed database (TransactionTestCase, transactional_db) loses the
         # groups that migrations create; say so instead of making a powerless user.
         missing = sorted(set(groups) - {g.name for g in found})
-        raise LookupError(f"No group named {missing}; tests/browser/conftest.py's `bob` shows how to rebuild it.")
+        raise LookupError(f"No group named {missing}; call rebuild_editors_group() after a flush.")
     user.groups.set(found)
     return user
+
+
+def rebuild_editors_group():
+    """The "Editors" group as migrations 0002 and 0007 make it.
+
+    A transactional test empties every table afterwards, taking the group with
+    it (serialized_rollback would restore it, but clashes with the content types
+    the flush recreates); such tests rebuild it with this.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    granted = importlib.import_module("articles.migrations.0002_editors_group")
+    competing = importlib.import_module("articles.migrations.0007_editors_edit_competing_claims")
+    models = {**granted.EDITOR_MODELS, "articles": [*granted.EDITOR_MODELS["articles"], "claimconflict"]}
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        for app_label, names in models.items()
+        for model in names
+        for action in sorted({*granted.ACTIONS, *competing.ACTIONS})
+    )
+    return group
 
 
 def make_admin(username="alice"):

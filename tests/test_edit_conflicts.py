@@ -19,7 +19,15 @@ from django.urls import reverse
 
 from articles.conflicts import TOKEN_FIELD
 from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Stance
-from tests.factories import make_actor, make_admin, make_article, make_claim, make_editor, make_event
+from tests.factories import (
+    make_actor,
+    make_admin,
+    make_article,
+    make_claim,
+    make_editor,
+    make_event,
+    rebuild_editors_group,
+)
 from tests.test_history import change_form_data, inline_index
 
 BODY = "The delegation arrived in Pyongyang on Thursday. Talks lasted two days."
@@ -333,6 +341,7 @@ def test_a_save_that_arrives_while_another_is_being_saved_waits_for_it_and_is_re
     # lock, PostgreSQL would let the second save read the old row and win.
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writes itself; the row lock matters on PostgreSQL.")
+    rebuild_editors_group()  # an earlier transactional test may have flushed it
     make_editor()
     article = make_article(BODY, title="Arrival", slug="arrival")
     bob = Client()

@@ -292,7 +292,6 @@ def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(c
     page = page_of(client, claim)
     # Not "the sources state it in their own voice": one of them is Giang's words.
     assert (
-        '<dt>Claimed by</dt><dd>no claimant named: see <a href="#origins-heading">who stands behind it</a></dd>'
-        in page
+        '<dt>Claimed by</dt><dd>no claimant named: see <a href="#origins-heading">who stands behind it</a></dd>' in page
     )
     assert "<li>Nguyen Khac Giang (quoted in one article) — one voice.</li>" in page

@@ -9,7 +9,6 @@ tests skip on a laptop, but under CI=true they fail: a CI run that silently
 skipped them would report green for pages no browser ever opened.
 """
 
-import importlib
 import os
 
 import pytest
@@ -59,22 +58,8 @@ def reader_kb(transactional_db):
 
 @pytest.fixture
 def bob(transactional_db):
-    """Bob the editor, in an "Editors" group rebuilt from migration 0002's own list.
+    """Bob the editor; transactional_db empties every table after each test, the Editors group included."""
+    from tests.factories import make_editor, rebuild_editors_group
 
-    transactional_db empties every table after each test, which takes the group
-    that migration 0002 made with it (serialized_rollback would restore it, but
-    clashes with the content types that the flush recreates).
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    from tests.factories import make_editor
-
-    migration = importlib.import_module("articles.migrations.0002_editors_group")
-    group, _ = Group.objects.get_or_create(name="Editors")
-    group.permissions.set(
-        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-        for app_label, models in migration.EDITOR_MODELS.items()
-        for model in models
-        for action in migration.ACTIONS
-    )
+    rebuild_editors_group()
     return make_editor()
