@@ -483,12 +483,19 @@ def _storable(response):
     return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept-encoding"}
 
 
-def reader_view(view, allowed_params):
+def reader_view(view, allowed_params, *, max_cache_seconds=None):
     """`view`, served as a reader page: canonical parameters, page cache, validators and Cache-Control.
 
     articles.pages applies this to every reader page; nothing else needs to.
+    `max_cache_seconds` caps how long a page stays in the shared cache: a page
+    whose parameters are free text (search) has endless addresses, and anyone
+    could fill the cache with them; a short life bounds what they can pile up.
     """
     allowed = frozenset(allowed_params)
+
+    def cache_seconds():
+        seconds = settings.PAGE_CACHE_SECONDS
+        return seconds if max_cache_seconds is None else min(seconds, max_cache_seconds)
 
     @wraps(view)
     def serve(request, *args, **kwargs):
@@ -503,7 +510,7 @@ def reader_view(view, allowed_params):
             return response
 
         key, digest = page_identity(request)
-        caching = settings.PAGE_CACHE_SECONDS > 0
+        caching = cache_seconds() > 0
         conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
         remembered = _memory.get(key) if caching else None
         # One round trip for the version, and the page with it unless this process already holds it.
@@ -534,7 +541,7 @@ def reader_view(view, allowed_params):
             return response
         if caching:
             entry = (version.current, response.content, response["Content-Type"])
-            caches["default"].set(key, entry, settings.PAGE_CACHE_SECONDS)
+            caches["default"].set(key, entry, cache_seconds())
             _memory.put(key, entry)
         response["X-Page-Cache"] = "miss" if caching else "off"
         return _public(response, version, etag)

@@ -32,13 +32,19 @@ class ReaderPage:
     load_weight: int = 1
     # Filtered variants worth exercising, on the shipped fixtures: {label: {param: value}}.
     samples: dict = field(default_factory=dict)
+    # At most this long in the shared page cache (None: PAGE_CACHE_SECONDS).
+    max_cache_seconds: int | None = None
 
     @property
     def is_detail(self):
         return bool(self.slug_model)
 
     def url_pattern(self):
-        return path(self.route, reader_view(self.view, self.params), name=self.name)
+        return path(
+            self.route,
+            reader_view(self.view, self.params, max_cache_seconds=self.max_cache_seconds),
+            name=self.name,
+        )
 
     def slugs(self):
         """Slugs of the objects this page can show (for tests, the bench and the load test)."""
@@ -77,7 +83,16 @@ READER_PAGES = [
     ReaderPage("actor", "actors/<slug:slug>/", views.actor_detail, slug_model="articles.Actor", load_weight=2),
     ReaderPage("tags", "tags/", views.tag_list),
     ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, slug_model="taggit.Tag"),
-    ReaderPage("search", "search/", views.search, params=("q",), load_weight=2, samples={"by word": {"q": "visit"}}),
+    ReaderPage(
+        "search",
+        "search/",
+        views.search,
+        params=("q",),
+        load_weight=2,
+        samples={"by word": {"q": "visit"}},
+        # Every query is a new address: cached briefly, so random queries cannot pile up.
+        max_cache_seconds=60,
+    ),
 ]
 
 BY_NAME = {page.name: page for page in READER_PAGES}

@@ -586,3 +586,19 @@ def test_refresh_status_retires_pages_that_show_the_old_status(client, claim, dj
     page = client.get("/claims/trade/").content.decode()
     assert "Single source" in page
     assert '<span class="badge status-contested">' not in page
+
+
+def test_search_pages_stay_in_the_cache_briefly_so_random_queries_cannot_pile_up(client, claim, monkeypatch):
+    stored = {}
+    original = caches["default"].set
+
+    def spy(key, value, timeout=None, **kwargs):
+        stored[key] = timeout
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(caches["default"], "set", spy)
+    client.get("/search/?q=trade")
+    client.get("/claims/")
+    search_timeout, claims_timeout = stored.values()
+    assert (search_timeout, claims_timeout) == (60, 600)
+    assert client.get("/search/?q=trade")["X-Page-Cache"] == "hit"
