@@ -12,6 +12,15 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture
+def editor_client(client):
+    """A test client signed in as bob, the editor (staff, in the Editors group)."""
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    return client
+
+
 @pytest.fixture(scope="module")
 def shipped_kb(django_db_setup, django_db_blocker):
     """The shipped fixtures, loaded once per test module and rolled back after it.

@@ -3,7 +3,7 @@
 import html
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article, Citation, Claim
@@ -12,14 +12,6 @@ from tests.factories import cite, make_actor, make_article, make_claim
 pytestmark = pytest.mark.django_db
 
 BODY = "Lam will attend the parade on Oct 10.\n\n“This fits Hanoi’s ambition,” said Giang."
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def inline_management(prefix, total=1, initial=0):

@@ -1,7 +1,6 @@
 """An article body or captions over the rendering limits is refused in admin, clearly, keeping what was typed."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from articles.models import Article
@@ -10,14 +9,6 @@ from articles.rendering import MAX_BODY_CHARS
 pytestmark = pytest.mark.django_db
 
 NESTED_BRACKETS = "[" * 13_500 + "x](" + "(" * 13_500
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def article_form(**overrides):

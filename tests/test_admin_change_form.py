@@ -6,18 +6,12 @@ from reversion.models import Version
 
 from articles.models import Article
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import make_article, make_claim, make_editor
+from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
 
 BODY = "First paragraph.\n\n  An indented line, kept.\n\nLast line ends with a newline.\n"
 CAPTIONS = "A photo. - AP\n"
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 def post_change(client, article, **changes):

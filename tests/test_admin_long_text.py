@@ -8,7 +8,6 @@ import random
 import string
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from articles.models import Claim, Event
@@ -22,14 +21,6 @@ def large_vocabulary(characters):
     rnd = random.Random(9)
     words = ("".join(rnd.choices(string.ascii_lowercase, k=rnd.randint(5, 12))) for _ in range(characters // 5))
     return ("Sanctionsbusting " + " ".join(words))[:characters]
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def post_add_form(client, model, **values):

@@ -1,7 +1,6 @@
 """An admin save changes only what the editor changed: a body is stored as typed, not trimmed or re-lined."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from tests.admin_forms import change_form_fields, with_changes
@@ -12,14 +11,6 @@ pytestmark = pytest.mark.django_db
 # As load_kb stores the shipped articles: every source file ends with a line break.
 BODY = "HANOI: Lam arrives in Pyongyang.\n\nKim greets him at the airport.\n"
 CAPTIONS = "Lam and Kim at the airport. - AP\n"
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = User.objects.create_user("erin", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def as_a_browser_sends(fields):

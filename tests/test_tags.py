@@ -256,12 +256,6 @@ def tag_form(name, *, slug="", items=()):
     return data
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
-
-
 def content_type_options(page):
     import re
 
