@@ -12,7 +12,7 @@ characters. Snippets are cut from the same prefix.
 
 On SQLite the same page is served from a plain fallback: every word must
 occur somewhere in the searched fields (icontains), ranked by how often the
-words occur, with snippets cut in Python.
+words occur in the title, then in the text, with snippets cut in Python.
 
 Snippets are built from the raw source text, so they are escaped before
 <mark> is put around the matched words: no markup from content gets through.
@@ -203,9 +203,10 @@ def _fallback(query, limit):
         rows = list(queryset[:200])
         for obj in rows:
             title, text = getattr(obj, title_field).lower(), getattr(obj, text_field).lower()
-            obj.rank = sum(3 * title.count(term) + text.count(term) for term in terms)
+            # A word in the title outranks any number of them in the text, as on PostgreSQL (weight A over D).
+            obj.rank = (sum(title.count(term) for term in terms), sum(text.count(term) for term in terms))
             obj.snippet = snippet(getattr(obj, text_field), terms, width=None if kind == "claims" else 220)
-        rows.sort(key=lambda obj: -obj.rank)
+        rows.sort(key=lambda obj: obj.rank, reverse=True)
         out[kind] = rows[:limit]
     return out
 
