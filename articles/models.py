@@ -25,6 +25,14 @@ class Stance(models.TextChoices):
     QUALIFIES = "qualifies", "qualifies"
 
 
+def by_stance(citations):
+    """{stance: the citations taking it}, every stance present, in the order pages show them."""
+    groups = {stance: [] for stance in Stance}
+    for citation in citations:
+        groups[citation.stance].append(citation)
+    return groups
+
+
 class ClaimStatus(models.TextChoices):
     CONTESTED = "contested", "Contested"
     CORROBORATED = "corroborated", "Corroborated"
@@ -790,6 +798,12 @@ class Citation(models.Model):
     @property
     def anchor_id(self):
         return f"cite-{self.pk}"
+
+    @property
+    def url(self):
+        """The article, at this quote while it can still be found there (a lost quote has no mark)."""
+        article = self.article.get_absolute_url()
+        return f"{article}#{self.anchor_id}" if self.anchored else article
 
     def in_context(self):
         """(before, quote, after): the quote with a sentence either side, from the live text."""

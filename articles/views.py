@@ -29,7 +29,18 @@ from articles.forms import (
     SearchForm,
     TimelineFilterForm,
 )
-from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Location, Participation, Stance
+from articles.models import (
+    Actor,
+    Article,
+    Citation,
+    Claim,
+    ClaimConflict,
+    Event,
+    Location,
+    Participation,
+    Stance,
+    by_stance,
+)
 from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
 from articles.services import origins_of
@@ -39,7 +50,6 @@ CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page alre
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
 SECTION_LIMIT = 20  # rows a detail page shows of a list that grows with the data
-STANCE_ORDER = [Stance.SUPPORTS, Stance.DISPUTES, Stance.QUALIFIES]
 
 
 class BadFilter(Exception):
@@ -242,7 +252,7 @@ class ClaimDetailView(DetailView):
         claim = self.object
         citations = list(claim.citations.all())
         anchored = [c for c in citations if c.anchored]
-        by_stance = {stance: [c for c in anchored if c.stance == stance] for stance in STANCE_ORDER}
+        sides = by_stance(anchored)
         competing = list(claim.conflict_links.all())
         competing_support = [
             (link, citation)
@@ -258,14 +268,14 @@ class ClaimDetailView(DetailView):
         )
         return super().get_context_data(
             citations=citations,
-            supporting=by_stance[Stance.SUPPORTS],
-            disputing=by_stance[Stance.DISPUTES],
-            qualifying=by_stance[Stance.QUALIFIES],
+            supporting=sides[Stance.SUPPORTS],
+            disputing=sides[Stance.DISPUTES],
+            qualifying=sides[Stance.QUALIFIES],
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
             competing=competing,
             competing_support=competing_support,
-            disputing_count=len(by_stance[Stance.DISPUTES]) + len(competing_support),
+            disputing_count=len(sides[Stance.DISPUTES]) + len(competing_support),
             related=related,
             **kwargs,
         )
@@ -323,7 +333,7 @@ class ContestedView(FilteredMixin, TemplateView):
         page = paginate(claims, self.filters.get("page"), CONTESTED_PER_PAGE)
         for claim in page.object_list:
             citations = list(claim.citations.all())
-            claim.sides = {stance: [c for c in citations if c.stance == stance] for stance in STANCE_ORDER}
+            claim.sides = by_stance(citations)
         return super().get_context_data(page=page, claims=page.object_list, **kwargs)
 
 
@@ -412,7 +422,7 @@ class ArticleDetailView(DetailView):
         stances = defaultdict(set)
         for citation in citations:
             stances[citation.claim_id].add(citation.stance)
-        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in STANCE_ORDER]
+        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in Stance]
         notes = evidence_notes(citations)
         return super().get_context_data(
             body=highlighted_body(article, [note for note in notes if not note.in_captions]),

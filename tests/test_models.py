@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 
-from articles.models import Actor, ActorAlias, Article, Event
+from articles.models import Actor, ActorAlias, Article, Citation, Event, Stance, by_stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,20 @@ def test_article_dates_show_their_precision():
     article = make_article(published=datetime.date(2025, 10, 1), date_precision="month")
     assert article.date_display == "October 2025"
     assert Article(published=None).date_display == "Undated"
+
+
+def test_a_citation_links_to_its_quote_and_a_lost_one_to_its_article():
+    article = make_article("Lam arrived in Pyongyang. Kim met him.", slug="arrival")
+    citation = cite(make_claim(), article, "Kim met him.")
+    assert citation.url == f"/articles/arrival/#cite-{citation.pk}"
+    article.body = "Lam arrived in Pyongyang."
+    article.save()
+    citation.refresh_from_db()
+    assert citation.url == "/articles/arrival/"
+
+
+def test_citations_by_stance_come_in_reading_order_with_every_stance_present():
+    supports, qualifies = Citation(stance=Stance.SUPPORTS), Citation(stance=Stance.QUALIFIES)
+    groups = by_stance([qualifies, supports])
+    assert list(groups) == [Stance.SUPPORTS, Stance.DISPUTES, Stance.QUALIFIES]
+    assert groups == {Stance.SUPPORTS: [supports], Stance.DISPUTES: [], Stance.QUALIFIES: [qualifies]}
