@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, Prefetch, Window
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag, TaggedItem
@@ -164,7 +164,7 @@ class HomeView(TemplateView):
         key_events = sorted(
             Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
         )
-        contested = first_rows(Claim.objects.contested().select_related("claimant", "event").order_by("slug"), 5)
+        contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -298,7 +298,7 @@ class ClaimListView(FilteredMixin, TemplateView):
             if role == "claimant":
                 claims = claims.claimed_by(filters["actor"])
             elif role == "subject":
-                claims = claims.with_subject(filters["actor"])
+                claims = claims.about(filters["actor"])
             else:
                 claims = claims.involving(filters["actor"])
         if "event" in filters:
@@ -323,7 +323,7 @@ class ContestedView(FilteredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         claims = (
             Claim.objects.contested()
-            .select_related("claimant", "event")
+            .for_listing()
             .prefetch_related(
                 Prefetch("citations", queryset=citations_with_sources()),
                 Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
@@ -369,11 +369,7 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        # Newest first, undated last, as the articles index orders them.
-        columns = sorted(
-            articles.values(),
-            key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.title),
-        )
+        columns = sorted(articles.values(), key=Article.newest_first_key)
         rows = [{"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]} for claim in claims]
         return super().get_context_data(
             page=page,
@@ -395,7 +391,7 @@ class ArticleListView(FilteredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # Page through plain rows, and count citations for the page's articles
         # only: counting them for every article first costs seconds at 10,000 articles.
-        articles = Article.objects.order_by(F("published").desc(nulls_last=True), "title")
+        articles = Article.objects.newest_first()
         if "actor" in self.filters:
             articles = articles.by_actor(self.filters["actor"])
         if "tag" in self.filters:
@@ -413,7 +409,7 @@ class ArticleListView(FilteredMixin, TemplateView):
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
-    queryset = Article.objects.select_related("publisher", "wire").prefetch_related("authors", "tags")
+    queryset = Article.objects.with_people().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -527,10 +523,8 @@ class ActorDetailView(DetailView):
                 .order_by("event__start", "event__title")
             ),
             claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
-            claims_about=first_rows(Claim.objects.for_listing().about(actor).order_by("slug")),
-            articles=first_rows(
-                Article.objects.by(actor).with_people().order_by(F("published").desc(nulls_last=True), "title")
-            ),
+            claims_about=first_rows(Claim.objects.for_listing().about(actor.slug).order_by("slug")),
+            articles=first_rows(Article.objects.by_actor(actor.slug).with_people().newest_first()),
             **kwargs,
         )
 
@@ -550,9 +544,7 @@ class TagDetailView(DetailView):
         # Each list can grow without bound: show the first rows, link to the whole list.
         slug = self.object.slug
         return super().get_context_data(
-            articles=first_rows(
-                Article.objects.tagged(slug).with_people().order_by(F("published").desc(nulls_last=True), "title")
-            ),
+            articles=first_rows(Article.objects.tagged(slug).with_people().newest_first()),
             events=first_rows(Event.objects.on_timeline().tagged(slug)),
             claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
             **kwargs,
