@@ -40,3 +40,13 @@ def shipped_kb(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The small hand-built world of tests/factories.make_world, built once per
+    test module and rolled back after it (each test runs in its own savepoint)."""
+    from tests.factories import make_world, module_data
+
+    with module_data(django_db_blocker):
+        yield make_world()

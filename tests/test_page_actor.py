@@ -4,15 +4,9 @@ import datetime
 
 import pytest
 
-from tests.factories import make_article, make_claim, make_event, make_world, module_data
+from tests.factories import make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def page_of(client, actor):

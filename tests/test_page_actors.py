@@ -3,16 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
-
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:actors")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def test_it_groups_actors_by_kind(world, client):

@@ -3,15 +3,8 @@
 import pytest
 
 from tests.evidence_html import marked_text, read, target_text
-from tests.factories import make_world, module_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def page_of(client, article):

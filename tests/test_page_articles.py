@@ -5,16 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_article, make_world, module_data
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:articles")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def test_it_lists_every_article_newest_first(world, client):

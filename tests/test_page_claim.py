@@ -3,15 +3,9 @@
 import pytest
 
 from articles.models import Actor, Citation, Stance
-from tests.factories import cite, make_actor, make_article, make_claim, make_world, module_data
+from tests.factories import cite, make_actor, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def page_of(client, claim):

@@ -3,16 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_claim, make_world, module_data
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:claims")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def listed(client, **params):

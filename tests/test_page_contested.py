@@ -4,16 +4,10 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Stance
-from tests.factories import make_claim, make_world, module_data
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:contested")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def test_it_lists_every_disputed_or_competing_claim(world, client):

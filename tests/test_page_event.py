@@ -2,15 +2,9 @@
 
 import pytest
 
-from tests.factories import make_claim, make_world, module_data
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def test_it_shows_the_event_and_its_date(world, client):

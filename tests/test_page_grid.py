@@ -6,16 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_claim, make_world, module_data
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:grid")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def row_of(page, claim):

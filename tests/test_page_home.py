@@ -3,15 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def test_it_says_what_the_knowledge_base_covers(world, client):

@@ -7,15 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_world, module_data
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def hrefs(page):

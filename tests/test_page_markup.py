@@ -12,16 +12,9 @@ import pytest
 from django.urls import resolve, reverse
 
 from articles.pages import READER_PAGES
-from tests.factories import make_world, module_data
 
 pytestmark = pytest.mark.django_db
 BLOCK = {"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table"}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 class Outline(HTMLParser):

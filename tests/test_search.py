@@ -11,16 +11,10 @@ from django.urls import reverse
 
 from articles.models import Article, Claim, Event
 from articles.search import INDEXED_CHARS, normalise_query, snippet, terms_of
-from tests.factories import make_article, make_world, module_data
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:search")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_data(django_db_blocker):
-        yield make_world()
 
 
 def search(client, q):

@@ -77,20 +77,6 @@ def absolute(context, path):
     return request.build_absolute_uri(path) if request else path
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters changed (None removes one): for pagination links."""
-    request = context.get("request")
-    params = request.GET.copy() if request else {}
-    for name, value in changes.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = value
-    encoded = params.urlencode() if params else ""
-    return f"?{encoded}" if encoded else "?"
-
-
 @register.inclusion_tag("includes/timeline_overview.html")
 def timeline_overview(events):
     """An inline SVG: one row per year with events, a dot sized by how many, gaps drawn dashed.
