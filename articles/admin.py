@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles.history_admin import VersionedAdmin
 from articles.models import (
+    NEWEST_FIRST,
     Actor,
     ActorAlias,
     Article,
@@ -130,6 +131,7 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published"
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
+    ordering = list(NEWEST_FIRST)
     inlines = [ArticleCitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

@@ -1,5 +1,6 @@
 """Editors add articles and cite them in admin; bad quotes are refused clearly, keeping their input."""
 
+import datetime
 import html
 
 import pytest
@@ -138,6 +139,14 @@ def test_the_claim_list_shows_derived_status(editor_client):
     response = editor_client.get(reverse("admin:articles_claim_changelist"), {"status": "single-source"})
     assert "Trade is small." in response.content.decode()
     assert "Single source" in response.content.decode()
+
+
+def test_the_article_list_shows_the_newest_first_and_the_undated_last(editor_client):
+    make_article(title="Undated piece", published=None)
+    make_article(title="Older piece", published=datetime.date(2024, 1, 2))
+    make_article(title="Newer piece", published=datetime.date(2025, 3, 4))
+    page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert page.index("Newer piece") < page.index("Older piece") < page.index("Undated piece")
 
 
 def test_the_editors_group_edits_content_but_not_users_or_permissions():
