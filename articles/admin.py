@@ -130,7 +130,6 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published"
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
-    ordering = ["-published", "title"]
     inlines = [ArticleCitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

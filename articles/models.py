@@ -165,18 +165,25 @@ class ActorAlias(models.Model):
 # --- Articles ------------------------------------------------------------------
 
 
-class ArticleQuerySet(models.QuerySet):
+class TaggedQuerySet(models.QuerySet):
+    """The one tag filter, for every model that has `tags`."""
+
+    def tagged(self, slug):
+        # A subquery, not a join, so each row stays one row whatever else is annotated.
+        return self.filter(pk__in=self.model._default_manager.filter(tags__slug=slug).values("pk"))
+
+
+# Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
+NEWEST_FIRST = (F("published").desc(nulls_last=True), "title")
+
+
+class ArticleQuerySet(TaggedQuerySet):
     def with_people(self):
         """Articles with everything own_voice() reads: publisher, wire and authors."""
         return self.select_related("publisher", "wire").prefetch_related("authors")
 
-    def by(self, actor):
-        """Articles the actor wrote, published, or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor_id=actor.pk))
-        return self.filter(Q(publisher_id=actor.pk) | Q(wire_id=actor.pk) | authored)
-
-    def tagged(self, slug):
-        return self.filter(pk__in=Article.objects.filter(tags__slug=slug).values("pk"))
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
     def with_claim_counts(self):
         """Annotate how many citations the article gives and how many claims they serve."""
@@ -186,7 +193,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def by_actor(self, actor_slug):
-        """Articles the actor wrote, published or sent out as a wire service, by slug (see by())."""
+        """Articles the actor wrote, published or sent out as a wire service."""
         authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
         return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
 
@@ -255,7 +262,7 @@ class Article(FuzzyDateMixin, models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [F("published").desc(nulls_last=True), "title"]
+        ordering = list(NEWEST_FIRST)
         constraints = [
             # A precision says how much of a known date the source gives; an
             # unknown date has none, and a known one always has one.
@@ -301,6 +308,10 @@ class Article(FuzzyDateMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
+
+    def newest_first_key(self):
+        """NEWEST_FIRST for articles already in memory (sorted(..., key=Article.newest_first_key))."""
+        return (self.published is None, -(self.published.toordinal() if self.published else 0), self.title)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -381,7 +392,7 @@ class Article(FuzzyDateMixin, models.Model):
 # --- Events --------------------------------------------------------------------
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(TaggedQuerySet):
     def on_timeline(self):
         """Events in date order, with participants and their source count preloaded."""
         return (
@@ -397,9 +408,6 @@ class EventQuerySet(models.QuerySet):
 
     def involving(self, actor_slug):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
-
-    def tagged(self, slug):
-        return self.filter(pk__in=Event.objects.filter(tags__slug=slug).values("pk"))
 
     def in_years(self, first=None, last=None):
         """Events that overlap the years first..last (either bound may be open)."""
@@ -470,7 +478,7 @@ class Participation(models.Model):
 # --- Claims --------------------------------------------------------------------
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(TaggedQuerySet):
     # A claim's status is stored (see services.claims_refresh_status), so a
     # status filter is a plain lookup on an indexed column.
     def with_status(self, status):
@@ -498,14 +506,8 @@ class ClaimQuerySet(models.QuerySet):
         about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
         return self.filter(Q(claimant__slug=actor_slug) | about)
 
-    def about(self, actor):
-        return self.filter(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id=actor.pk)))
-
     def cited_in(self, article_slug):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), article__slug=article_slug)))
-
-    def tagged(self, slug):
-        return self.filter(pk__in=Claim.objects.filter(tags__slug=slug).values("pk"))
 
     def related_to(self, claim, subject_ids=()):
         """Other claims on the same event or about the same actors (or by the same claimant)."""
@@ -521,8 +523,8 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
         return self.filter(claimant__slug=actor_slug)
 
-    def with_subject(self, actor_slug):
-        """Claims about the actor, by slug."""
+    def about(self, actor_slug):
+        """Claims about the actor."""
         return self.filter(
             Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
         )

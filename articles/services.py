@@ -1,4 +1,4 @@
-"""Writes that touch several models, and the one place a claim's status is worked out.
+"""The one place a claim's status is worked out, and what keeps it fresh on every write.
 
 A claim's status depends on its citations, their speakers, the articles they
 quote (texts, authors, wire, publisher) and the claims it competes with. It is
@@ -11,7 +11,10 @@ admin (forms, inlines, M2M widgets), load_kb, history reverts
 (articles.versioning saves the model) and the shell. Only model signals see
 all of them; a call added to each path would be forgotten in the next one.
 Receivers run inside the writer's transaction, so the status commits or rolls
-back with the change that caused it.
+back with the change that caused it. For the same reason there is no
+"create a citation" service: Citation.save() anchors the quote and the
+receivers here refresh the claim, whichever path saved it; only a bulk import
+defers the refresh, through refreshing_status_once().
 """
 
 import threading
@@ -30,19 +33,10 @@ from articles.models import (
     Claim,
     ClaimConflict,
     ClaimStatus,
-    Location,
     Stance,
     VoiceRole,
     names_in_words,
 )
-
-
-def citation_create(*, claim, article, quote, stance, speaker=None, location=Location.BODY) -> Citation:
-    citation = Citation(claim=claim, article=article, quote=quote, stance=stance, speaker=speaker, location=location)
-    citation.full_clean()
-    citation.save()
-    return citation
-
 
 # --- Status: the rule ----------------------------------------------------------
 

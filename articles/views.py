@@ -13,13 +13,11 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.forms import (
     ArticleFilterForm,
@@ -28,6 +26,14 @@ from articles.forms import (
     PageForm,
     SearchForm,
     TimelineFilterForm,
+)
+from articles.listing import (
+    FilteredMixin,
+    attach_tags,
+    citations_with_sources,
+    first_rows,
+    page_rows,
+    paginate,
 )
 from articles.models import (
     Actor,
@@ -49,114 +55,21 @@ CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
-SECTION_LIMIT = 20  # rows a detail page shows of a list that grows with the data
-
-
-class BadFilter(Exception):
-    def __init__(self, problems):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def bad_request(request, problems, *, retry_url=None):
-    """The site's 400 page, saying which parameter was wrong and how."""
-    context = {"problems": problems, "retry_url": retry_url or request.path}
-    return render(request, "400.html", context, status=400)
-
-
-class FilteredMixin:
-    """Validate the GET filters with `form_class` before the page is built.
-
-    The view reads `self.filters` (only the values the reader chose) and
-    `self.form` (for rendering the form and naming the chosen things).
-    """
-
-    form_class = None
-
-    def get(self, request, *args, **kwargs):
-        self.form = self.form_class(request.GET)
-        if not self.form.is_valid():
-            return bad_request(request, self.form.problems())
-        self.filters = self.form.filters()
-        try:
-            return super().get(request, *args, **kwargs)
-        except BadFilter as bad:
-            return bad_request(request, bad.problems)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, filters=self.filters, **kwargs)
-
-
-def paginate(objects, number, per_page):
-    """A page of `objects`; a page number past the end is the reader's mistake, not an empty page."""
-    paginator = Paginator(objects, per_page)
-    number = number or 1
-    if number > paginator.num_pages:
-        last = paginator.num_pages
-        raise BadFilter([f"“page={number}”: there is no page {number}; the last page is {last}."])
-    return paginator.page(number)
-
-
-@dataclass
-class Section:
-    """The first rows of a list on a detail page, and how many there are in all."""
-
-    rows: list
-    total: int
-
-    @property
-    def more(self):
-        return self.total > len(self.rows)
-
-
-def first_rows(queryset, limit=SECTION_LIMIT):
-    """The first `limit` rows of `queryset` and its total, in one query.
-
-    The total rides on every row as a window count, COUNT(*) OVER (), which the
-    database computes over all matching rows before LIMIT applies; over a
-    grouped query (with_claim_counts) it counts the groups, one per row.
-    """
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
-    return Section(rows=rows, total=rows[0].total_rows if rows else 0)
-
-
-def attach_tags(objects):
-    """Set `tag_list` on each object: its tags, in one query.
-
-    Used instead of prefetch_related("tags") on long lists: taggit's prefetch
-    builds a fresh filtered queryset per object, which costs more than the query.
-    """
-    objects = list(objects)
-    if not objects:
-        return objects
-    content_type = ContentType.objects.get_for_model(objects[0])  # cached after the first request
-    items = TaggedItem.objects.filter(content_type=content_type, object_id__in=[obj.pk for obj in objects])
-    tags = defaultdict(list)
-    for item in items.select_related("tag").order_by("pk"):
-        tags[item.object_id].append(item.tag)
-    for obj in objects:
-        obj.tag_list = tags[obj.pk]
-    return objects
-
-
-def page_rows(page, rows):
-    """The page's objects, loaded from `rows` (a QuerySet with the annotations the page shows).
-
-    Paginate a QuerySet that only filters, so that counting it is cheap; then
-    annotate just the page's rows: one query, with the page as a subquery.
-    """
-    return list(rows.filter(pk__in=page.object_list.values("pk")).order_by(*page.object_list.query.order_by))
-
-
-def citations_with_sources():
-    """Citations as the claim, event and contested pages show them, in reading order."""
-    return Citation.objects.with_voices().order_by("article__published", "article__title", "pk")
 
 
 # --- Home and timeline -----------------------------------------------------------
 
 
 class HomeView(TemplateView):
+    """The front page: what the knowledge base holds, and where to start reading.
+
+    Context: `counts`: a dict of how many `articles`, `claims`, `events` and
+    `actors` there are; `key_events`: the five events with the most
+    independent sources, in date order; `contested`: the first five contested
+    claims (by slug); `contested_count`: how many claims are contested in all;
+    `tags`: the 24 most used tags, each with `uses`.
+    """
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
@@ -164,7 +77,7 @@ class HomeView(TemplateView):
         key_events = sorted(
             Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
         )
-        contested = first_rows(Claim.objects.contested().select_related("claimant", "event").order_by("slug"), 5)
+        contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -181,6 +94,15 @@ class HomeView(TemplateView):
 
 
 class TimelineView(FilteredMixin, TemplateView):
+    """Every event in date order, filtered by actor, tag and years.
+
+    Context: `form`, `filters`: the validated filter form and the values the
+    reader chose; `events`: the matching events, each with its participants,
+    `source_count` and `tag_list`; `first_year`, `last_year`: the year bounds
+    (None when open); `actor_name`, `tag_name`: the chosen actor's and tag's
+    names, for the heading.
+    """
+
     template_name = "articles/timeline.html"
     form_class = TimelineFilterForm
 
@@ -206,6 +128,13 @@ class TimelineView(FilteredMixin, TemplateView):
 
 
 class EventDetailView(DetailView):
+    """One event with the claims made about it.
+
+    Context: `event` (and `object`): with participants, `source_count` and
+    tags; `claims`: a listing.Section of its first claims (by slug), each with
+    its citations and their voices.
+    """
+
     template_name = "articles/event_detail.html"
     queryset = Event.objects.on_timeline().prefetch_related("tags")
 
@@ -282,6 +211,14 @@ class ClaimDetailView(DetailView):
 
 
 class ClaimListView(FilteredMixin, TemplateView):
+    """The claims, a page at a time, filtered by status, kind, actor (and role), event, article and tag.
+
+    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
+    page's claims, with claimant, event and citations (and their articles);
+    `chosen`: the label of each chosen filter by name (`status`, `kind`,
+    `actor`, `event`, `article`, `tag`), and the chosen `role`.
+    """
+
     template_name = "articles/claim_list.html"
     form_class = ClaimFilterForm
 
@@ -298,7 +235,7 @@ class ClaimListView(FilteredMixin, TemplateView):
             if role == "claimant":
                 claims = claims.claimed_by(filters["actor"])
             elif role == "subject":
-                claims = claims.with_subject(filters["actor"])
+                claims = claims.about(filters["actor"])
             else:
                 claims = claims.involving(filters["actor"])
         if "event" in filters:
@@ -317,13 +254,20 @@ class ClaimListView(FilteredMixin, TemplateView):
 
 
 class ContestedView(FilteredMixin, TemplateView):
+    """The contested claims, a page at a time, with both sides quoted.
+
+    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
+    page's claims, each with `sides` (its citations by stance, see
+    models.by_stance) and `conflicts_with` preloaded.
+    """
+
     template_name = "articles/contested.html"
     form_class = PageForm
 
     def get_context_data(self, **kwargs):
         claims = (
             Claim.objects.contested()
-            .select_related("claimant", "event")
+            .for_listing()
             .prefetch_related(
                 Prefetch("citations", queryset=citations_with_sources()),
                 Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
@@ -342,6 +286,12 @@ class GridView(FilteredMixin, TemplateView):
 
     A page of claims at a time; the columns are only the articles that cite a
     claim on the page, so neither dimension grows with the whole knowledge base.
+
+    Context: `form`, `filters`; `page`: the Paginator page; `columns`: the
+    articles citing the page's claims, newest first; `rows`: one dict per
+    claim, with `claim` and `cells` (per column, the article's citations of
+    the claim, one per stance); `event_name`, `actor_name`: the chosen
+    filters' names.
     """
 
     template_name = "articles/grid.html"
@@ -369,11 +319,7 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        # Newest first, undated last, as the articles index orders them.
-        columns = sorted(
-            articles.values(),
-            key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.title),
-        )
+        columns = sorted(articles.values(), key=Article.newest_first_key)
         rows = [{"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]} for claim in claims]
         return super().get_context_data(
             page=page,
@@ -389,13 +335,20 @@ class GridView(FilteredMixin, TemplateView):
 
 
 class ArticleListView(FilteredMixin, TemplateView):
+    """The articles, newest first, a page at a time, filtered by actor and tag.
+
+    Context: `form`, `filters`; `page`: the Paginator page; `articles`: the
+    page's articles, with publisher, wire, authors, `citation_count` and
+    `claim_count`; `actor_name`, `tag_name`: the chosen filters' names.
+    """
+
     template_name = "articles/article_list.html"
     form_class = ArticleFilterForm
 
     def get_context_data(self, **kwargs):
         # Page through plain rows, and count citations for the page's articles
         # only: counting them for every article first costs seconds at 10,000 articles.
-        articles = Article.objects.order_by(F("published").desc(nulls_last=True), "title")
+        articles = Article.objects.newest_first()
         if "actor" in self.filters:
             articles = articles.by_actor(self.filters["actor"])
         if "tag" in self.filters:
@@ -412,8 +365,18 @@ class ArticleListView(FilteredMixin, TemplateView):
 
 
 class ArticleDetailView(DetailView):
+    """One article, its quotes marked in the text and numbered in notes.
+
+    Context: `article` (and `object`): with publisher, wire, authors and
+    tags; `body`, `captions`: the text as HTML with every anchored quote
+    marked; `notes`: the EvidenceNotes in reading order; `sections`:
+    (stance, claims) pairs, the claims the article supports, disputes or
+    qualifies (stances with none left out); `lost`: citations whose quote is
+    no longer in the text.
+    """
+
     template_name = "articles/article_detail.html"
-    queryset = Article.objects.select_related("publisher", "wire").prefetch_related("authors", "tags")
+    queryset = Article.objects.with_people().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -500,6 +463,13 @@ KIND_HEADINGS = {
 
 
 class ActorListView(ListView):
+    """Every actor, grouped by kind.
+
+    Context: `actors` (and `object_list`): the actors by name, with aliases
+    and counts (Actor.objects.for_index); `kinds`: (heading, actors) pairs in
+    the order of Actor.Kind.
+    """
+
     template_name = "articles/actor_list.html"
     context_object_name = "actors"
     queryset = Actor.objects.for_index().order_by("name")
@@ -514,6 +484,13 @@ class ActorListView(ListView):
 
 
 class ActorDetailView(DetailView):
+    """One actor: the events they took part in, the claims by and about them, the articles by them.
+
+    Context: `actor` (and `object`): with aliases; `participations`,
+    `claims_made`, `claims_about`, `articles`: each a listing.Section (its
+    first rows and `total`), linking to the whole filtered list.
+    """
+
     template_name = "articles/actor_detail.html"
     queryset = Actor.objects.prefetch_related("aliases")
 
@@ -527,21 +504,30 @@ class ActorDetailView(DetailView):
                 .order_by("event__start", "event__title")
             ),
             claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
-            claims_about=first_rows(Claim.objects.for_listing().about(actor).order_by("slug")),
-            articles=first_rows(
-                Article.objects.by(actor).with_people().order_by(F("published").desc(nulls_last=True), "title")
-            ),
+            claims_about=first_rows(Claim.objects.for_listing().about(actor.slug).order_by("slug")),
+            articles=first_rows(Article.objects.by_actor(actor.slug).with_people().newest_first()),
             **kwargs,
         )
 
 
 class TagListView(ListView):
+    """Every tag in use, by name.
+
+    Context: `tags` (and `object_list`): each with `uses`.
+    """
+
     template_name = "articles/tag_list.html"
     context_object_name = "tags"
     queryset = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("name")
 
 
 class TagDetailView(DetailView):
+    """What carries one tag.
+
+    Context: `tag` (and `object`); `articles` (newest first), `events` (in
+    date order), `claims` (by slug): each a listing.Section.
+    """
+
     template_name = "articles/tag_detail.html"
     model = Tag
     context_object_name = "tag"
@@ -550,9 +536,7 @@ class TagDetailView(DetailView):
         # Each list can grow without bound: show the first rows, link to the whole list.
         slug = self.object.slug
         return super().get_context_data(
-            articles=first_rows(
-                Article.objects.tagged(slug).with_people().order_by(F("published").desc(nulls_last=True), "title")
-            ),
+            articles=first_rows(Article.objects.tagged(slug).with_people().newest_first()),
             events=first_rows(Event.objects.on_timeline().tagged(slug)),
             claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
             **kwargs,
@@ -563,7 +547,12 @@ class TagDetailView(DetailView):
 
 
 def search(request):
-    """One box across articles, claims, events and actors. Never an error: odd input gets a kind page."""
+    """One box across articles, claims, events and actors. Never an error: odd input gets a kind page.
+
+    Context: `form`; `query`: the cleaned search text; `results`: the
+    search.search() results (None before a search); `problem`: why the
+    search found nothing to look for, or the form's error.
+    """
     form = SearchForm(request.GET)
     query, results, problem = "", None, None
     if form.is_valid():

@@ -9,7 +9,6 @@ import itertools
 
 from articles.dates import DatePrecision
 from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Stance
-from articles.services import citation_create
 
 _sequence = itertools.count(1)
 
@@ -64,8 +63,11 @@ def make_claim(text=None, *, slug=None, subjects=(), tags=(), citations=(), **fi
 
 
 def cite(claim, article, quote, stance=Stance.SUPPORTS, **fields):
-    """fields: speaker, location."""
-    return citation_create(claim=claim, article=article, quote=quote, stance=stance, **fields)
+    """fields: speaker, location. Validated as the admin validates it, so a quote not in the text fails here."""
+    citation = Citation(claim=claim, article=article, quote=quote, stance=stance, **fields)
+    citation.full_clean()
+    citation.save()
+    return citation
 
 
 # --- People ----------------------------------------------------------------------

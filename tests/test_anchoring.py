@@ -141,3 +141,37 @@ def test_context_does_not_end_a_sentence_at_an_abbreviation():
     before, _, after = in_context(body, start, body.index(" After"))
     assert before == "Before. Mr. Lam "
     assert after == " After."
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("'", "\u2018"),
+        ("'", "\u2019"),
+        ("'", "\u201a"),
+        ("'", "\u201b"),
+        ("'", "\u2032"),
+        ('"', "\u201c"),
+        ('"', "\u201d"),
+        ('"', "\u201e"),
+        ('"', "\u201f"),
+        ('"', "\u2033"),
+        ("-", "\u2010"),
+        ("-", "\u2011"),
+        ("-", "\u2012"),
+        ("-", "\u2013"),
+        ("-", "\u2014"),
+        ("-", "\u2015"),
+        ("-", "\u2212"),
+        (" ", "\u00a0"),
+        (" ", "\u202f"),
+        (" ", "\u2007"),
+        (" ", "\u2009"),
+        (" ", "\u200a"),
+    ],
+)
+def test_every_typographic_variant_of_a_typed_character_is_offered_as_the_exact_text(typed, written):
+    body = f"Intro sentence here. Kim said {written}no{written} to the deal. Closing words."
+    assert nearest_match(body, f"Kim said {typed}no{typed} to the deal.") == (
+        f"Kim said {written}no{written} to the deal."
+    )

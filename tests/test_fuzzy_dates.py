@@ -48,3 +48,25 @@ def test_partial_iso_dates_read_with_their_precision(text, parsed):
 def test_malformed_partial_dates_are_refused(text):
     with pytest.raises(ValueError, match="is not a date written as YYYY"):
         parse_partial(text)
+
+
+@pytest.mark.parametrize(
+    "start, precision, end, shown",
+    [
+        (D(1950, 1, 1), "decade", D(1960, 1, 1), "1950s–1960s"),
+        (D(1951, 1, 1), "decade", D(1959, 1, 1), "1950s"),
+        (D(2025, 1, 1), "year", D(2025, 11, 1), "2025"),
+        (D(2025, 10, 1), "month", D(2025, 10, 20), "October 2025"),
+        (D(2024, 12, 28), "day", D(2025, 1, 2), "28 December 2024–2 January 2025"),
+        (D(2024, 11, 1), "month", D(2025, 2, 1), "November 2024–February 2025"),
+    ],
+)
+def test_a_span_names_each_end_once_and_only_at_the_precision_given(start, precision, end, shown):
+    assert format_fuzzy(start, precision, end=end) == shown
+
+
+def test_a_full_date_and_padded_text_read_as_the_same_partial_dates():
+    assert parse_partial(D(2025, 10, 9)) == (D(2025, 10, 9), "day")
+    assert parse_partial(" 2025-10 ") == (D(2025, 10, 1), "month")
+    assert to_partial(None, "day") is None
+    assert to_partial(D(850, 1, 1), "year") == "0850"

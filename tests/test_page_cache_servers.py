@@ -40,13 +40,12 @@ REDIS_URL = "redis://127.0.0.1:6379/2"
 
 SETUP = """
 from django.contrib.auth.models import Group, User
-from articles.services import citation_create
-from articles.models import Article, Claim, Stance
+from articles.models import Article, Citation, Claim, Stance
 editor = User.objects.create_user("bob", password=%(password)r, is_staff=True)
 editor.groups.add(Group.objects.get(name="Editors"))
 article = Article.objects.create(slug="trade-story", title="Trade story", kind="news", body="Trade is small.")
 claim = Claim.objects.create(slug="trade", text="Trade is small.")
-citation_create(claim=claim, article=article, quote="Trade is small.", stance=Stance.SUPPORTS)
+Citation.objects.create(claim=claim, article=article, quote="Trade is small.", stance=Stance.SUPPORTS)
 print("claim", claim.pk)
 """
 
