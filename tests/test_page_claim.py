@@ -65,7 +65,7 @@ def test_each_quote_is_highlighted_within_its_sentences(world, client):
     page = page_of(client, world.greeted)
     assert (
         "<p>To Lam arrived in Pyongyang on 9 October 2025 for a visit lasting until 11 October. "
-        '<mark class="stance-supports">He was greeted at the airport by Kim Jong Un.</mark></p>'
+        '<mark class="quote-mark quote-mark--supports">He was greeted at the airport by Kim Jong Un.</mark></p>'
     ) in page
 
 
@@ -237,7 +237,7 @@ def test_a_quote_from_a_photo_caption_says_so(client):
     cite(claim, article, "Children greet To Lam", location="captions")
     page = page_of(client, claim)
     assert '<span class="meta__part">in a photo caption</span>' in page
-    assert '<mark class="stance-supports">Children greet To Lam</mark>' in page
+    assert '<mark class="quote-mark quote-mark--supports">Children greet To Lam</mark>' in page
 
 
 def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(client, django_assert_num_queries):
