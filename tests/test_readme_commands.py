@@ -36,6 +36,10 @@ SKIPPED = [
     (re.compile(r"…"), "a template with placeholders (…) to fill in"),
     (re.compile(r"(^|/)gunicorn\b"), "a production server: it does not exit"),
     (
+        re.compile(r"^(make mutants|\.venv/bin/mutmut run)\b"),
+        "mutation testing runs for tens of minutes and edits the code in place while it runs",
+    ),
+    (
         re.compile(r"manage\.py generate_kb --claims"),
         "generates benchmark-sized data for minutes; tests/test_generate_kb.py runs it at small sizes",
     ),
