@@ -136,6 +136,14 @@ class Key:
     def clean(self, value, at, check, entry):
         return value
 
+    def absent(self, value, at, check):
+        """True when the value is null (or an empty optional value); a required key says it is missing."""
+        if value is None or (value == "" and not self.required):
+            if self.required:
+                check.problem(at, "is missing.")
+            return True
+        return False
+
     def clean_present(self, entry, at, check):
         if self.name not in entry:
             if self.required:
@@ -251,9 +259,7 @@ class PartialDate(Key):
         return to_partial(getattr(obj, self.field_name), getattr(obj, self.precision_key))
 
     def clean(self, value, at, check, entry):
-        if value is None or (value == "" and not self.required):
-            if self.required:
-                check.problem(at, "is missing.")
+        if self.absent(value, at, check):
             return None
         if not isinstance(value, str):
             check.problem(at, f"expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, got {_type_name(value)}.")
@@ -287,9 +293,7 @@ class Ref(Key):
         return target.slug if target else None
 
     def clean(self, value, at, check, entry):
-        if value is None or (value == "" and not self.required):
-            if self.required:
-                check.problem(at, "is missing.")
+        if self.absent(value, at, check):
             return None
         if not isinstance(value, str):
             check.problem(at, f"expected a slug, got {_type_name(value)}.")
