@@ -6,12 +6,15 @@ are read once, in __init__, so validating and rendering a form costs one
 query per list, however many times the choices are consulted.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
-from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation
+from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event
 from articles.search import MAX_QUERY_LENGTH, normalise_query
+from articles.timeline import parse_cursor
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
@@ -44,7 +47,37 @@ class FilterForm(forms.Form):
     def chosen_label(self, name):
         """The label of the choice made in `name`, e.g. the actor's name for ?actor=to-lam."""
         value = self.cleaned_data.get(name) if self.is_bound and hasattr(self, "cleaned_data") else None
-        return dict(self.fields[name].choices).get(value, value) if value else ""
+        if not value:
+            return ""
+        field = self.fields[name]
+        if isinstance(field, KnownSlugField):
+            return field.chosen_label or value
+        return dict(field.choices).get(value, value)
+
+
+class KnownSlugField(forms.CharField):
+    """A slug that must name an existing row, checked with one lookup instead of a list of every row.
+
+    A select of every actor is hundreds of kilobytes at scale; this reads the
+    one row asked for. A row that exists but matches nothing is not an error:
+    the page shows an empty result and says so. The row's name is kept in
+    `chosen_label` (fields are copied per form, so this is per request).
+    """
+
+    def __init__(self, queryset, *, label, label_field="name", **kwargs):
+        self.queryset, self.label_field, self.chosen_label = queryset, label_field, ""
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+        super().__init__(label=label, required=False, max_length=200, **kwargs)
+
+    def clean(self, value):
+        slug = super().clean(value).strip()
+        if not slug:
+            return ""
+        name = self.queryset.filter(slug=slug).values_list(self.label_field, flat=True).first()
+        if name is None:
+            raise ValidationError(f"not a known {self.label.lower()}; give its slug as in its page’s address.")
+        self.chosen_label = name
+        return slug
 
 
 def _slug_choice(label, things, empty_label):
@@ -99,28 +132,64 @@ def _tag_choices(model):
 
 
 class TimelineFilterForm(FilterForm):
-    """?actor=to-lam&tag=state-visit&from=2000&to=2025 (or ?year=2025)."""
+    """?actor=to-lam&tag=state-visit&from=2000&to=2025, and a window: ?decade=2020, ?year=2025 or ?month=2025-10.
+
+    `after` continues a window past its first page (see articles.timeline).
+    """
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        # Query: actors who took part in some event.
-        participants = Actor.objects.filter(Exists(Participation.objects.filter(actor=OuterRef("pk"))))
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(participants), "Any actor")
+        # Query, only when an actor is given: that actor's name. Any actor may be
+        # chosen: one who took part in no event gets an empty timeline that says so.
+        self.fields["actor"] = KnownSlugField(Actor.objects.all(), label="Actor")
+        self.fields["actor"].widget.attrs["placeholder"] = "e.g. to-lam"
         # Query: tags carried by some event.
         self.fields["tag"] = _slug_choice("Tag", _tag_choices(Event), "Any tag")
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
-        # ?year=2025 is a shortcut for from=2025&to=2025 (the year headings link to it); not shown in the form.
+        # The window and the page in it, chosen by the overview's and the pages' links; not shown in the form.
+        self.fields["decade"] = _year_field("Decade")
         self.fields["year"] = _year_field("Year")
-        self.fields["year"].widget = forms.HiddenInput()
+        self.fields["month"] = forms.CharField(label="Month", max_length=7)
+        self.fields["after"] = forms.CharField(label="After", max_length=40)
+        for name in ("decade", "year", "month", "after"):
+            self.fields[name].widget = forms.HiddenInput()
         for field in self.fields.values():
             field.required = False
+
+    def clean_decade(self):
+        decade = self.cleaned_data.get("decade")
+        if decade is not None and decade % 10:
+            raise ValidationError(f"a decade is named by its first year, e.g. {decade - decade % 10}.")
+        return decade
+
+    def clean_month(self):
+        text = self.cleaned_data.get("month")
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise ValidationError("write a month as YYYY-MM, e.g. 2025-10.") from None
+
+    def clean_after(self):
+        text = self.cleaned_data.get("after")
+        if not text:
+            return None
+        try:
+            return parse_cursor(text)
+        except ValueError:
+            raise ValidationError("this is not a place on the timeline; follow the page’s own links.") from None
 
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("from"), cleaned.get("to")
         if first is not None and last is not None and first > last:
             raise ValidationError(f"“from={first}” is after “to={last}”: the year range runs backwards.")
+        windows = [name for name in ("decade", "year", "month") if self.data.get(name)]
+        if len(windows) > 1:
+            raise ValidationError(f"“{windows[0]}” and “{windows[1]}” each choose a stretch of time; keep one.")
         return cleaned
 
 

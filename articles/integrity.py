@@ -133,6 +133,17 @@ def stored_statuses_are_fresh():
     return problems
 
 
+def stored_event_counts_are_fresh():
+    stale = Event.objects.with_fresh_counts().exclude(
+        source_count=F("fresh_source_count"), contested=F("fresh_contested")
+    )
+    return [
+        f"Event “{event.slug}”: stored {event.source_count} source(s), contested {event.contested}, "
+        f"but its claims give {event.fresh_source_count}, {event.fresh_contested}. Run manage.py refresh_status."
+        for event in stale.order_by("slug")
+    ]
+
+
 def no_date_precision_without_a_date():
     undated = Article.objects.filter(published__isnull=True).exclude(date_precision="")
     return [
@@ -152,6 +163,7 @@ CHECKS = {
     ),
     "every competing-claim link has a note for readers": conflict_links_have_notes,
     "every claim's stored status matches its citations": stored_statuses_are_fresh,
+    "every event's stored source count and contested mark match its claims": stored_event_counts_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
 }
 

@@ -10,7 +10,7 @@ a fixed number of queries.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -392,19 +392,67 @@ class Article(FuzzyDateMixin, models.Model):
 # --- Events --------------------------------------------------------------------
 
 
+# Where a date of each precision sorts among the others that start on the same
+# day: "the 1950s" before "1950" before "January 1950" before "1 January 1950",
+# so that each heading's events stay together (see articles.timeline).
+PRECISION_RANK = {DatePrecision.DECADE: 0, DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
+
+
 class EventQuerySet(TaggedQuerySet):
     def on_timeline(self):
-        """Events in date order, with participants and their source count preloaded."""
-        return (
-            self.with_source_count()
-            .prefetch_related(models.Prefetch("participations", queryset=Participation.objects.select_related("actor")))
-            .order_by("start", "end", "title")
+        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+        return self.prefetch_related(
+            models.Prefetch("participations", queryset=Participation.objects.select_related("actor"))
+        ).order_by("start", "end", "title")
+
+    def in_timeline_order(self):
+        """Ordered as the timeline lists them: (start, precision rank, pk), the key its pages continue after."""
+        ranks = [models.When(date_precision=precision, then=rank) for precision, rank in PRECISION_RANK.items()]
+        return self.annotate(precision_rank=models.Case(*ranks, default=3)).order_by("start", "precision_rank", "pk")
+
+    def after(self, start, rank, pk):
+        """Events after the key (start, precision rank, pk) in timeline order (needs in_timeline_order())."""
+        return self.filter(
+            Q(start__gt=start)
+            | Q(start=start, precision_rank__gt=rank)
+            | Q(start=start, precision_rank=rank, pk__gt=pk)
         )
 
-    def with_source_count(self):
-        """Annotate `source_count`: the distinct origins of the anchored quotes supporting its claims."""
-        counted = Q(claims__citations__stance=Stance.SUPPORTS, claims__citations__anchored=True)
-        return self.annotate(source_count=Count("claims__citations__origin", filter=counted, distinct=True))
+    def starting_in(self, first, stop):
+        """Events whose start lies in [first, stop): each event belongs to the one window where it starts."""
+        return self.filter(start__gte=first, start__lt=stop)
+
+    def key_events(self):
+        """The events most independent sources stand behind, busiest first (an index scan on stored counts)."""
+        return self.order_by("-source_count", "start", "pk")
+
+    def year_counts(self):
+        """[(year, events, contested events)] by the year each starts, from one GROUP BY (no rows read out)."""
+        rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("start"))
+            .values("year")
+            .annotate(n=Count("pk"), disputed=Count("pk", filter=Q(contested=True)))
+            .order_by("year")
+        )
+        return [(row["year"], row["n"], row["disputed"]) for row in rows]
+
+    def with_fresh_counts(self):
+        """Annotate `fresh_source_count` and `fresh_contested`, computed from claims and citations.
+
+        What the stored `source_count` and `contested` must equal: kept so by
+        services.events_refresh_counts, verified by check_kb.
+        """
+        counted = (
+            Citation.objects.counted()
+            .filter(claim__event=OuterRef("pk"))
+            .order_by()
+            .values("claim__event")
+            .annotate(n=Count("origin", distinct=True))
+            .values("n")
+        )
+        disputed = Claim.objects.filter(event=OuterRef("pk"), status=ClaimStatus.CONTESTED)
+        return self.annotate(fresh_source_count=Coalesce(Subquery(counted), 0), fresh_contested=Exists(disputed))
 
     def involving(self, actor_slug):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
@@ -432,12 +480,26 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # Derived from its claims and their citations by services.events_refresh_counts
+    # on every write that can change them; never typed (see with_fresh_counts).
+    source_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many distinct origins stand behind the anchored quotes supporting its claims.",
+    )
+    contested = models.BooleanField(default=False, editable=False, help_text="Whether one of its claims is contested.")
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "end", "title"]
+        indexes = [
+            # The timeline's windows and its counts per year.
+            models.Index(fields=["start"], name="event_start_idx"),
+            # The home page's key events.
+            models.Index(fields=["-source_count", "start"], name="event_key_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -458,6 +520,17 @@ class Event(FuzzyDateMixin, models.Model):
     def citations(self):
         """The event's sources: every citation of every claim that attests it (one query)."""
         return Citation.objects.filter(claim__event=self).select_related("article", "claim")
+
+    @property
+    def timeline_key(self):
+        """Where the event sorts on the timeline: EventQuerySet.in_timeline_order's key."""
+        return (self.start, PRECISION_RANK[self.date_precision], self.pk)
+
+    def get_timeline_url(self):
+        """The event on the timeline: its year's window, from the event on, whatever the year holds."""
+        from articles.timeline import timeline_url_of
+
+        return timeline_url_of(self)
 
 
 class Participation(models.Model):

@@ -50,6 +50,16 @@ from articles.models import (
 from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.timeline import (
+    EVENTS_PER_PAGE,
+    SUBJECT_EVENT_SLUG,
+    build_overview,
+    choose_window,
+    cursor_of,
+    group_by_heading,
+    neighbours,
+    timeline_url,
+)
 
 CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
@@ -73,10 +83,8 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        # The busiest-sourced events, shown in date order.
-        key_events = sorted(
-            Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
-        )
+        # The busiest-sourced events (stored counts, an index scan), shown in date order.
+        key_events = sorted(Event.objects.on_timeline().key_events()[:5], key=lambda e: (e.start, e.title))
         contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
         return super().get_context_data(
             counts={
@@ -94,31 +102,67 @@ class HomeView(TemplateView):
 
 
 class TimelineView(FilteredMixin, TemplateView):
-    """Every event in date order, filtered by actor, tag and years.
+    """The events of one window of history (articles.timeline), filtered by actor, tag and years.
 
     Context: `form`, `filters`: the validated filter form and the values the
-    reader chose; `events`: the matching events, each with its participants,
-    `source_count` and `tag_list`; `first_year`, `last_year`: the year bounds
-    (None when open); `actor_name`, `tag_name`: the chosen actor's and tag's
-    names, for the heading.
+    reader chose; `window`: the timeline.Window shown; `window_count`: how
+    many matching events start in it (None for a month); `total`: how many
+    match the filters in all; `groups`: (Heading, events) pairs, the page's
+    events under headings at their own precision, each event with its
+    participants, stored `source_count` and `contested`, and `tag_list`;
+    `shown`: how many events the page shows; `later_url`: the next page of
+    the window (None on its last); `continued`: whether this page continues
+    an earlier one; `window_url`: the window's first page; `earlier`, `up`,
+    `later`: neighbouring windows (timeline.Link or None); `overview`: the
+    timeline.Overview drawn at the top (None when nothing matches);
+    `first_year`, `last_year`: the from/to bounds (None when open);
+    `actor_name`, `tag_name`: the chosen actor's and tag's names.
     """
 
     template_name = "articles/timeline.html"
     form_class = TimelineFilterForm
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.on_timeline()
         filters = self.filters
+        events = Event.objects.all()
         if "actor" in filters:
             events = events.involving(filters["actor"])
         if "tag" in filters:
             events = events.tagged(filters["tag"])
         first, last = filters.get("from"), filters.get("to")
-        if "year" in filters:
-            first = last = filters["year"]
-        events = attach_tags(events.in_years(first, last))
+        events = events.in_years(first, last)
+        counts = events.year_counts()
+        window = choose_window(filters, counts)
+        rows = (
+            window.events(events)
+            .in_timeline_order()
+            .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("actor")))
+        )
+        if "after" in filters:
+            rows = rows.after(*filters["after"])
+        page = attach_tags(rows[: EVENTS_PER_PAGE + 1])
+        later_url = None
+        if len(page) > EVENTS_PER_PAGE:
+            page = page[:EVENTS_PER_PAGE]
+            later_url = timeline_url(filters, **window.params, after=cursor_of(page[-1].timeline_key))
+        subject = Event.objects.filter(slug=SUBJECT_EVENT_SLUG).first()
+        earlier, up, later = neighbours(window, counts, filters)
+        window_count = window.count(counts)
+        if window_count is None and not later_url and "after" not in filters:
+            window_count = len(page)  # a month is not counted per year, but one page of it is all of it
         return super().get_context_data(
-            events=events,
+            window=window,
+            window_count=window_count,
+            total=sum(n for _, n, _ in counts),
+            groups=group_by_heading(page, window),
+            shown=len(page),
+            later_url=later_url,
+            continued="after" in filters,
+            window_url=timeline_url(filters, **window.params),
+            earlier=earlier,
+            up=up,
+            later=later,
+            overview=build_overview(counts, window, page, subject, filters),
             first_year=first,
             last_year=last,
             actor_name=self.form.chosen_label("actor"),
@@ -130,9 +174,9 @@ class TimelineView(FilteredMixin, TemplateView):
 class EventDetailView(DetailView):
     """One event with the claims made about it.
 
-    Context: `event` (and `object`): with participants, `source_count` and
-    tags; `claims`: a listing.Section of its first claims (by slug), each with
-    its citations and their voices.
+    Context: `event` (and `object`): with participants, tags and its stored
+    `source_count` and `contested`; `claims`: a listing.Section of its first
+    claims (by slug), each with its citations and their voices.
     """
 
     template_name = "articles/event_detail.html"
