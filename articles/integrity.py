@@ -135,11 +135,12 @@ def stored_statuses_are_fresh():
 
 def stored_event_counts_are_fresh():
     stale = Event.objects.with_fresh_counts().exclude(
-        source_count=F("fresh_source_count"), contested=F("fresh_contested")
+        source_count=F("fresh_source_count"), contested=F("fresh_contested"), claim_count=F("fresh_claim_count")
     )
     return [
-        f"Event “{event.slug}”: stored {event.source_count} source(s), contested {event.contested}, "
-        f"but its claims give {event.fresh_source_count}, {event.fresh_contested}. Run manage.py refresh_status."
+        f"Event “{event.slug}”: stored {event.source_count} source(s), {event.claim_count} claim(s), contested "
+        f"{event.contested}, but its claims give {event.fresh_source_count}, {event.fresh_claim_count}, "
+        f"{event.fresh_contested}. Run manage.py refresh_status."
         for event in stale.order_by("slug")
     ]
 
@@ -163,7 +164,7 @@ CHECKS = {
     ),
     "every competing-claim link has a note for readers": conflict_links_have_notes,
     "every claim's stored status matches its citations": stored_statuses_are_fresh,
-    "every event's stored source count and contested mark match its claims": stored_event_counts_are_fresh,
+    "every event's stored source and claim counts and contested mark match its claims": stored_event_counts_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
 }
 

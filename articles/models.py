@@ -438,10 +438,10 @@ class EventQuerySet(TaggedQuerySet):
         return [(row["year"], row["n"], row["disputed"]) for row in rows]
 
     def with_fresh_counts(self):
-        """Annotate `fresh_source_count` and `fresh_contested`, computed from claims and citations.
+        """Annotate `fresh_source_count`, `fresh_contested` and `fresh_claim_count`, from claims and citations.
 
-        What the stored `source_count` and `contested` must equal: kept so by
-        services.events_refresh_counts, verified by check_kb.
+        What the stored `source_count`, `contested` and `claim_count` must
+        equal: kept so by services.events_refresh_counts, verified by check_kb.
         """
         counted = (
             Citation.objects.counted()
@@ -452,7 +452,12 @@ class EventQuerySet(TaggedQuerySet):
             .values("n")
         )
         disputed = Claim.objects.filter(event=OuterRef("pk"), status=ClaimStatus.CONTESTED)
-        return self.annotate(fresh_source_count=Coalesce(Subquery(counted), 0), fresh_contested=Exists(disputed))
+        claims = Claim.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("pk"))
+        return self.annotate(
+            fresh_source_count=Coalesce(Subquery(counted), 0),
+            fresh_contested=Exists(disputed),
+            fresh_claim_count=Coalesce(Subquery(claims.values("n")), 0),
+        )
 
     def involving(self, actor_slug):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
@@ -488,6 +493,7 @@ class Event(FuzzyDateMixin, models.Model):
         help_text="How many distinct origins stand behind the anchored quotes supporting its claims.",
     )
     contested = models.BooleanField(default=False, editable=False, help_text="Whether one of its claims is contested.")
+    claim_count = models.PositiveIntegerField(default=0, editable=False, help_text="How many claims attest it.")
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
@@ -665,7 +671,11 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # An event page's first claims: without it, PostgreSQL walks the slug index past every other claim.
+            models.Index(fields=["event", "slug"], name="claim_event_slug_idx"),
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"

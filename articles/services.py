@@ -208,19 +208,21 @@ def _refresh(claims):
 
 
 def events_refresh_counts(events):
-    """Recompute and store `source_count` and `contested` for `events` (a QuerySet); True if any changed.
+    """Recompute and store `source_count`, `contested` and `claim_count` for `events`; True if any changed.
 
     Called by _refresh for the events of every claim whose status is refreshed
     (so every write path that reaches a claim's status reaches its event), and
     by the receivers below for an event a claim leaves or a deleted claim had.
     """
-    changed = []
-    for event in events.with_fresh_counts().only("pk", "source_count", "contested"):
-        if (event.source_count, event.contested) != (event.fresh_source_count, event.fresh_contested):
-            event.source_count, event.contested = event.fresh_source_count, event.fresh_contested
+    changed, fields = [], ["source_count", "contested", "claim_count"]
+    for event in events.with_fresh_counts().only("pk", *fields):
+        fresh = [getattr(event, f"fresh_{name}") for name in fields]
+        if [getattr(event, name) for name in fields] != fresh:
+            for name, value in zip(fields, fresh, strict=True):
+                setattr(event, name, value)
             changed.append(event)
     # bulk_update sends no signals and so no content_changed: say it here.
-    Event.objects.bulk_update(changed, ["source_count", "contested"], batch_size=500)
+    Event.objects.bulk_update(changed, fields, batch_size=500)
     if changed:
         content_changed(sender=Event)
     return bool(changed)

@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 from math import sqrt
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from articles.dates import DatePrecision, truncate
+from articles.listing import attach_tags
+from articles.models import Event, Participation
 
-EVENTS_PER_PAGE = 100
+EVENTS_PER_PAGE = 50
 # The event the knowledge base is about: the overview marks its days.
 SUBJECT_EVENT_SLUG = "to-lam-state-visit-north-korea-2025"
 # The parameters that choose a window (and a page in it); the others filter.
@@ -131,6 +135,29 @@ def choose_window(filters, counts):
     if decade.count(counts) <= EVENTS_PER_PAGE:
         return decade
     return Window.year(latest)
+
+
+def window_page(events, window, after=None):
+    """(events, next key): up to EVENTS_PER_PAGE of `events` in `window`, after the key `after` if given.
+
+    `events` come back in timeline order, with participants and tags; the next
+    key is None on the window's last page. One more row than shown is read, to
+    know whether there is a next page without counting.
+    """
+    rows = window.events(events).in_timeline_order()
+    rows = rows.prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("actor")))
+    if after is not None:
+        rows = rows.after(*after)
+    page = attach_tags(rows[: EVENTS_PER_PAGE + 1])
+    if len(page) <= EVENTS_PER_PAGE:
+        return page, None
+    page = page[:EVENTS_PER_PAGE]
+    return page, page[-1].timeline_key
+
+
+def subject_event():
+    """The event the knowledge base is about (the overview marks its days), or None."""
+    return Event.objects.filter(slug=SUBJECT_EVENT_SLUG).first()
 
 
 # --- URLs ----------------------------------------------------------------------------------
@@ -325,6 +352,61 @@ class Overview:
 
     # The fixed heights, for the template.
     bar_base, decade_y, caption_y, band_y = BAR_BASE, DECADE_Y, CAPTION_Y, LANE_TOP - 3
+
+    # The repeated shapes are written here rather than looped over in the
+    # template: a hundred bars and marks cost the template engine ten times more.
+    def bars_svg(self):
+        """One link per year with events: a bar as tall as their number, a dot when some are contested."""
+        return format_html_join(
+            "\n",
+            '<a href="{}" aria-label="{}"><rect class="overview__hit" x="{}%" y="0" width="{}%" height="{}"></rect>'
+            '<rect class="overview__bar{}" x="{}%" y="{}" width="{}%" height="{}"></rect>{}</a>',
+            (
+                (
+                    bar["url"],
+                    f"{bar['year']}: {bar['n']} event{'s' if bar['n'] != 1 else ''}"
+                    + (f", {bar['contested']} contested" if bar["contested"] else ""),
+                    bar["slot"],
+                    bar["slot_width"],
+                    BAR_BASE,
+                    " overview__bar--current" if bar["current"] else "",
+                    bar["x"],
+                    bar["y"],
+                    bar["width"],
+                    bar["height"],
+                    _dot(bar["middle"], bar["dot_y"], 2) if bar["contested"] else "",
+                )
+                for bar in self.bars
+            ),
+        )
+
+    def marks_svg(self):
+        """One link per event on the page, to it in the list: a bar over the time it covers."""
+        rows = []
+        for mark in self.marks:
+            event = mark["event"]
+            classes = "".join(
+                f" overview__mark--{name}"
+                for name, on in (
+                    ("approximate", event.date_approximate),
+                    ("contested", event.contested),
+                    ("subject", mark["subject"]),
+                )
+                if on
+            )
+            label = f"{event.date_display}: {event.title}" + (" (contested)" if event.contested else "")
+            dot = _dot(mark["x"], mark["dot_y"], 3) if event.contested else ""
+            rows.append((event.slug, label, classes, mark["x"], mark["y"], mark["width"], dot))
+        return format_html_join(
+            "\n",
+            '<a href="#event-{}" aria-label="{}"><rect class="overview__mark{}" x="{}%" y="{}" width="{}%" height="6"'
+            ' rx="1"></rect>{}</a>',
+            rows,
+        )
+
+
+def _dot(x, y, radius):
+    return format_html('<circle class="overview__contested" cx="{}%" cy="{}" r="{}"></circle>', x, y, radius)
 
 
 def _ticks(window, scale, filters, counts):

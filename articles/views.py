@@ -28,8 +28,9 @@ from articles.forms import (
     TimelineFilterForm,
 )
 from articles.listing import (
+    SECTION_LIMIT,
     FilteredMixin,
-    attach_tags,
+    Section,
     citations_with_sources,
     first_rows,
     page_rows,
@@ -51,14 +52,14 @@ from articles.rendering import Highlight, render_highlighted, render_plain_highl
 from articles.search import search as run_search
 from articles.services import origins_of
 from articles.timeline import (
-    EVENTS_PER_PAGE,
-    SUBJECT_EVENT_SLUG,
     build_overview,
     choose_window,
     cursor_of,
     group_by_heading,
     neighbours,
+    subject_event,
     timeline_url,
+    window_page,
 )
 
 CLAIMS_PER_PAGE = 20
@@ -85,7 +86,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         # The busiest-sourced events (stored counts, an index scan), shown in date order.
         key_events = sorted(Event.objects.on_timeline().key_events()[:5], key=lambda e: (e.start, e.title))
-        contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
+        # Counted apart from the five shown: a window count would read every contested claim.
+        contested = Claim.objects.contested()
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -94,8 +96,8 @@ class HomeView(TemplateView):
                 "actors": Actor.objects.count(),
             },
             key_events=key_events,
-            contested=contested.rows,
-            contested_count=contested.total,
+            contested=list(contested.for_listing().order_by("slug")[:5]),
+            contested_count=contested.count(),
             tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
             **kwargs,
         )
@@ -133,19 +135,9 @@ class TimelineView(FilteredMixin, TemplateView):
         events = events.in_years(first, last)
         counts = events.year_counts()
         window = choose_window(filters, counts)
-        rows = (
-            window.events(events)
-            .in_timeline_order()
-            .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("actor")))
-        )
-        if "after" in filters:
-            rows = rows.after(*filters["after"])
-        page = attach_tags(rows[: EVENTS_PER_PAGE + 1])
-        later_url = None
-        if len(page) > EVENTS_PER_PAGE:
-            page = page[:EVENTS_PER_PAGE]
-            later_url = timeline_url(filters, **window.params, after=cursor_of(page[-1].timeline_key))
-        subject = Event.objects.filter(slug=SUBJECT_EVENT_SLUG).first()
+        page, next_key = window_page(events, window, filters.get("after"))
+        later_url = next_key and timeline_url(filters, **window.params, after=cursor_of(next_key))
+        subject = subject_event()
         earlier, up, later = neighbours(window, counts, filters)
         window_count = window.count(counts)
         if window_count is None and not later_url and "after" not in filters:
@@ -175,21 +167,24 @@ class EventDetailView(DetailView):
     """One event with the claims made about it.
 
     Context: `event` (and `object`): with participants, tags and its stored
-    `source_count` and `contested`; `claims`: a listing.Section of its first
-    claims (by slug), each with its citations and their voices.
+    `source_count`, `contested` and `claim_count`; `claims`: a
+    listing.Section of its first claims (by slug), each with its citations
+    and their voices, and their total (the stored count).
     """
 
     template_name = "articles/event_detail.html"
     queryset = Event.objects.on_timeline().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        # The stored count, not a window count: that would read every claim of a busy event to show 20.
         claims = (
             Claim.objects.for_listing()
             .filter(event=self.object)
             .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
-        return super().get_context_data(claims=first_rows(claims), **kwargs)
+        section = Section(rows=list(claims[:SECTION_LIMIT]), total=self.object.claim_count)
+        return super().get_context_data(claims=section, **kwargs)
 
 
 # --- Claims --------------------------------------------------------------------------

@@ -22,7 +22,12 @@ def fill_counts(apps, schema_editor):
         .values("n")
     )
     disputed = Claim.objects.filter(event=OuterRef("pk"), status="contested")
-    Event.objects.update(source_count=Coalesce(Subquery(counted), 0), contested=Exists(disputed))
+    claims = Claim.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("pk")).values("n")
+    Event.objects.update(
+        source_count=Coalesce(Subquery(counted), 0),
+        contested=Exists(disputed),
+        claim_count=Coalesce(Subquery(claims), 0),
+    )
 
 
 class Migration(migrations.Migration):
@@ -40,6 +45,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='event',
+            name='claim_count',
+            field=models.PositiveIntegerField(default=0, editable=False, help_text='How many claims attest it.'),
+        ),
+        migrations.AddField(
+            model_name='event',
             name='source_count',
             field=models.PositiveIntegerField(default=0, editable=False, help_text='How many distinct origins stand behind the anchored quotes supporting its claims.'),
         ),
@@ -50,6 +60,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='event',
             index=models.Index(fields=['-source_count', 'start'], name='event_key_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(fields=['event', 'slug'], name='claim_event_slug_idx'),
         ),
         migrations.RunPython(fill_counts, migrations.RunPython.noop),
     ]
