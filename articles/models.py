@@ -88,6 +88,10 @@ class ActorQuerySet(models.QuerySet):
         name = name.strip()
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
+    def filtered(self, filters):
+        """The actors the actors list's filters choose ({name: value}, see forms.ActorFilterForm)."""
+        return self.filter(kind=filters["kind"]) if "kind" in filters else self
+
     def for_index(self):
         """Actors with aliases, and how many events, claims and articles they appear in.
 
@@ -130,6 +134,11 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The actors list, a page at a time, whole or by kind (listing.ACTOR_ORDERING).
+            models.Index(fields=["name", "id"], name="actor_by_name_idx"),
+            models.Index(fields=["kind", "name", "id"], name="actor_kind_by_name_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -197,6 +206,15 @@ class ArticleQuerySet(TaggedQuerySet):
         authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
         return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
 
+    def filtered(self, filters):
+        """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm)."""
+        articles = self
+        if "actor" in filters:
+            articles = articles.by_actor(filters["actor"])
+        if "tag" in filters:
+            articles = articles.tagged(filters["tag"])
+        return articles
+
 
 class Article(FuzzyDateMixin, models.Model):
     class Kind(models.TextChoices):
@@ -263,6 +281,13 @@ class Article(FuzzyDateMixin, models.Model):
 
     class Meta:
         ordering = list(NEWEST_FIRST)
+        indexes = [
+            # The articles list's sort orders (listing.ARTICLE_ORDERINGS), each read a page at a time.
+            # Newest first (published DESC NULLS LAST, title, id) is indexed by migration 0011
+            # on PostgreSQL only: SQLite cannot index NULLS LAST, and its tables are small.
+            models.Index(fields=["published", "title", "id"], name="article_oldest_idx"),
+            models.Index(fields=["title", "id"], name="article_by_title_idx"),
+        ]
         constraints = [
             # A precision says how much of a known date the source gives; an
             # unknown date has none, and a known one always has one.
@@ -449,6 +474,11 @@ class Event(FuzzyDateMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its claims keep a copy of the date to sort by (Claim.event_start).
+        Claim.objects.filter(event=self).exclude(event_start=self.start).update(event_start=self.start)
+
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
 
@@ -536,6 +566,29 @@ class ClaimQuerySet(TaggedQuerySet):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
 
+    def filtered(self, filters):
+        """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm)."""
+        claims = self
+        if "status" in filters:
+            claims = claims.with_status(filters["status"])
+        if "kind" in filters:
+            claims = claims.filter(kind=filters["kind"])
+        if "actor" in filters:
+            role = filters.get("role")
+            if role == "claimant":
+                claims = claims.claimed_by(filters["actor"])
+            elif role == "subject":
+                claims = claims.about(filters["actor"])
+            else:
+                claims = claims.involving(filters["actor"])
+        if "event" in filters:
+            claims = claims.on_event(filters["event"])
+        if "article" in filters:
+            claims = claims.cited_in(filters["article"])
+        if "tag" in filters:
+            claims = claims.tagged(filters["tag"])
+        return claims
+
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
@@ -584,6 +637,9 @@ class Claim(models.Model):
     origin_labels = models.JSONField(
         default=list, blank=True, editable=False, help_text="The origins counted, as labels (actor slugs or article:…)."
     )
+    # Copied from the event (save() here and in Event), so that the claims list
+    # can page through claims in event order on one index, without a join.
+    event_start = models.DateField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -592,10 +648,20 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
+            models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
+            models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),
+            models.Index(fields=["-created", "-id"], name="claim_newest_idx"),
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        self.event_start = self.event.start if self.event_id else None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:claim", args=[self.slug])
