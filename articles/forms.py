@@ -39,12 +39,12 @@ class Finder:
     label_field: str  # the name readers see
     name_fields: tuple  # what typed text is compared with
 
-    def label(self, slug):
-        """The label of the thing with this slug, or None (one query)."""
-        return self.queryset().filter(slug=slug).values_list(self.label_field, flat=True).first()
+    def find(self, slug):
+        """(id, label) of the thing with this slug, or None (one query)."""
+        return self.queryset().filter(slug=slug).values_list("pk", self.label_field).first()
 
     def matching(self, text, limit=SUGGESTIONS):
-        """(slug, label) pairs for `text`: exact names first, then names containing it (at most two queries)."""
+        """(slug, label, id) triples for `text`: exact names first, then names containing it (at most two queries)."""
         text = text.strip()
         if not text:
             return []
@@ -61,7 +61,7 @@ class Finder:
 
     def _pairs(self, queryset, limit):
         # Matching an alias joins one row per alias: DISTINCT keeps one per thing.
-        rows = queryset.order_by(self.label_field, "slug").values_list("slug", self.label_field).distinct()
+        rows = queryset.order_by(self.label_field, "slug").values_list("slug", self.label_field, "pk").distinct()
         return list(rows[:limit])
 
 
@@ -78,16 +78,17 @@ FINDERS = {
 
 @dataclass(frozen=True)
 class Chosen:
-    """A lookup filter's value: the thing's slug and label; `typed` when the reader gave a name, not a slug."""
+    """A lookup filter's value: the thing's slug, label and id; `typed` when the reader gave a name, not a slug."""
 
     slug: str
     label: str
+    pk: int
     typed: bool = False
 
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """Text that names several things: the first few, as (slug, label) pairs."""
+    """Text that names several things: the first few, as (slug, label, id) triples."""
 
     text: str
     options: list
@@ -111,12 +112,13 @@ class LookupField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return ""
-        label = self.finder.label(text)
-        if label is not None:
-            return Chosen(text, label)
+        found = self.finder.find(text)
+        if found is not None:
+            return Chosen(text, found[1], found[0])
         options = self.finder.matching(text)
         if len(options) == 1:
-            return Chosen(*options[0], typed=True)
+            slug, label, pk = options[0]
+            return Chosen(slug, label, pk, typed=True)
         if options:
             return Ambiguous(text, options)
         raise ValidationError(f"no {self.finder.noun} has that slug, name or alias.")
@@ -142,6 +144,11 @@ class FilterForm(forms.Form):
             elif value not in (None, "", []) and not isinstance(value, Ambiguous):
                 chosen[name] = value
         return chosen
+
+    def resolved(self):
+        """filters(), with each lookup's id in place of its slug (for the QuerySets' filter methods)."""
+        ids = {name: value.pk for name, value in self.cleaned_data.items() if isinstance(value, Chosen)}
+        return {**self.filters(), **ids}
 
     def ambiguous(self):
         """{name: Ambiguous} for each text that names several things."""

@@ -108,7 +108,7 @@ def did_you_mean(request, form, ambiguous):
     questions = []
     for name, found in ambiguous.items():
         field = form.fields[name]
-        options = [(label, replaced_params(request, {name: slug})) for slug, label in found.options]
+        options = [(label, replaced_params(request, {name: slug})) for slug, label, _ in found.options]
         questions.append({"name": name, "noun": field.finder.noun, "text": found.text, "options": options})
     return render(request, "articles/did_you_mean.html", {"questions": questions})
 
@@ -141,17 +141,18 @@ class Section:
         return str(CappedCount(self.total, self.capped))
 
 
-def first_rows(queryset, limit=SECTION_LIMIT, *, cap=None):
+def first_rows(queryset, limit=SECTION_LIMIT, *, capped=False, counted=None):
     """The first `limit` rows of `queryset` and its total.
 
     Without `cap`, in one query: the total rides on every row as a window
     count, COUNT(*) OVER (), which the database computes over all matching
-    rows before LIMIT applies. With `cap`, in two: the rows, and a count that
-    stops after cap + 1 rows (capped_count), so a list of 25,000 costs what
-    one of 1,000 does.
+    rows before LIMIT applies. When `capped`, in two: the rows, and a count
+    that stops after COUNT_CAP + 1 rows (capped_count), so a list of 25,000
+    costs what one of 1,000 does. `counted`, when given, is what to count
+    instead of `queryset` (a plain version of an annotated one).
     """
-    if cap is not None:
-        count = capped_count(queryset, cap)
+    if capped:
+        count = capped_count(queryset if counted is None else counted)
         return Section(rows=list(queryset[:limit]), total=count.value, capped=count.capped)
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
     return Section(rows=rows, total=rows[0].total_rows if rows else 0)
@@ -309,8 +310,9 @@ class CappedCount:
         return f"more than {self.value:,}" if self.capped else f"{self.value:,}"
 
 
-def capped_count(queryset, cap=COUNT_CAP):
-    """Count at most cap + 1 rows: SELECT COUNT(*) FROM (… LIMIT cap + 1), one query."""
+def capped_count(queryset, cap=None):
+    """Count at most cap + 1 rows (COUNT_CAP by default): SELECT COUNT(*) FROM (… LIMIT cap + 1), one query."""
+    cap = COUNT_CAP if cap is None else cap
     counted = queryset.order_by()[: cap + 1].count()
     return CappedCount(min(counted, cap), counted > cap)
 

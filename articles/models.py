@@ -174,12 +174,26 @@ class ActorAlias(models.Model):
 # --- Articles ------------------------------------------------------------------
 
 
+def by_ref(relation, ref):
+    """Lookup kwargs for a related row named by slug (str) or by id (int): {"actor__slug": …} or {"actor_id": …}.
+
+    Lists whose filter form has already found the row pass its id: the
+    database then plans with the real value, not a subquery's guess.
+    """
+    return {f"{relation}_id": ref} if isinstance(ref, int) else {f"{relation}__slug": ref}
+
+
 class TaggedQuerySet(models.QuerySet):
     """The one tag filter, for every model that has `tags`."""
 
-    def tagged(self, slug):
-        # A subquery, not a join, so each row stays one row whatever else is annotated.
-        return self.filter(pk__in=self.model._default_manager.filter(tags__slug=slug).values("pk"))
+    def tagged(self, tag):
+        """Rows carrying the tag, by slug or id: EXISTS, so each row stays one row whatever else is annotated."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        content_type = ContentType.objects.get_for_model(self.model)  # cached after the first request
+        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"), **by_ref("tag", tag))
+        return self.filter(Exists(items))
 
 
 # Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
@@ -201,13 +215,13 @@ class ArticleQuerySet(TaggedQuerySet):
             claim_count=Count("citations__claim", distinct=True),
         )
 
-    def by_actor(self, actor_slug):
-        """Articles the actor wrote, published or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
+    def by_actor(self, actor):
+        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service."""
+        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("publisher", actor)) | Q(**by_ref("wire", actor)) | authored)
 
     def filtered(self, filters):
-        """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm)."""
+        """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm.resolved)."""
         articles = self
         if "actor" in filters:
             articles = articles.by_actor(filters["actor"])
@@ -531,13 +545,14 @@ class ClaimQuerySet(TaggedQuerySet):
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
-    def involving(self, actor_slug):
+    # An actor, event or article is named by slug or by id (see by_ref).
+    def involving(self, actor):
         """Claims the actor makes or that are about the actor."""
-        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(claimant__slug=actor_slug) | about)
+        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("claimant", actor)) | about)
 
-    def cited_in(self, article_slug):
-        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), article__slug=article_slug)))
+    def cited_in(self, article):
+        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
     def related_to(self, claim, subject_ids=()):
         """Other claims on the same event or about the same actors (or by the same claimant)."""
@@ -549,25 +564,25 @@ class ClaimQuerySet(TaggedQuerySet):
             same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
         return self.filter(same).exclude(pk=claim.pk)
 
-    def claimed_by(self, actor_slug):
+    def claimed_by(self, actor):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
-        return self.filter(claimant__slug=actor_slug)
+        return self.filter(**by_ref("claimant", actor))
 
-    def about(self, actor_slug):
+    def about(self, actor):
         """Claims about the actor."""
         return self.filter(
-            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
+            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
         )
 
-    def on_event(self, event_slug):
-        return self.filter(event__slug=event_slug)
+    def on_event(self, event):
+        return self.filter(**by_ref("event", event))
 
     def with_citations(self):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
 
     def filtered(self, filters):
-        """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm)."""
+        """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
         claims = self
         if "status" in filters:
             claims = claims.with_status(filters["status"])

@@ -36,7 +36,7 @@ from articles.listing import (
     ACTOR_ORDERING,
     ARTICLE_ORDERINGS,
     CLAIM_ORDERINGS,
-    COUNT_CAP,
+    SECTION_LIMIT,
     TAG_ORDERING,
     FilteredMixin,
     attach_sources,
@@ -241,7 +241,7 @@ class ClaimListView(FilteredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = self.filters
         ordering = ordering_named(CLAIM_ORDERINGS, filters.get("sort"))
-        claims = Claim.objects.filtered(filters).for_listing()
+        claims = Claim.objects.filtered(self.form.resolved()).for_listing()
         page = keyset_page(self.request, claims, ordering, CLAIMS_PER_PAGE, noun="claim")
         chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "event", "article", "tag")}
         chosen["role"] = filters.get("role", "")
@@ -345,7 +345,7 @@ class ArticleListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ordering = ordering_named(ARTICLE_ORDERINGS, self.filters.get("sort"))
-        articles = Article.objects.filtered(self.filters).defer("body", "captions")
+        articles = Article.objects.filtered(self.form.resolved()).defer("body", "captions")
         page = keyset_page(self.request, articles, ordering, ARTICLES_PER_PAGE, noun="article")
         # Count citations for the page's articles only: counting them for every
         # article first costs seconds at 10,000 articles.
@@ -502,18 +502,18 @@ class ActorDetailView(DetailView):
                 Participation.objects.filter(actor=actor)
                 .select_related("event")
                 .order_by("event__start", "event__title"),
-                cap=COUNT_CAP,
+                capped=True,
             ),
             claims_made=first_rows(
                 Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
-                cap=COUNT_CAP,
+                capped=True,
             ),
             claims_about=first_rows(
-                Claim.objects.for_listing().about(actor.slug).order_by(*CLAIM_ORDERINGS[0].order_by()), cap=COUNT_CAP
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
             ),
             articles=first_rows(
-                Article.objects.by_actor(actor.slug).defer("body", "captions").with_people().newest_first(),
-                cap=COUNT_CAP,
+                Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
+                capped=True,
             ),
             **kwargs,
         )
@@ -549,14 +549,17 @@ class TagDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
-        slug = self.object.slug
+        tag = self.object.pk
+        events = Event.objects.tagged(tag)
+        # Source counts add up every citation of an event's claims: only for the events shown.
+        shown = events.order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(slug).defer("body", "captions").with_people().newest_first(), cap=COUNT_CAP
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(), capped=True
             ),
-            events=first_rows(Event.objects.on_timeline().tagged(slug), cap=COUNT_CAP),
+            events=first_rows(Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=events),
             claims=first_rows(
-                Claim.objects.for_listing().tagged(slug).order_by(*CLAIM_ORDERINGS[0].order_by()), cap=COUNT_CAP
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
             ),
             **kwargs,
         )
@@ -574,7 +577,7 @@ def suggest(request, kind):
         raise Http404("No such list to suggest from.")
     text = request.GET.get("q", "").strip()[:LOOKUP_MAX_LENGTH]
     found = finder.matching(text) if len(text) >= 2 and "\x00" not in text else []
-    return JsonResponse({"suggestions": [{"value": slug, "label": label} for slug, label in found]})
+    return JsonResponse({"suggestions": [{"value": slug, "label": label} for slug, label, _ in found]})
 
 
 # --- Search -------------------------------------------------------------------------
