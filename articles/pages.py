@@ -77,6 +77,13 @@ READER_PAGES = [
     ReaderPage("contested", "claims/contested/", views.contested, params=PAGE, load_weight=2),
     ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
     ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
+    ReaderPage(
+        "claim_history",
+        "claims/<slug:slug>/history/",
+        views.claim_history,
+        params=("revision", "before"),
+        slug_model="articles.Claim",
+    ),
     ReaderPage("articles", "articles/", views.article_list, params=("actor", "tag", *PAGE), load_weight=2),
     ReaderPage("article", "articles/<slug:slug>/", views.article_detail, slug_model="articles.Article", load_weight=4),
     ReaderPage("actors", "actors/", views.actor_list),

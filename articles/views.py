@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import versioning
 from articles.forms import (
     ArticleFilterForm,
     ClaimFilterForm,
+    ClaimHistoryForm,
     GridFilterForm,
     PageForm,
     SearchForm,
@@ -55,6 +58,7 @@ CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
+REVISIONS_PER_PAGE = 50
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -208,6 +212,34 @@ class ClaimDetailView(DetailView):
             related=related,
             **kwargs,
         )
+
+
+class ClaimHistoryView(FilteredMixin, DetailView):
+    """A claim's public history, as Wikipedia shows a page's: every revision, newest first,
+    with its date and change note; `?revision=N` is the permalink of one revision, showing
+    the claim as it was then, status included. Editors' names are not shown.
+
+    Context: `claim`; `revisions` (reversion Versions, newest first, at most
+    REVISIONS_PER_PAGE) and `older` (the `before` value of the next page, or None);
+    `past`: the versioning.PastClaim for ?revision, or None.
+    """
+
+    template_name = "articles/claim_history.html"
+    form_class = ClaimHistoryForm
+    queryset = Claim.objects.all()
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        if "revision" in self.filters:
+            past = versioning.claim_as_it_was(claim, self.filters["revision"])
+            if past is None:
+                raise Http404("This claim has no such revision.")
+            return super().get_context_data(past=past, revisions=[], older=None, **kwargs)
+        revisions, more = versioning.public_revisions(
+            claim, before=self.filters.get("before"), limit=REVISIONS_PER_PAGE
+        )
+        older = revisions[-1].pk if more else None
+        return super().get_context_data(past=None, revisions=revisions, older=older, **kwargs)
 
 
 class ClaimListView(FilteredMixin, TemplateView):
@@ -579,6 +611,7 @@ claim_list = ClaimListView.as_view()
 contested = ContestedView.as_view()
 agreement_grid = GridView.as_view()
 claim_detail = ClaimDetailView.as_view()
+claim_history = ClaimHistoryView.as_view()
 article_list = ArticleListView.as_view()
 article_detail = ArticleDetailView.as_view()
 actor_list = ActorListView.as_view()

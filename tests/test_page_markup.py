@@ -54,6 +54,7 @@ def pages(world):
         world.visit.get_absolute_url(),
         world.last_2007.get_absolute_url(),
         world.trade.get_absolute_url(),
+        reverse("articles:claim_history", args=[world.trade.slug]),
         reverse("articles:claims"),
         reverse("articles:contested"),
         reverse("articles:grid"),
