@@ -366,5 +366,6 @@ class SearchForm(forms.Form):
 class ClaimHistoryForm(FilterForm):
     """?revision=812 (one past revision, its permalink) or ?before=812 (older revisions)."""
 
-    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1)
-    before = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    # Hidden: they pick a revision or a page, not a filter to show as a chip.
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    before = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
