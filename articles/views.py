@@ -61,6 +61,7 @@ from articles.models import (
     Participation,
     Stance,
     by_stance,
+    sides_of,
 )
 from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
@@ -282,31 +283,39 @@ class ClaimListView(FilteredMixin, TemplateView):
 
 
 class ContestedView(FilteredMixin, TemplateView):
-    """The contested claims, a page at a time, with both sides quoted.
+    """The contested claims, a page at a time, each disagreement once, with both sides quoted.
+
+    Two competing claims are one disagreement: it is listed under the claim that
+    comes first (Claim.objects.contested_entries), with the other claim's
+    supporting quotes on its disputing side, as the claim page shows them.
 
     Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, each with `sides` (its citations by stance, see
-    models.by_stance) and `conflicts_with` preloaded.
+    page's claims, each with `sides` (models.sides_of: `supporting`,
+    `disputing`, `qualifying`, `competing`, `competing_support`).
     """
 
     template_name = "articles/contested.html"
     form_class = PageForm
 
     def get_context_data(self, **kwargs):
-        claims = (
-            Claim.objects.contested()
+        entries = (
+            Claim.objects.contested_entries()
             .for_listing()
             .prefetch_related(
                 Prefetch("citations", queryset=citations_with_sources()),
-                Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
+                Prefetch(
+                    "conflict_links",
+                    queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
+                    .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+                    .order_by("to_claim__slug"),
+                ),
             )
-            .order_by("event__start", "slug")
         )
-        page = paginate(claims, self.filters.get("page"), CONTESTED_PER_PAGE)
-        for claim in page.object_list:
-            citations = list(claim.citations.all())
-            claim.sides = by_stance(citations)
-        return super().get_context_data(page=page, claims=page.object_list, **kwargs)
+        page = paginate(entries, self.filters.get("page"), CONTESTED_PER_PAGE)
+        claims = list(page.object_list)
+        for claim in claims:
+            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all())
+        return super().get_context_data(page=page, claims=claims, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
