@@ -362,3 +362,11 @@ class SearchForm(forms.Form):
                 f"That search is {len(query)} characters long; please keep it under {MAX_QUERY_LENGTH}."
             )
         return query
+
+
+class ClaimHistoryForm(FilterForm):
+    """?revision=812 (one past revision, its permalink) or ?before=812 (older revisions)."""
+
+    # Hidden: they pick a revision or a page, not a filter to show as a chip.
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    before = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

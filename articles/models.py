@@ -7,9 +7,11 @@ typed by hand; the QuerySets below compute them in SQL so that list pages run
 a fixed number of queries.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -31,6 +33,31 @@ def by_stance(citations):
     for citation in citations:
         groups[citation.stance].append(citation)
     return groups
+
+
+def sides_of(citations, competing_links=()):
+    """A claim's two sides as the sides include shows them (templates/includes/sides.html).
+
+    `citations`: the claim's citations (lost ones are left out: they count for
+    nothing); `competing_links`: its ClaimConflict links, each `to_claim` with
+    its citations loaded. A competing claim's anchored supporting quotes go on
+    the disputing side, because they say that something else happened.
+    """
+    groups = by_stance(c for c in citations if c.anchored)
+    competing_links = list(competing_links)
+    competing_support = [
+        (link, citation)
+        for link in competing_links
+        for citation in link.to_claim.citations.all()
+        if citation.anchored and citation.stance == Stance.SUPPORTS
+    ]
+    return {
+        "supporting": groups[Stance.SUPPORTS],
+        "disputing": groups[Stance.DISPUTES],
+        "qualifying": groups[Stance.QUALIFIES],
+        "competing": competing_links,
+        "competing_support": competing_support,
+    }
 
 
 class ClaimStatus(models.TextChoices):
@@ -274,7 +301,7 @@ class Article(FuzzyDateMixin, models.Model):
     )
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(blank=True, max_length=500, verbose_name="URL")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.TextField(
         help_text="Markdown. The article's own text, without site furniture.", validators=[validate_markdown_body]
@@ -542,6 +569,26 @@ class ClaimQuerySet(TaggedQuerySet):
 
     def for_listing(self):
         return self.select_related("claimant", "event")
+
+    def contested_entries(self):
+        """The contested claims in reading order (event date, undated last, then slug), each disagreement once.
+
+        Two competing claims are one disagreement, listed under the one that
+        comes first, where the other's supporting quotes stand on the disputing
+        side (models.sides_of). So a claim is left out when every claim it
+        competes with is contested and comes before it: the page already shows
+        it there, named and linked.
+        """
+        undated = datetime.date.max
+        entries = self.contested().annotate(entry_date=Coalesce("event__start", Value(undated)))
+        rival_date = Coalesce("to_claim__event__start", Value(undated))
+        earlier = Q(to_claim__status=ClaimStatus.CONTESTED) & (
+            Q(rival_date__lt=OuterRef("entry_date"))
+            | Q(rival_date=OuterRef("entry_date"), to_claim__slug__lt=OuterRef("slug"))
+        )
+        links = ClaimConflict.objects.filter(from_claim=OuterRef("pk"))
+        shown_elsewhere = Exists(links) & ~Exists(links.alias(rival_date=rival_date).exclude(earlier))
+        return entries.exclude(shown_elsewhere).order_by("entry_date", "slug")
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.

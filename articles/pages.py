@@ -80,6 +80,13 @@ READER_PAGES = [
     ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
     ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
     ReaderPage(
+        "claim_history",
+        "claims/<slug:slug>/history/",
+        views.claim_history,
+        params=("revision", "before"),
+        slug_model="articles.Claim",
+    ),
+    ReaderPage(
         "articles", "articles/", views.article_list, params=("actor", "tag", "sort", *CURSOR, *PAGE), load_weight=2
     ),
     ReaderPage("article", "articles/<slug:slug>/", views.article_detail, slug_model="articles.Article", load_weight=4),

@@ -20,12 +20,14 @@ from django.shortcuts import render
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
 
+from articles import versioning
 from articles.forms import (
     FINDERS,
     LOOKUP_MAX_LENGTH,
     ActorFilterForm,
     ArticleFilterForm,
     ClaimFilterForm,
+    ClaimHistoryForm,
     CursorForm,
     GridFilterForm,
     PageForm,
@@ -59,6 +61,7 @@ from articles.models import (
     Participation,
     Stance,
     by_stance,
+    sides_of,
 )
 from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
@@ -70,6 +73,7 @@ GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
 TAGS_PER_PAGE = 200
+REVISIONS_PER_PAGE = 50
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -225,6 +229,34 @@ class ClaimDetailView(DetailView):
         )
 
 
+class ClaimHistoryView(FilteredMixin, DetailView):
+    """A claim's public history, as Wikipedia shows a page's: every revision, newest first,
+    with its date and change note; `?revision=N` is the permalink of one revision, showing
+    the claim as it was then, status included. Editors' names are not shown.
+
+    Context: `claim`; `revisions` (reversion Versions, newest first, at most
+    REVISIONS_PER_PAGE) and `older` (the `before` value of the next page, or None);
+    `past`: the versioning.PastClaim for ?revision, or None.
+    """
+
+    template_name = "articles/claim_history.html"
+    form_class = ClaimHistoryForm
+    queryset = Claim.objects.all()
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        if "revision" in self.filters:
+            past = versioning.claim_as_it_was(claim, self.filters["revision"])
+            if past is None:
+                raise Http404("This claim has no such revision.")
+            return super().get_context_data(past=past, revisions=[], older=None, **kwargs)
+        revisions, more = versioning.public_revisions(
+            claim, before=self.filters.get("before"), limit=REVISIONS_PER_PAGE
+        )
+        older = revisions[-1].pk if more else None
+        return super().get_context_data(past=None, revisions=revisions, older=older, **kwargs)
+
+
 class ClaimListView(FilteredMixin, TemplateView):
     """The claims, a page at a time, filtered by status, kind, actor (and role), event, article and tag.
 
@@ -251,31 +283,39 @@ class ClaimListView(FilteredMixin, TemplateView):
 
 
 class ContestedView(FilteredMixin, TemplateView):
-    """The contested claims, a page at a time, with both sides quoted.
+    """The contested claims, a page at a time, each disagreement once, with both sides quoted.
+
+    Two competing claims are one disagreement: it is listed under the claim that
+    comes first (Claim.objects.contested_entries), with the other claim's
+    supporting quotes on its disputing side, as the claim page shows them.
 
     Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, each with `sides` (its citations by stance, see
-    models.by_stance) and `conflicts_with` preloaded.
+    page's claims, each with `sides` (models.sides_of: `supporting`,
+    `disputing`, `qualifying`, `competing`, `competing_support`).
     """
 
     template_name = "articles/contested.html"
     form_class = PageForm
 
     def get_context_data(self, **kwargs):
-        claims = (
-            Claim.objects.contested()
+        entries = (
+            Claim.objects.contested_entries()
             .for_listing()
             .prefetch_related(
                 Prefetch("citations", queryset=citations_with_sources()),
-                Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
+                Prefetch(
+                    "conflict_links",
+                    queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
+                    .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+                    .order_by("to_claim__slug"),
+                ),
             )
-            .order_by("event__start", "slug")
         )
-        page = paginate(claims, self.filters.get("page"), CONTESTED_PER_PAGE)
-        for claim in page.object_list:
-            citations = list(claim.citations.all())
-            claim.sides = by_stance(citations)
-        return super().get_context_data(page=page, claims=page.object_list, **kwargs)
+        page = paginate(entries, self.filters.get("page"), CONTESTED_PER_PAGE)
+        claims = list(page.object_list)
+        for claim in claims:
+            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all())
+        return super().get_context_data(page=page, claims=claims, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
@@ -616,6 +656,7 @@ claim_list = ClaimListView.as_view()
 contested = ContestedView.as_view()
 agreement_grid = GridView.as_view()
 claim_detail = ClaimDetailView.as_view()
+claim_history = ClaimHistoryView.as_view()
 article_list = ArticleListView.as_view()
 article_detail = ArticleDetailView.as_view()
 actor_list = ActorListView.as_view()
