@@ -548,8 +548,11 @@ class ActorDetailView(DetailView):
                 Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
                 capped=True,
             ),
+            # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
             claims_about=first_rows(
-                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.subjects.through.objects.filter(actor=actor),
             ),
             articles=first_rows(
                 Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
@@ -589,17 +592,23 @@ class TagDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
+        # Each is counted by its tag links: one index, no join.
         tag = self.object.pk
-        events = Event.objects.tagged(tag)
         # Source counts add up every citation of an event's claims: only for the events shown.
-        shown = events.order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
+        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(), capped=True
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+                counted=Article.objects.tag_links(tag),
             ),
-            events=first_rows(Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=events),
+            events=first_rows(
+                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+            ),
             claims=first_rows(
-                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.objects.tag_links(tag),
             ),
             **kwargs,
         )
