@@ -9,16 +9,14 @@ Filters are GET forms (articles/forms.py). A value that does not validate
 gets the 400 page, naming the parameter, rather than a silently different list.
 """
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
 from articles.forms import (
     ArticleFilterForm,
     ClaimFilterForm,
@@ -42,12 +40,10 @@ from articles.models import (
     Claim,
     ClaimConflict,
     Event,
-    Location,
     Participation,
     Stance,
     by_stance,
 )
-from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
 from articles.services import origins_of
 
@@ -55,6 +51,11 @@ CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
+# An article page's bounds: notes under the text, and claims listed per stance.
+NOTES_SHOWN = 120
+CLAIMS_PER_STANCE = 10
+# What an article page reads of each citation (its marks, notes and the lost quotes).
+CITATION_FIELDS = ("claim_id", "article_id", "quote", "location", "stance", "start", "end", "anchored")
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -367,12 +368,21 @@ class ArticleListView(FilteredMixin, TemplateView):
 class ArticleDetailView(DetailView):
     """One article, its quotes marked in the text and numbered in notes.
 
+    However many claims cite it, the page stays bounded: every quote is marked
+    in the text (the text is capped in size, and so are the quotes in it), but
+    only the first NOTES_SHOWN get a number and a note below it (a later
+    quote keeps its mark and id, unnumbered), and each stance lists its first
+    CLAIMS_PER_STANCE claims, with the whole list a link away.
+
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes in reading order; `sections`:
-    (stance, claims) pairs, the claims the article supports, disputes or
-    qualifies (stances with none left out); `lost`: citations whose quote is
-    no longer in the text.
+    marked; `notes`: the EvidenceNotes shown, in reading order;
+    `notes_total`: how many quotes are marked in all, `notes_hidden`: how
+    many of them have no note; `sections`: (stance, claims, total) triples,
+    the first claims the article supports, disputes or qualifies, and how
+    many there are (stances with none left out);
+    `claims_total`: the distinct claims it bears on; `lost`: citations whose
+    quote is no longer in the text.
     """
 
     template_name = "articles/article_detail.html"
@@ -380,73 +390,46 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        citations = list(article.citations.select_related("claim").order_by("start", "pk"))
-        claims = list(Claim.objects.for_listing().cited_in(article.slug).order_by("slug"))
-        stances = defaultdict(set)
+        # Hundreds of citations on a busy article: load only what marks and notes read.
+        citations = list(
+            article.citations.select_related("claim")
+            .only(*CITATION_FIELDS, "claim__slug", "claim__text")
+            .order_by("start", "pk")
+        )
         for citation in citations:
-            stances[citation.claim_id].add(citation.stance)
-        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in Stance]
+            citation.article = article  # every citation quotes this one article: no second copy of its text
+        claims_by_stance = {stance: {} for stance in Stance}
+        for citation in citations:
+            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        firsts = {
+            stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
+            for stance, claims in claims_by_stance.items()
+        }
+        # The listed claims again, with what a list row shows: a bounded set, in one query.
+        listed = Claim.objects.for_listing().in_bulk([claim.pk for first in firsts.values() for claim in first])
+        sections = [
+            (stance, [listed[claim.pk] for claim in first], len(claims_by_stance[stance]))
+            for stance, first in firsts.items()
+            if first
+        ]
         notes = evidence_notes(citations)
+        shown = notes[:NOTES_SHOWN]
+        # Every quote is marked and keeps its id (claim pages link to it); only those with a note get a number.
+        body_marks, caption_marks = [], []
+        for note in notes:
+            marks = caption_marks if note.in_captions else body_marks
+            marks.append(note.highlight(numbered=note.number <= NOTES_SHOWN))
         return super().get_context_data(
-            body=highlighted_body(article, [note for note in notes if not note.in_captions]),
-            captions=highlighted_captions(article, [note for note in notes if note.in_captions]),
-            notes=notes,
-            sections=[(stance, found) for stance, found in sections if found],
+            body=highlighted_body(article, body_marks),
+            captions=highlighted_captions(article, caption_marks),
+            notes=shown,
+            notes_total=len(notes),
+            notes_hidden=len(notes) - len(shown),
+            sections=sections,
+            claims_total=len({citation.claim_id for citation in citations}),
             lost=[citation for citation in citations if not citation.anchored],
             **kwargs,
         )
-
-
-@dataclass(frozen=True)
-class EvidenceNote:
-    """One marked quote on an article page: its number, where it is, and what it is evidence for."""
-
-    number: int
-    citation: Citation
-    in_captions: bool
-
-    @property
-    def note_id(self):
-        return f"note-{self.citation.pk}"
-
-    def highlight(self):
-        citation = self.citation
-        return Highlight(
-            start=citation.start,
-            end=citation.end,
-            anchor_id=citation.anchor_id,
-            href=f"#{self.note_id}",
-            label=f"{citation.get_stance_display().capitalize()}: {citation.claim.text}",
-            css_class=f"stance-{citation.stance}",
-            number=self.number,
-        )
-
-
-def evidence_notes(citations):
-    """The article's anchored quotes, numbered in reading order: the body's first, then the captions'."""
-    anchored = [c for c in citations if c.anchored and c.start is not None]
-    in_captions = {c.pk: c.location == Location.CAPTIONS for c in anchored}
-    ordered = sorted(anchored, key=lambda c: (in_captions[c.pk], c.start, c.end, c.pk))
-    return [EvidenceNote(number, c, in_captions[c.pk]) for number, c in enumerate(ordered, start=1)]
-
-
-def highlighted_body(article, notes):
-    """The article's Markdown as HTML, every anchored quote marked, with numbered markers to its notes."""
-    return _cached_render("body", article.body, notes, render_highlighted)
-
-
-def highlighted_captions(article, notes):
-    """The photo captions (plain text) as HTML, their quotes marked the same way."""
-    if not article.captions:
-        return ""
-    return _cached_render("captions", article.captions, notes, render_plain_highlighted)
-
-
-def _cached_render(kind, text, notes, render):
-    # Cached under a hash of everything the HTML depends on, so an edit renders afresh.
-    highlights = [note.highlight() for note in notes]
-    digest = hashlib.sha256(repr((kind, text, highlights)).encode()).hexdigest()
-    return cache.get_or_set(f"article-html:{kind}:{digest}", lambda: render(text, highlights))
 
 
 # --- Actors and tags ---------------------------------------------------------------
