@@ -13,9 +13,11 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles.citing import Reference
 from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
 from articles.forms import (
     ArticleFilterForm,
@@ -46,8 +48,12 @@ from articles.models import (
 )
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.templatetags.kb import SITE_NAME
 
 CLAIMS_PER_PAGE = 20
+RELATED_CLAIMS = 12
+# An article's texts: a claim page shows its quotes' stored context, never the whole text.
+ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
@@ -155,6 +161,12 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
+    Seven queries whatever the claim: the claim (with claimant and event),
+    its subjects, its tags, its competing-claim links (with the other claims),
+    the citations of the claim and of its competitors together (with speaker,
+    article, publisher and wire; the quote's context is stored, so no article
+    text is loaded), their articles' authors, and the related claims.
+
     Context: `claim`; `supporting`, `disputing`, `qualifying`: its anchored
     citations by stance; `needs_review`: its lost citations, counted for
     nothing; `origins`: the distinct voices behind the supporting quotes
@@ -162,40 +174,41 @@ class ClaimDetailView(DetailView):
     competing-claim links (ClaimConflict, with `note` and `to_claim`);
     `competing_support`: (link, citation) pairs, each competing claim's
     anchored supporting quotes, shown on the disputing side; `disputing_count`:
-    both together; `related`.
+    both together; `related`: up to RELATED_CLAIMS related claims, closest
+    first (ClaimQuerySet.related_to); `reference`: the claim as a citing.Reference,
+    accessed today.
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related(
-        "subjects",
-        "tags",
-        Prefetch("citations", queryset=citations_with_sources()),
-        Prefetch(
-            "conflict_links",
-            queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-            .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
-            .order_by("to_claim__slug"),
-        ),
-    )
+    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
 
     def get_context_data(self, **kwargs):
         claim = self.object
-        citations = list(claim.citations.all())
-        anchored = [c for c in citations if c.anchored]
-        sides = by_stance(anchored)
-        competing = list(claim.conflict_links.all())
+        competing = list(
+            ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
+        )
+        rivals = {link.to_claim_id: link for link in competing}
+        citations, rival_citations = [], []
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+            (citations if citation.claim_id == claim.pk else rival_citations).append(citation)
+        sides = by_stance([c for c in citations if c.anchored])
         competing_support = [
-            (link, citation)
-            for link in competing
-            for citation in link.to_claim.citations.all()
+            (rivals[citation.claim_id], citation)
+            for citation in rival_citations
             if citation.anchored and citation.stance == Stance.SUPPORTS
         ]
+        competing_support.sort(key=lambda pair: pair[0].to_claim.slug)  # grouped by competing claim, as listed
         related = (
             Claim.objects.for_listing()
-            .related_to(claim, subject_ids=[actor.pk for actor in claim.subjects.all()])
-            .exclude(pk__in=[link.to_claim_id for link in competing])
-            .order_by("event__start", "slug")[:12]
+            .related_to(
+                claim,
+                subject_ids=[actor.pk for actor in claim.subjects.all()],
+                tag_ids=[tag.pk for tag in claim.tags.all()],
+            )
+            .exclude(pk__in=list(rivals))[:RELATED_CLAIMS]
         )
+        permalink = self.request.build_absolute_uri(claim.get_absolute_url())
+        reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
             citations=citations,
             supporting=sides[Stance.SUPPORTS],
@@ -207,6 +220,7 @@ class ClaimDetailView(DetailView):
             competing_support=competing_support,
             disputing_count=len(sides[Stance.DISPUTES]) + len(competing_support),
             related=related,
+            reference=reference,
             **kwargs,
         )
 
