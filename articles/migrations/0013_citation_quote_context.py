@@ -14,7 +14,7 @@ def fill_contexts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_url_label"),
+        ("articles", "0012_url_label"),
     ]
 
     operations = [
