@@ -20,6 +20,7 @@ from articles.models import (
     normalise_newlines,
 )
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
+from articles.workbench_admin import WorkbenchAdmin
 
 
 class TextAsTypedField(forms.CharField):
@@ -123,8 +124,17 @@ class SourceTextField(forms.CharField):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsTyped, VersionedAdmin):
-    list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
+class ArticleAdmin(WorkbenchAdmin, TextAsTyped, VersionedAdmin):
+    list_display = [
+        "title",
+        "publisher",
+        "wire",
+        "published_display",
+        "kind",
+        "citation_count",
+        "lost_count",
+        "reading_link",
+    ]
     list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
     search_fields = ["title", "slug", "body"]
     autocomplete_fields = ["publisher", "wire", "authors"]
@@ -169,6 +179,14 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     @admin.display(description="quotes lost", ordering="lost_total")
     def lost_count(self, article):
         return article.lost_total or ""
+
+    @admin.display(description="read and cite")
+    def reading_link(self, article):
+        return format_html(
+            "<a href='{}' aria-label='Read and cite “{}”'>read</a>",
+            reverse("admin:articles_article_read", args=[article.pk]),
+            article.title,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
