@@ -142,6 +142,8 @@ class ArticleAdmin(WorkbenchAdmin, TextAsTyped, VersionedAdmin):
     date_hierarchy = "published"
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
     ordering = list(NEWEST_FIRST)
+    # Reversion's list ("Recover deleted articles"), plus "Add article from text".
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [ArticleCitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

@@ -354,7 +354,8 @@ class ArticleFromTextForm(forms.Form):
     title = forms.CharField(
         max_length=Article._meta.get_field("title").max_length,
         required=False,
-        help_text="Leave empty to use the text's first line.",
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Leave empty to use the text's headline (its first line that is not page furniture).",
     )
     kind = forms.ChoiceField(choices=Article.Kind.choices, initial=Article.Kind.NEWS)
     text = forms.CharField(
@@ -419,7 +420,9 @@ class ArticleFromTextForm(forms.Form):
             return cleaned
         title = (cleaned.get("title") or "").strip()
         if not title:
-            title = next((line.strip() for line in text.split("\n") if line.strip()), "")[:300]
+            # The headline: the first line that is neither furniture nor a caption.
+            kept = (line.text.strip() for line in workbench.classify_lines(text) if line.kind == "text")
+            title = next(kept, "")[: self.fields["title"].max_length]
         cleaned["title"] = title
         self.lines = workbench.classify_lines(text, title)
         cleaned["token"] = workbench.text_token(text)

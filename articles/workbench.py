@@ -163,7 +163,7 @@ class Misquote:
 def _named(chars):
     if len(chars) > 3:
         return f"“{chars}”"
-    return ", ".join(f"‘{c}’ ({_codepoint(c)})" for c in chars)
+    return ", ".join(f"{c} ({_codepoint(c)})" if c.isprintable() and not c.isspace() else _codepoint(c) for c in chars)
 
 
 def _codepoint(char):
