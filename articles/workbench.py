@@ -167,6 +167,8 @@ def _named(chars):
 
 
 def _codepoint(char):
+    if unicodedata.category(char) == "Cc":
+        return f"U+{ord(char):04X} a control character"
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
 
 

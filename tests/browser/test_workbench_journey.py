@@ -1,4 +1,4 @@
-"""Bob at the workbench: reads an article in the admin, cites what he selects, fixes a misquote, adds an article from text.
+"""Bob at the workbench: reads an article, cites what he selects, fixes a misquote, adds an article from text.
 
 Real selections in a real Chromium under the site's Content-Security-Policy:
 the Cite button comes from static/js/admin-cite.js, and its UTF-16 positions
@@ -41,9 +41,16 @@ def select_in_sentence(page, index, text):
             const sentence = document.querySelectorAll('.reading-prose .sentence')[index];
             const walker = document.createTreeWalker(sentence, NodeFilter.SHOW_TEXT);
             let whole = '', nodes = [];
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, whole.length]); whole += n.data; }
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                nodes.push([n, whole.length]);
+                whole += n.data;
+            }
             const from = whole.indexOf(wanted), to = from + wanted.length;
-            const at = (offset) => { for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]]; };
+            const at = (offset) => {
+                for (let i = nodes.length - 1; i >= 0; i--) {
+                    if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+                }
+            };
             const range = document.createRange();
             range.setStart(...at(from)); range.setEnd(...at(to));
             const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
