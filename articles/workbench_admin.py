@@ -14,9 +14,9 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html
 
 from articles import anchoring, workbench
-from articles.forms import ArticleFromTextForm, CiteForm
 from articles.models import Location
 from articles.rendering import render_plain_spans
+from articles.workbench_forms import ArticleFromTextForm, CiteForm
 
 
 def _int(value):
