@@ -700,6 +700,11 @@ class ClaimQuerySet(TaggedQuerySet):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
 
+    def with_stale_event_date(self):
+        """Claims whose event_start is not their event's start (check_kb; refresh_status repairs them)."""
+        dated = self.filter(event__isnull=False).exclude(event_start=F("event__start"))
+        return dated | self.filter(event__isnull=True, event_start__isnull=False)
+
     def filtered(self, filters):
         """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
         claims = self
