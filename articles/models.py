@@ -626,6 +626,8 @@ class ClaimQuerySet(TaggedQuerySet):
         are never all read, so the counts are those within the candidates.
         `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
+        Each claim returned carries `shared`: {"event": bool, "actors": n,
+        "tags": n}, what it has in common with `claim`.
 
         The ranking is one hand-written statement: the same query built with
         the ORM (subquery counts, CASE, a UNION of sliced subqueries SQLite
@@ -662,7 +664,7 @@ class ClaimQuerySet(TaggedQuerySet):
             return []
         left_out = [claim.pk, *exclude]
         sql = (
-            "SELECT ranked.id FROM ("
+            "SELECT ranked.id, ranked.same_event, ranked.actors, ranked.tags FROM ("
             "SELECT id, SUM(same_event) AS same_event, SUM(actors) AS actors, SUM(tags) AS tags FROM ("
             + " UNION ALL ".join(sources)
             + ") AS candidates GROUP BY id"
@@ -673,9 +675,15 @@ class ClaimQuerySet(TaggedQuerySet):
         )
         with db.cursor() as cursor:
             cursor.execute(sql, [*params, *left_out, limit])
-            order = [row[0] for row in cursor.fetchall()]
-        found = self.in_bulk(order)
-        return [found[pk] for pk in order if pk in found]
+            ranked = cursor.fetchall()
+        found = self.in_bulk([row[0] for row in ranked])
+        related = []
+        for pk, same_event, actors, tags in ranked:
+            if pk in found:
+                # Why it is related, for the reader: counted within the candidates, as ranked.
+                found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
+                related.append(found[pk])
+        return related
 
     def claimed_by(self, actor):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""

@@ -302,7 +302,7 @@ def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(c
 
 def related_slugs(page):
     related = page[page.index('id="related-heading"') : page.index('id="cite-heading"')]
-    return re.findall(r'<p class="claim-item__text"><a href="/claims/([^/]+)/">', related)
+    return re.findall(r'<li class="related-claim"><a href="/claims/([^/]+)/">', related)
 
 
 def test_related_claims_put_the_same_event_first_then_shared_actors_then_shared_tags(client):
