@@ -125,6 +125,9 @@ class Actor(models.Model):
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
     )
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ActorQuerySet.as_manager()
 
@@ -432,6 +435,9 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
@@ -592,7 +598,11 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # The feed of new and changed claims reads the latest few.
+            models.Index(fields=["updated"], name="claim_updated_idx"),
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
