@@ -175,7 +175,10 @@ def render_site_card():
 
 def claim_card_alt(claim):
     """The card's text alternative: what it shows, in words."""
-    return f"{claim.status_label}, {sources_phrase(claim.origin_count)}: “{Truncator(claim.text).chars(200)}”"
+    status = claim.status_label
+    if claim.status != ClaimStatus.CORROBORATED:  # whose label already counts the sources
+        status = f"{status}, {sources_phrase(claim.origin_count)}"
+    return f"{status}: “{Truncator(claim.text).chars(200)}”"
 
 
 SITE_CARD_ALT = f"{SITE_NAME}: every statement about To Lam’s 2025 visit to Pyongyang, traced to its sources."
