@@ -207,7 +207,10 @@ def _url_of(item):
 
 
 def item_list(page, name, items, *, total=None, start=1):
-    """An ItemList of the page's rows (only those), numbered from `start`; `total`: the whole list's size."""
+    """An ItemList of the page's rows (only those), numbered from `start`.
+
+    `total` is the whole list's size (numberOfItems), left out when unknown.
+    """
     items = list(items)
     elements = [
         {
@@ -218,14 +221,16 @@ def item_list(page, name, items, *, total=None, start=1):
         }
         for position, item in enumerate(items, start=start)
     ]
-    return {
-        "@type": "ItemList",
-        "@id": f"{page.here}#list",
-        "url": page.here,
-        "name": name,
-        "numberOfItems": len(items) if total is None else total,
-        "itemListElement": elements,
-    }
+    return _compact(
+        {
+            "@type": "ItemList",
+            "@id": f"{page.here}#list",
+            "url": page.here,
+            "name": name,
+            "numberOfItems": total,
+            "itemListElement": elements,
+        }
+    )
 
 
 def breadcrumbs(page, *trail):
@@ -246,11 +251,17 @@ def _step(name, url_name):
 
 
 def _paged_list(page, name, rows):
-    """An ItemList for a paginated page: its rows, numbered as on the page, out of the whole list."""
+    """An ItemList for a page of a longer list: its rows, out of the whole list's size where known.
+
+    A numbered page (Django's Paginator) numbers its rows as the whole list
+    does; a keyset page (listing.KeysetPage) knows no offset, so its rows are
+    numbered from 1, and its size only when its count was not capped.
+    """
     paged = page.get("page")
-    if paged is None:
-        return item_list(page, name, rows)
-    return item_list(page, name, rows, total=paged.paginator.count, start=paged.start_index())
+    if hasattr(paged, "paginator"):
+        return item_list(page, name, rows, total=paged.paginator.count, start=paged.start_index())
+    count = getattr(paged, "count", None)
+    return item_list(page, name, rows, total=None if count is None or count.capped else count.value)
 
 
 # --- One builder per reader page ---------------------------------------------------
@@ -262,8 +273,9 @@ def home(page):
 
 
 def timeline(page):
+    events = page.get("events") or []
     return [
-        item_list(page, "Timeline", page.get("events") or []),
+        item_list(page, "Timeline", events, total=len(events)),
         breadcrumbs(page, _step("Timeline", "timeline")),
     ]
 
@@ -273,6 +285,25 @@ def event(page):
     return [
         event_node(page, event),
         breadcrumbs(page, _step("Timeline", "timeline"), (event.title, event.get_absolute_url())),
+    ]
+
+
+def claim_history(page):
+    claim = page.get("claim")
+    return [
+        {
+            "@type": "WebPage",
+            "@id": f"{page.here}#page",
+            "url": page.here,
+            "name": f"History of a claim: {Truncator(claim.text).chars(100)}",
+            "about": {"@id": f"{page.url(claim.get_absolute_url())}#claim"},
+        },
+        breadcrumbs(
+            page,
+            _step("Claims", "claims"),
+            (claim.text, claim.get_absolute_url()),
+            ("History", reverse("articles:claim_history", args=[claim.slug])),
+        ),
     ]
 
 
@@ -318,7 +349,7 @@ def article(page):
 
 
 def actors(page):
-    return [item_list(page, "Actors", page.get("actors") or []), breadcrumbs(page, _step("Actors", "actors"))]
+    return [_paged_list(page, "Actors", page.get("actors") or []), breadcrumbs(page, _step("Actors", "actors"))]
 
 
 def actor(page):
@@ -330,7 +361,7 @@ def actor(page):
 
 
 def tags(page):
-    return [item_list(page, "Tags", page.get("tags") or []), breadcrumbs(page, _step("Tags", "tags"))]
+    return [_paged_list(page, "Tags", page.get("tags") or []), breadcrumbs(page, _step("Tags", "tags"))]
 
 
 def tag(page):
@@ -356,6 +387,7 @@ BUILDERS = {
     "contested": contested,
     "grid": grid,
     "claim": claim,
+    "claim_history": claim_history,
     "articles": articles,
     "article": article,
     "actors": actors,
@@ -367,7 +399,14 @@ BUILDERS = {
 
 # What each page's builder needs from the context; without it (a 400 page
 # rendered for that URL) the page gets the plain WebPage description.
-NEEDS = {"event": "event", "claim": "claim", "article": "article", "actor": "actor", "tag": "tag"}
+NEEDS = {
+    "event": "event",
+    "claim": "claim",
+    "claim_history": "claim",
+    "article": "article",
+    "actor": "actor",
+    "tag": "tag",
+}
 
 
 def web_page(page):

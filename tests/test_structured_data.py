@@ -24,6 +24,7 @@ from pyld import jsonld
 from articles.dates import DatePrecision
 from articles.models import Actor, Article, Claim
 from articles.pages import READER_PAGES
+from articles.views import CLAIMS_PER_PAGE
 from tests.factories import make_actor, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,7 @@ def pages(world):
         reverse("articles:grid"),
         world.visit_dates.get_absolute_url(),
         world.last_2007.get_absolute_url(),
+        reverse("articles:claim_history", args=[world.trade.slug]),
         reverse("articles:articles"),
         world.wire_story.get_absolute_url(),
         world.interview.get_absolute_url(),
@@ -368,18 +370,17 @@ def test_an_actor_lists_every_alias_as_an_alternate_name(world, client):
 # --- Lists and breadcrumbs -----------------------------------------------------------
 
 
-def test_a_list_page_lists_only_its_own_rows_numbered_as_on_the_page(world, client):
-    for number in range(25):
+def test_a_list_page_lists_only_its_own_rows_out_of_the_whole_list(world, client):
+    for number in range(CLAIMS_PER_PAGE + 5):
         make_claim(f"Claim number {number}.", slug=f"zz-claim-{number:02d}")
-    total = Claim.objects.count()
-    document, _ = page_json_ld(client, f"{reverse('articles:claims')}?page=2")
+    url = reverse("articles:claims")
+    document, _ = page_json_ld(client, url)
     node = one(document, "ItemList")
-    assert node["numberOfItems"] == total
-    positions = [item["position"] for item in node["itemListElement"]]
-    assert positions == list(range(21, min(total, 40) + 1))
-    html = client.get(f"{reverse('articles:claims')}?page=2").content.decode()
+    assert node["numberOfItems"] == Claim.objects.count()
+    assert [item["position"] for item in node["itemListElement"]] == list(range(1, CLAIMS_PER_PAGE + 1))
+    html = client.get(url).content.decode()
     for item in node["itemListElement"]:
-        assert item["url"].removeprefix("http://testserver") in html
+        assert f'href="{item["url"].removeprefix("http://testserver")}"' in html
 
 
 def test_detail_pages_carry_their_breadcrumbs(world, client):

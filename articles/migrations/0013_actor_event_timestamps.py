@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_load_records"),
+        ("articles", "0012_url_label"),
     ]
 
     operations = [
