@@ -165,6 +165,9 @@ class Actor(models.Model):
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
     )
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ActorQuerySet.as_manager()
 
@@ -517,6 +520,9 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
@@ -801,6 +807,8 @@ class Claim(models.Model):
         ordering = ["slug"]
         indexes = [
             models.Index(fields=["status"], name="claim_status_idx"),
+            # The feed of new and changed claims reads the latest few.
+            models.Index(fields=["updated"], name="claim_updated_idx"),
             # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
             models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
             models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its templates, for sitemap.xml (articles/sitemaps.py)
     "django.contrib.postgres",
     "taggit",
     "reversion",

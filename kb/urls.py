@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("", include("articles.urls")),
+    # Feeds, sitemap and share cards.
+    path("", include("articles.linked_urls")),
 ]
 
 # A database that cannot be reached gets the 503 page with Retry-After; anything else the 500 page.
