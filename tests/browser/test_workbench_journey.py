@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, Citation, Claim
-from tests.browser.support import screenshot
+from tests.browser.support import axe_violations, screenshot
 from tests.factories import PASSWORD, make_article, make_claim
 
 pytestmark = [pytest.mark.browser]
@@ -80,6 +80,7 @@ def test_an_editor_selects_a_passage_after_an_emoji_and_cites_it_into_an_existin
     expect(page.locator("h1")).to_contain_text("Read and cite")
     page.wait_for_load_state("load")  # the deferred script listens from here on
     expect(page.locator("#cite-bar")).to_be_hidden()
+    assert axe_violations(page) == []
 
     select_in_sentence(page, 0, "Tô Lâm arrived in Pyongyang")
     expect(page.locator("#cite-bar")).to_be_visible()
