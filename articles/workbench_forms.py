@@ -34,6 +34,9 @@ class CiteForm(forms.Form):
     )
     location = forms.ChoiceField(choices=Location.choices, widget=forms.HiddenInput)
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # The text either side of the passage when the form was drawn (anchoring's context).
+    prefix = forms.CharField(required=False, strip=False, max_length=200, widget=forms.HiddenInput)
+    suffix = forms.CharField(required=False, strip=False, max_length=200, widget=forms.HiddenInput)
     text_token = forms.CharField(required=False, widget=forms.HiddenInput)
     target = forms.ChoiceField(
         label="Cite it for",
@@ -43,6 +46,13 @@ class CiteForm(forms.Form):
     )
     claim = forms.ModelChoiceField(
         queryset=Claim.objects.all(), required=False, widget=_autocomplete(Citation, "claim"), label="Existing claim"
+    )
+    claim_search = forms.CharField(
+        label="Find a claim",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 40, "type": "search"}),
+        help_text="A few of its words; the claims found are listed with a button to cite into each.",
     )
     new_claim = forms.CharField(
         label="New claim",
