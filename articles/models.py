@@ -9,9 +9,11 @@ a fixed number of queries.
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -35,20 +37,28 @@ def by_stance(citations):
     return groups
 
 
-def sides_of(citations, competing_links=()):
+def sides_of(citations, competing_links=(), competing_citations=None):
     """A claim's two sides as the sides include shows them (templates/includes/sides.html).
 
     `citations`: the claim's citations (lost ones are left out: they count for
     nothing); `competing_links`: its ClaimConflict links, each `to_claim` with
-    its citations loaded. A competing claim's anchored supporting quotes go on
-    the disputing side, because they say that something else happened.
+    its citations loaded, or else `competing_citations`: {competing claim id:
+    its citations}, when the caller fetched them some other way. A competing
+    claim's anchored supporting quotes go on the disputing side, because they
+    say that something else happened.
     """
     groups = by_stance(c for c in citations if c.anchored)
     competing_links = list(competing_links)
+
+    def citations_of(link):
+        if competing_citations is None:
+            return link.to_claim.citations.all()
+        return competing_citations.get(link.to_claim_id, [])
+
     competing_support = [
         (link, citation)
         for link in competing_links
-        for citation in link.to_claim.citations.all()
+        for citation in citations_of(link)
         if citation.anchored and citation.stance == Stance.SUPPORTS
     ]
     return {
@@ -549,6 +559,10 @@ class Participation(models.Model):
 # --- Claims --------------------------------------------------------------------
 
 
+# How many candidates each source of related claims (same event, same actors, same tags) offers at most.
+RELATED_CANDIDATES = 100
+
+
 class ClaimQuerySet(TaggedQuerySet):
     # A claim's status is stored (see services.claims_refresh_status), so a
     # status filter is a plain lookup on an indexed column.
@@ -601,15 +615,63 @@ class ClaimQuerySet(TaggedQuerySet):
     def cited_in(self, article):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
-    def related_to(self, claim, subject_ids=()):
-        """Other claims on the same event or about the same actors (or by the same claimant)."""
-        same = Q(pk__in=[])
+    def related_to(self, claim, subject_ids=(), tag_ids=(), *, per_source=RELATED_CANDIDATES):
+        """Other claims close to `claim`, closest first: same event, then most actors shared, then most tags.
+
+        Ranked within a bounded set of candidates, drawn through indexes:
+        at most `per_source` claims on the same event, about or by the same
+        actors (its subjects and claimant), and with the same tags. A popular
+        actor's tens of thousands of claims are never all read. `subject_ids`
+        and `tag_ids` are the claim's, as the caller has them preloaded.
+        """
+        from taggit.models import TaggedItem
+
+        actor_ids = sorted(set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set()))
+        tag_ids = sorted(set(tag_ids))
+        subjects = Claim.subjects.through
+        claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
+        sources = []  # (SQL selecting claim ids, params): each bounded, each an index lookup
+        qn = connection.ops.quote_name
+
+        def source(table, column, where, params):
+            sql = f"SELECT {qn(column)} AS id FROM {qn(table)} WHERE {where} LIMIT %s"
+            sources.append((f"SELECT id FROM ({sql}) AS {qn(f'related_{len(sources)}')}", [*params, per_source]))
+
+        def placeholders(ids):
+            return ", ".join(["%s"] * len(ids))
+
+        claims = Claim._meta.db_table
         if claim.event_id:
-            same |= Q(event_id=claim.event_id)
-        actor_ids = set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set())
+            source(claims, "id", f"{qn('event_id')} = %s", [claim.event_id])
         if actor_ids:
-            same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
-        return self.filter(same).exclude(pk=claim.pk)
+            source(subjects._meta.db_table, "claim_id", f"{qn('actor_id')} IN ({placeholders(actor_ids)})", actor_ids)
+            source(claims, "id", f"{qn('claimant_id')} IN ({placeholders(actor_ids)})", actor_ids)
+        if tag_ids:
+            where = f"{qn('content_type_id')} = %s AND {qn('tag_id')} IN ({placeholders(tag_ids)})"
+            source(TaggedItem._meta.db_table, "object_id", where, [claim_type.pk, *tag_ids])
+        if not sources:
+            return self.none()
+        candidates = RawSQL(" UNION ".join(sql for sql, _ in sources), [p for _, params in sources for p in params])
+
+        def count_of(rows, column):
+            counted = rows.filter(**{column: OuterRef("pk")}).order_by().values(column)
+            return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")), 0)
+
+        same_event = Value(0)
+        if claim.event_id:
+            same_event = Case(When(event_id=claim.event_id, then=1), default=0)
+        by_same_claimant = Case(When(claimant_id__in=actor_ids, then=1), default=0)
+        shared_tags = TaggedItem.objects.filter(content_type_id=claim_type.pk, tag_id__in=tag_ids)
+        return (
+            self.filter(pk__in=candidates)
+            .exclude(pk=claim.pk)
+            .annotate(
+                same_event=same_event,
+                shared_actors=count_of(subjects.objects.filter(actor_id__in=actor_ids), "claim_id") + by_same_claimant,
+                shared_tags=count_of(shared_tags, "object_id"),
+            )
+            .order_by("-same_event", "-shared_actors", "-shared_tags", F("event_start").asc(nulls_last=True), "slug")
+        )
 
     def claimed_by(self, actor):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
@@ -841,6 +903,11 @@ class Citation(models.Model):
     )
     # Derived (see origin()); stored so that SQL can count distinct origins.
     origin = models.CharField(max_length=300, blank=True, editable=False)
+    # The sentence either side of the quote (anchoring.in_context), set by anchor() with the position,
+    # so that pages quoting in context need not load and split the article's text. Null: not worked
+    # out yet (a row inserted in bulk); in_context() then reads the live text.
+    context_before = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (null: not known yet)
+    context_after = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -915,15 +982,19 @@ class Citation(models.Model):
 
         Returns True when the stored position changed or the flag flipped.
         """
-        found = anchoring.anchor(self.text or "", self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
-        before = (self.start, self.end, self.prefix, self.suffix, self.anchored)
+        text = self.text or ""
+        found = anchoring.anchor(text, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
+        fields = ("start", "end", "prefix", "suffix", "anchored", "context_before", "context_after")
+        before = tuple(getattr(self, name) for name in fields)
         if found is None:
             self.anchored = False
+            self.context_before = self.context_after = None
         else:
             self.start, self.end = found.start, found.end
             self.prefix, self.suffix = found.prefix, found.suffix
             self.anchored = True
-        return before != (self.start, self.end, self.prefix, self.suffix, self.anchored)
+            self.context_before, _, self.context_after = anchoring.in_context(text, found.start, found.end)
+        return before != tuple(getattr(self, name) for name in fields)
 
     @property
     def anchor_id(self):
@@ -936,10 +1007,13 @@ class Citation(models.Model):
         return f"{article}#{self.anchor_id}" if self.anchored else article
 
     def in_context(self):
-        """(before, quote, after): the quote with a sentence either side, from the live text."""
+        """(before, quote, after): the quote with a sentence either side, as stored by anchor()."""
         if not self.anchored or self.start is None:
             return "", self.quote, ""
-        return anchoring.in_context(self.text, self.start, self.end)
+        if self.context_before is None or self.context_after is None:  # not stored yet: from the live text
+            return anchoring.in_context(self.text, self.start, self.end)
+        # Anchoring matches exactly, character for character: the quoted span is the quote.
+        return self.context_before, self.quote, self.context_after
 
 
 def quote_not_found_message(article, quote, location=Location.BODY):

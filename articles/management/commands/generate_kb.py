@@ -655,6 +655,7 @@ class Generator:
                 }
             )
             for (claim_id, stance, _, quote), start, end in spans:
+                context_before, _, context_after = anchoring.in_context(text, start, end)
                 citations.append(
                     {
                         "claim_id": claim_id,
@@ -665,6 +666,8 @@ class Generator:
                         "end": end,
                         "prefix": text[max(0, start - anchoring.CONTEXT_CHARS) : start],
                         "suffix": text[end : end + anchoring.CONTEXT_CHARS],
+                        "context_before": context_before,
+                        "context_after": context_after,
                         "anchored": True,
                     }
                 )
