@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -142,34 +143,10 @@ class WorkbenchAdmin:
             if "_create_anyway" in data:
                 data["create_anyway"] = "1"
             form = CiteForm(data, article=article)
+            citation = None
             if form.is_valid():
-                cleaned = form.cleaned_data
-                citation = workbench.cite(
-                    article=article,
-                    location=cleaned["location"],
-                    quote=cleaned["quote"],
-                    near=cleaned.get("start"),
-                    prefix=cleaned.get("prefix") or "",
-                    suffix=cleaned.get("suffix") or "",
-                    stance=cleaned["stance"],
-                    speaker=cleaned.get("speaker"),
-                    user=request.user,
-                    note=cleaned.get("change_note", ""),
-                    claim=cleaned["claim"] if cleaned["target"] == CiteForm.EXISTING else None,
-                    new_claim_text=cleaned.get("new_claim", ""),
-                )
-                claim = citation.claim
-                messages.success(
-                    request,
-                    format_html(
-                        "Cited “{}” as {} <a href='{}'>{}</a> (status now: {}).",
-                        _clip(citation.quote),
-                        f"{citation.get_stance_display()}",
-                        reverse("admin:articles_claim_change", args=[claim.pk]),
-                        _clip(claim.text),
-                        claim.status_label,
-                    ),
-                )
+                citation = self._save_citation(request, article, form)
+            if citation is not None:
                 return redirect(reverse("admin:articles_article_read", args=[article.pk]) + f"#{citation.anchor_id}")
             status = 400
             location = data.get("location") if data.get("location") in Location.values else Location.BODY
@@ -230,6 +207,46 @@ class WorkbenchAdmin:
         )
         return TemplateResponse(request, "admin/articles/article/cite.html", context, status=status)
 
+    def _save_citation(self, request, article, form):
+        """Save the valid form through workbench.cite; None, with the form's errors set, if the models refuse it."""
+        cleaned = form.cleaned_data
+        try:
+            citation = workbench.cite(
+                article=article,
+                location=cleaned["location"],
+                quote=cleaned["quote"],
+                near=cleaned.get("start"),
+                prefix=cleaned.get("prefix") or "",
+                suffix=cleaned.get("suffix") or "",
+                stance=cleaned["stance"],
+                speaker=cleaned.get("speaker"),
+                user=request.user,
+                note=cleaned.get("change_note", ""),
+                claim=cleaned["claim"] if cleaned["target"] == CiteForm.EXISTING else None,
+                new_claim_text=cleaned.get("new_claim", ""),
+            )
+        except ValidationError as error:
+            # What the form could not know: a save that raced this one (the same passage, just cited).
+            for message in error.messages:
+                form.add_error(None, message)
+            return None
+        except IntegrityError:
+            form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
+            return None
+        claim = citation.claim
+        messages.success(
+            request,
+            format_html(
+                "Cited “{}” as {} <a href='{}'>{}</a> (status now: {}).",
+                _clip(citation.quote),
+                citation.get_stance_display(),
+                reverse("admin:articles_claim_change", args=[claim.pk]),
+                _clip(claim.text),
+                claim.status_label,
+            ),
+        )
+        return citation
+
     # --- Add article from text ------------------------------------------------------------
 
     def from_text_view(self, request):
@@ -263,6 +280,9 @@ class WorkbenchAdmin:
                     except ValidationError as error:
                         for message in error.messages:
                             form.add_error(None, message)
+                        status = 400
+                    except IntegrityError:
+                        form.add_error(None, "An article with this title was added a moment ago: create it again.")
                         status = 400
                     else:
                         messages.success(

@@ -29,6 +29,8 @@ class CiteForm(forms.Form):
 
     quote = forms.CharField(
         strip=False,
+        max_length=5_000,
+        error_messages={"max_length": "A quote has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Exactly as in the article, curly quotes and dashes included.",
     )
@@ -58,6 +60,8 @@ class CiteForm(forms.Form):
         label="New claim",
         required=False,
         strip=False,
+        max_length=2_000,
+        error_messages={"max_length": "A claim has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Filled in from the sentence: say what is claimed, in your words.",
     )

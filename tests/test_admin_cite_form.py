@@ -359,3 +359,30 @@ def test_a_claim_form_opened_before_a_citation_was_added_here_refuses_its_stale_
     assert "Someone saved this claim after you opened the form" in page
     assert "Added meanwhile: citation" in page
     assert Citation.objects.filter(claim=claim).count() == 1
+
+
+def test_a_save_that_races_another_is_refused_with_a_message_not_an_error_page(editor_client, monkeypatch):
+    from django.db import IntegrityError
+
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+
+    def raced(**kwargs):
+        raise IntegrityError("citation_unique")
+
+    monkeypatch.setattr(workbench, "cite", raced)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="mine"))
+    assert response.status_code == 400
+    assert "This passage was cited for this claim a moment ago, perhaps by a second click." in page_text(response)
+    assert 'value="mine"' in response.content.decode()
+
+
+def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_client):
+    article = make_article(BODY)
+    response = editor_client.post(
+        cite_url(article), form_data(article, "x" * 5_001, target="new", new_claim="y" * 2_001)
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "A quote has at most 5000 characters (this one has 5001)." in page
+    assert "A claim has at most 2000 characters (this one has 2001)." in page
