@@ -1054,9 +1054,14 @@ class Citation(models.Model):
 def quote_not_found_message(article, quote, location=Location.BODY):
     where = "photo captions" if location == Location.CAPTIONS else "body"
     message = f"This quote does not occur word for word in the {where} of “{article.title}”."
-    nearest = anchoring.nearest_match(article.text_of(location) or "", quote)
-    if nearest:
-        message += f" The nearest passage is: “{nearest}”"
+    from articles.workbench import Misquote
+
+    # The passage can look identical (a straight ' for a curly ’): name the characters that differ.
+    found = Misquote.of(article.text_of(location) or "", quote)
+    if found.passage:
+        message += f" The nearest passage is: “{found.passage}”"
+        if found.differences:
+            message += " " + " ".join(found.differences[:3])
     else:
         message += " Nothing in the article resembles it; check that it was copied from this article."
     return message
