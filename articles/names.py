@@ -49,6 +49,7 @@ TITLES = {
     )
 }
 MAX_TITLE = max(len(title) for title in TITLES)
+TITLE_STARTS = {title[0] for title in TITLES}
 # Capitalised words that start sentences or name months and days, never actors on their own.
 NOT_NAMES = set(
     _words(
@@ -106,31 +107,31 @@ class NameIndex:
     longest: int = 1
     actors: dict = field(default_factory=dict)  # pk → actor
     choices: dict = field(default_factory=dict)  # folded name string → actor, for fuzzy offers
+    first_words: set = field(default_factory=set)  # the first folded word of every name
 
     @classmethod
-    def load(cls, actors=None):
-        """Read actors and aliases (two queries, at most MAX_NAMES names)."""
+    def load(cls):
+        """Read every actor and alias (two queries, at most MAX_NAMES of each)."""
         index = cls()
-        actors = list(
-            (actors if actors is not None else Actor.objects.all()).only("pk", "slug", "name", "kind")[:MAX_NAMES]
-        )
+        actors = Actor.objects.only("pk", "slug", "name", "kind").order_by("pk")[:MAX_NAMES]
         index.actors = {actor.pk: actor for actor in actors}
-        names = [(actor.name, actor) for actor in actors]
-        aliases = ActorAlias.objects.filter(actor_id__in=index.actors).values_list("name", "actor_id")[:MAX_NAMES]
-        names += [(name, index.actors[actor_id]) for name, actor_id in aliases]
+        names = [(actor.name, actor) for actor in index.actors.values()]
+        aliases = ActorAlias.objects.order_by("pk").values_list("name", "actor_id")[:MAX_NAMES]
+        names += [(name, index.actors[actor_id]) for name, actor_id in aliases if actor_id in index.actors]
         for name, actor in names:
             key = tuple(fold(name).split())
             if not key:
                 continue
-            # An ambiguous key (two actors called "Kim") names neither: keep the first, the canonical name wins.
-            if key not in index.keys or index.keys[key].name != name:
-                index.keys.setdefault(key, actor)
+            # Two actors with one folded name ("Kim"): an actor's own name wins over another's alias.
+            if key not in index.keys or name == actor.name:
+                index.keys[key] = actor
             index.choices.setdefault(" ".join(key), actor)
             index.longest = max(index.longest, len(key))
+            index.first_words.add(key[0])
         return index
 
-    def mentions(self, text):
-        """Every name in `text`, known or not, in order."""
+    def mentions(self, text, *, known_only=False):
+        """Every name in `text`, known or not (only known ones when `known_only`), in order."""
         # Words are found in the text as is, and folded one by one, so their offsets index the text.
         words = [(m.start(), m.end(), _word_key(m.group())) for m in WORD.finditer(text)]
         self._text = text
@@ -147,6 +148,9 @@ class NameIndex:
                 found.append(Mention(first[0], last[1], text[first[0] : last[1]], actor))
                 i += title + length
                 continue
+            if known_only:
+                i += 1
+                continue
             unknown, i = self._unknown_at(text, words, i, title)
             if unknown:
                 found.append(unknown)
@@ -154,15 +158,19 @@ class NameIndex:
 
     def actors_in(self, text):
         """The known actors `text` names, as a set of pks."""
-        return {mention.actor.pk for mention in self.mentions(text) if mention.actor is not None}
+        return {mention.actor.pk for mention in self.mentions(text, known_only=True)}
 
     def _title_at(self, words, i):
+        if words[i][2] not in TITLE_STARTS:
+            return 0
         for length in range(min(MAX_TITLE, len(words) - i - 1), 0, -1):
             if tuple(w[2] for w in words[i : i + length]) in TITLES:
                 return length
         return 0
 
     def _known_at(self, words, i):
+        if i >= len(words) or words[i][2] not in self.first_words:
+            return None
         for length in range(min(self.longest, len(words) - i), 0, -1):
             key = tuple(w[2] for w in words[i : i + length])
             actor = self.keys.get(key)

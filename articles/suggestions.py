@@ -26,6 +26,7 @@ the measurements behind the choices.
    "supports". It is a suggestion: the editor chooses.
 """
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -53,8 +54,11 @@ PER_SENTENCE = 20
 MAX_POOL = 3000
 # At most this many sentences are read from one text (about 10,000 words).
 MAX_SENTENCES = 500
-# A word found in more than this share of all claims is left out of the index query.
+# Each sentence asks the index for claims sharing two of its MAX_TERMS rarest words, at least one of them
+# found in at most COMMON_SHARE of all claims; words in more than VERY_COMMON_SHARE are not asked for.
+MAX_TERMS = 8
 COMMON_SHARE = 0.02
+VERY_COMMON_SHARE = 0.2
 # Suggestions below this score are not shown; chosen on tests/data/suggestions (see README).
 MIN_SCORE = 0.34
 # At most this many claims are suggested for one sentence, each within this share of the best one's score.
@@ -99,6 +103,7 @@ def words_of(text):
     return [word for word in TOKEN.findall(anyascii(text).lower().replace("’", "'")) if word != "s"]
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word):
     """A light suffix-stripping stem: enough to make "visits", "visited" and "visiting" one word."""
     if word.isdigit() or len(word) <= 3:
@@ -191,8 +196,11 @@ class Report:
 @dataclass
 class _Candidate:
     claim: Claim
-    words: Counter
+    words: Counter  # the claim's words, and those of its supporting quotes
     quotes: list = field(default_factory=list)  # (text, stance)
+    claim_words: set = field(default_factory=set)
+    subjects: set = field(default_factory=set)  # its claimant and the actors it is about
+    quote_words: list = field(default_factory=list)  # a set of words per quote
     _quantities: list | None = None
     _actors: set | None = None
 
@@ -213,13 +221,15 @@ def suggest(text, *, year=None, exclude=(), names=None):
         sentence.actors = {
             m.actor.pk for m in mentions if m.actor is not None and sentence.start <= m.start < sentence.end
         }
-    pool = _candidates(sentences)
+    pool, asked = _candidates(sentences)
     idf = _idf(pool)
     excluded = set(exclude)
     suggestions = []
     for sentence in sentences:
         scored = []
-        for candidate in _ranked(sentence, pool, idf)[: PER_SENTENCE_SHOWN * 3]:
+        # On PostgreSQL each sentence is scored against the claims the index found for it; elsewhere against all.
+        found = [pool[pk] for pk in asked[id(sentence)] if pk in pool] if asked is not None else pool.values()
+        for candidate in _ranked(sentence, found, idf)[: PER_SENTENCE_SHOWN * 2]:
             if (candidate.claim.pk, sentence.text) in excluded:
                 continue
             suggestion = _judge(sentence, candidate, idf, names, year)
@@ -253,25 +263,37 @@ def _unique(mentions):
 
 
 def _candidates(sentences):
-    """{claim pk: _Candidate} for the claims worth scoring against these sentences (three queries)."""
+    """({claim pk: _Candidate}, {id(sentence): claim pks found for it, or None when not asked per sentence}).
+
+    Five queries on PostgreSQL, three elsewhere.
+    """
+    asked = None
     if not sentences:
-        return {}
+        return {}, asked
     if connection.vendor == "postgresql":
-        ids = _postgres_candidates(sentences)
-        claims = Claim.objects.filter(pk__in=ids)
+        asked = _postgres_candidates(sentences)
+        claims = Claim.objects.filter(pk__in={pk for pks in asked.values() for pk in pks})
     else:
         claims = _fallback_candidates(sentences)
-    pool = {
-        claim.pk: _Candidate(claim, Counter(content_words(claim.text)))
-        for claim in claims.only("pk", "slug", "text")[:MAX_POOL]
-    }
+    pool = {}
+    for claim in claims.only("pk", "slug", "text", "claimant_id")[:MAX_POOL]:
+        words = content_words(claim.text)
+        pool[claim.pk] = _Candidate(claim, Counter(words), claim_words=set(words))
+        pool[claim.pk].subjects = {claim.claimant_id} - {None}
+    # Query: who the candidate claims are about, as editors recorded it.
+    for claim_id, actor_id in Claim.subjects.through.objects.filter(claim_id__in=list(pool)).values_list(
+        "claim_id", "actor_id"
+    ):
+        pool[claim_id].subjects.add(actor_id)
     # Query: the quotes of the candidate claims, which say the same claim in other words.
     quotes = Citation.objects.filter(claim_id__in=list(pool), anchored=True).values_list("claim_id", "quote", "stance")
     for claim_id, quote, stance in quotes[: MAX_POOL * 4]:
-        pool[claim_id].quotes.append((quote, stance))
+        candidate, words = pool[claim_id], set(content_words(quote))
+        candidate.quotes.append((quote, stance))
+        candidate.quote_words.append(words)
         if stance == Stance.SUPPORTS:
-            pool[claim_id].words.update(set(content_words(quote)) - set(pool[claim_id].words))
-    return pool
+            candidate.words.update(words - set(candidate.words))
+    return pool, asked
 
 
 def _common_lexemes():
@@ -288,7 +310,10 @@ def _common_lexemes():
 
 
 def _postgres_candidates(sentences):
-    """The best PER_SENTENCE claims of each sentence by the full-text index, in one query (plus one for statistics)."""
+    """{id(sentence): the best PER_SENTENCE claim pks for it by the full-text index}.
+
+    One query for all sentences, after one for statistics and one for stems.
+    """
     common = _common_lexemes()
     vocabulary = sorted(
         {word for sentence in sentences for word in words_of(sentence.text) if word not in STOPWORDS and word.isalnum()}
@@ -297,31 +322,43 @@ def _postgres_candidates(sentences):
         # The index stores Snowball stems; ask PostgreSQL for them rather than guess.
         cursor.execute("SELECT w, (ts_lexize('english_stem', w))[1] FROM unnest(%s::text[]) AS w", [vocabulary])
         lexeme = dict(cursor.fetchall())
-        queries = []
-        for sentence in sentences:
+        filters, ranks, numbers = [], [], []
+        for number, sentence in enumerate(sentences):
             terms = {lexeme.get(word) for word in words_of(sentence.text) if word not in STOPWORDS} - {None}
-            rare = sorted(term for term in terms if common.get(term, 0) <= COMMON_SHARE)
-            if len(rare) < 2:
-                # A sentence of common words only: ask for claims with all of its two rarest.
-                rare = [" & ".join(sorted(terms, key=lambda term: common.get(term, 0))[:2])] if terms else []
-            queries.append(" | ".join(f"({term})" if "&" in term else f"'{term}'" for term in rare))
-        queries = [query for query in queries if query]
-        if not queries:
-            return []
+            # The rarest words first (a word PostgreSQL does not list as common is rarer than those it does).
+            terms = sorted(terms, key=lambda term: (common.get(term, 0), term))[:MAX_TERMS]
+            terms = [term for term in terms if common.get(term, 0) <= VERY_COMMON_SHARE] or terms[:2]
+            if not terms:
+                continue
+            # Claims sharing two of the words, one of them rare: an index scan touches few rows.
+            pairs = [
+                f"'{a}' & '{b}'"
+                for i, a in enumerate(terms)
+                for b in terms[i + 1 :]
+                if min(common.get(a, 0), common.get(b, 0)) <= COMMON_SHARE
+            ]
+            filters.append(" | ".join(f"({pair})" for pair in pairs) if pairs else f"'{terms[0]}'")
+            ranks.append(" | ".join(f"'{term}'" for term in terms))
+            numbers.append(number)
+        found = {id(sentence): [] for sentence in sentences}
+        if not filters:
+            return found
         cursor.execute(
             """
-            SELECT DISTINCT found.id
-            FROM unnest(%s::text[]) AS asked(query)
+            SELECT asked.number, found.id
+            FROM unnest(%s::int[], %s::text[], %s::text[]) AS asked(number, filter, rank)
             CROSS JOIN LATERAL (
                 SELECT claim.id FROM articles_claim AS claim
-                WHERE claim.search_vector @@ to_tsquery('simple', asked.query)
-                ORDER BY ts_rank(claim.search_vector, to_tsquery('simple', asked.query)) DESC, claim.id
+                WHERE claim.search_vector @@ to_tsquery('simple', asked.filter)
+                ORDER BY ts_rank(claim.search_vector, to_tsquery('simple', asked.rank)) DESC, claim.id
                 LIMIT %s
             ) AS found
             """,
-            [queries, PER_SENTENCE],
+            [numbers, filters, ranks, PER_SENTENCE],
         )
-        return [row[0] for row in cursor.fetchall()]
+        for number, pk in cursor.fetchall():
+            found[id(sentences[number])].append(pk)
+    return found
 
 
 def _fallback_candidates(sentences):
@@ -358,7 +395,7 @@ def _overlap(words, other, idf):
 def _ranked(sentence, pool, idf):
     """The candidates by word overlap alone, best first (the cheap first cut)."""
     words = set(sentence.words)
-    ranked = [(candidate, _overlap(words, candidate.words, idf)) for candidate in pool.values()]
+    ranked = [(candidate, _overlap(words, candidate.words, idf)) for candidate in pool]
     ranked = [item for item in ranked if item[1] > 0.1]
     ranked.sort(key=lambda item: (-item[1], item[0].claim.pk))
     return [candidate for candidate, _ in ranked]
@@ -384,16 +421,16 @@ def _judge(sentence, candidate, idf, names, year):
     claim = candidate.claim
     if candidate._quantities is None:
         candidate._quantities = figures.quantities(claim.text, year)
-        candidate._actors = names.actors_in(claim.text)
+        # The actors it names, and those editors recorded (a claim about Vietnam may say "Hanoi").
+        candidate._actors = (names.actors_in(claim.text) | candidate.subjects) & set(names.actors)
         for quote, stance in candidate.quotes:
             if stance != Stance.DISPUTES:
                 candidate._quantities += figures.quantities(quote, year)
-                candidate._actors |= names.actors_in(quote)
-    lexical = _overlap(sentence.words, content_words(claim.text), idf)
-    for quote, _ in candidate.quotes:
+    lexical = _overlap(sentence.words, candidate.claim_words, idf)
+    for words in candidate.quote_words:
         # An existing quote is the claim in other words; a close match to one counts almost as much.
-        lexical = max(lexical, 0.9 * _overlap(sentence.words, content_words(quote), idf))
-    fuzzy = fuzz.token_set_ratio(" ".join(sentence.words), " ".join(content_words(claim.text))) / 100
+        lexical = max(lexical, 0.9 * _overlap(sentence.words, words, idf))
+    fuzzy = fuzz.token_set_ratio(" ".join(sentence.words), " ".join(sorted(candidate.claim_words))) / 100
     actors = len(sentence.actors & candidate._actors) / max(1, len(candidate._actors)) if candidate._actors else 0
     agreed, differences = figures.compare(sentence.quantities, candidate._quantities)
     # A figure of the same kind, even a different one ("12 pilots" against "14 pilots"), is about the same thing.
