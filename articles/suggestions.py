@@ -54,15 +54,19 @@ PER_SENTENCE = 20
 MAX_POOL = 3000
 # At most this many sentences are read from one text (about 10,000 words).
 MAX_SENTENCES = 500
-# Each sentence asks the index for claims sharing two of its MAX_TERMS rarest words, at least one of them
+# Each sentence asks the index for claims sharing two of its MAX_TERMS rarest words (and MAX_IMPLIED rarest
+# implied ones, see Sentence.implied), at least one of them
 # found in at most COMMON_SHARE of all claims; words in more than VERY_COMMON_SHARE are not asked for.
-MAX_TERMS = 8
+MAX_TERMS = 10
+MAX_IMPLIED = 3
 COMMON_SHARE = 0.02
 VERY_COMMON_SHARE = 0.2
 # Suggestions below this score are not shown; chosen on tests/data/suggestions (see README).
 MIN_SCORE = 0.34
 # At most this many claims are suggested for one sentence, each within this share of the best one's score.
-PER_SENTENCE_SHOWN = 3
+PER_SENTENCE_SHOWN = 2
+# How many of each sentence's candidates, by the cheap first cut, are scored in full.
+JUDGED = 8
 NEAR_BEST = 0.8
 # Sentences shorter than this many words are headings or fragments.
 MIN_WORDS = 5
@@ -142,6 +146,9 @@ class Sentence:
     words: list
     quantities: list = field(default_factory=list)
     actors: set = field(default_factory=set)
+    # Words the text implies: its actors' canonical names ("Hanoi" → vietnam), and figures worked out
+    # from it ("1950–2025" → 75), so the index finds claims that say them.
+    implied: list = field(default_factory=list)
 
 
 def sentences_of(text):
@@ -221,6 +228,10 @@ def suggest(text, *, year=None, exclude=(), names=None):
         sentence.actors = {
             m.actor.pk for m in mentions if m.actor is not None and sentence.start <= m.start < sentence.end
         }
+        # Figures worked out first: they are more telling than names, which many claims share.
+        sentence.implied = [str(int(q.value)) for q in sentence.quantities if q.derived and q.value >= 1] + [
+            word for pk in sentence.actors for word in words_of(names.actors[pk].name)
+        ]
     pool, asked = _candidates(sentences)
     idf = _idf(pool)
     excluded = set(exclude)
@@ -229,7 +240,7 @@ def suggest(text, *, year=None, exclude=(), names=None):
         scored = []
         # On PostgreSQL each sentence is scored against the claims the index found for it; elsewhere against all.
         found = [pool[pk] for pk in asked[id(sentence)] if pk in pool] if asked is not None else pool.values()
-        for candidate in _ranked(sentence, found, idf)[: PER_SENTENCE_SHOWN * 2]:
+        for candidate in _ranked(sentence, found, idf)[:JUDGED]:
             if (candidate.claim.pk, sentence.text) in excluded:
                 continue
             suggestion = _judge(sentence, candidate, idf, names, year)
@@ -316,7 +327,12 @@ def _postgres_candidates(sentences):
     """
     common = _common_lexemes()
     vocabulary = sorted(
-        {word for sentence in sentences for word in words_of(sentence.text) if word not in STOPWORDS and word.isalnum()}
+        {
+            word
+            for sentence in sentences
+            for word in words_of(sentence.text) + sentence.implied
+            if word not in STOPWORDS and word.isalnum()
+        }
     )
     with connection.cursor() as cursor:
         # The index stores Snowball stems; ask PostgreSQL for them rather than guess.
@@ -324,9 +340,11 @@ def _postgres_candidates(sentences):
         lexeme = dict(cursor.fetchall())
         filters, ranks, numbers = [], [], []
         for number, sentence in enumerate(sentences):
-            terms = {lexeme.get(word) for word in words_of(sentence.text) if word not in STOPWORDS} - {None}
-            # The rarest words first (a word PostgreSQL does not list as common is rarer than those it does).
-            terms = sorted(terms, key=lambda term: (common.get(term, 0), term))[:MAX_TERMS]
+            stated = {lexeme.get(word) for word in words_of(sentence.text) if word not in STOPWORDS} - {None}
+            implied = [lexeme.get(word) for word in sentence.implied]
+            implied = [term for term in dict.fromkeys(implied) if term and term not in stated]
+            terms = _rarest(stated, common, MAX_TERMS)
+            terms += sorted(implied, key=lambda term: common.get(term, 0))[:MAX_IMPLIED]
             terms = [term for term in terms if common.get(term, 0) <= VERY_COMMON_SHARE] or terms[:2]
             if not terms:
                 continue
@@ -361,6 +379,11 @@ def _postgres_candidates(sentences):
     return found
 
 
+def _rarest(terms, common, count):
+    """The `count` rarest terms: those PostgreSQL does not list as common first, then long before short."""
+    return sorted(terms, key=lambda term: (common.get(term, 0), -len(term), term))[:count]
+
+
 def _fallback_candidates(sentences):
     """Claims containing any of the text's longer words; bounded by MAX_POOL."""
     vocabulary = Counter(word for sentence in sentences for word in set(words_of(sentence.text)))
@@ -392,11 +415,15 @@ def _overlap(words, other, idf):
     return 2 * mine * theirs / (mine + theirs)
 
 
-def _ranked(sentence, pool, idf):
-    """The candidates by word overlap alone, best first (the cheap first cut)."""
+def _ranked(sentence, candidates, idf):
+    """The candidates by word overlap and shared actors, best first (the cheap first cut)."""
     words = set(sentence.words)
-    ranked = [(candidate, _overlap(words, candidate.words, idf)) for candidate in pool]
-    ranked = [item for item in ranked if item[1] > 0.1]
+    ranked = []
+    for candidate in candidates:
+        overlap = _overlap(words, candidate.words, idf)
+        if overlap > 0.1:
+            shared = len(sentence.actors & candidate.subjects) / max(1, len(candidate.subjects))
+            ranked.append((candidate, overlap + 0.2 * shared))
     ranked.sort(key=lambda item: (-item[1], item[0].claim.pk))
     return [candidate for candidate, _ in ranked]
 
