@@ -212,11 +212,11 @@ class _Candidate:
     _actors: set | None = None
 
 
-def suggest(text, *, year=None, exclude=(), names=None):
+def suggest(text, *, year=None, cited=(), dismissed=(), names=None):
     """Suggest citations for `text`, written in `year` (for "18 years ago" arithmetic).
 
-    `exclude` holds (claim pk, quote) pairs not to suggest again: the
-    article's citations, or suggestions an editor dismissed.
+    `cited` and `dismissed` hold (claim pk, quote) pairs not to suggest: the
+    article's citations, and suggestions an editor dismissed.
     Runs a fixed number of queries whatever the length of the text.
     """
     text = text or ""
@@ -234,30 +234,33 @@ def suggest(text, *, year=None, exclude=(), names=None):
         ]
     pool, asked = _candidates(sentences)
     idf = _idf(pool)
-    excluded = set(exclude)
+    cited, dismissed = set(cited), set(dismissed)
     suggestions = []
     for sentence in sentences:
         scored = []
         # On PostgreSQL each sentence is scored against the claims the index found for it; elsewhere against all.
         found = [pool[pk] for pk in asked[id(sentence)] if pk in pool] if asked is not None else pool.values()
         for candidate in _ranked(sentence, found, idf)[:JUDGED]:
-            if (candidate.claim.pk, sentence.text) in excluded:
+            if (candidate.claim.pk, sentence.text) in dismissed:
                 continue
             suggestion = _judge(sentence, candidate, idf, names, year)
             if suggestion.score >= MIN_SCORE:
                 scored.append(suggestion)
         scored.sort(key=lambda s: -s.score)
-        suggestions += [s for s in scored[:PER_SENTENCE_SHOWN] if s.score >= NEAR_BEST * scored[0].score]
+        # A sentence already cited into its best claim does not promote its weaker matches (a dismissed one does).
+        best = [s for s in scored[:PER_SENTENCE_SHOWN] if s.score >= NEAR_BEST * scored[0].score]
+        suggestions += [s for s in best if (s.claim.pk, s.quote) not in cited]
     unknown = _unique(m for m in mentions if m.actor is None)
     known = _unique(m for m in mentions if m.actor is not None)
     return Report(suggestions=suggestions, unknown_names=unknown, known_names=known)
 
 
-def suggest_for_article(article, *, exclude=()):
-    """Suggestions for an article's body, leaving out what it already cites."""
-    cited = set(article.citations.values_list("claim_id", "quote"))
+def suggest_for_article(article):
+    """Suggestions for an article's body, leaving out what it already cites and what editors dismissed for it."""
+    cited = article.citations.values_list("claim_id", "quote")
+    dismissed = article.dismissed_suggestions.values_list("claim_id", "quote")
     year = article.published.year if article.published else None
-    return suggest(article.body, year=year, exclude=cited | set(exclude))
+    return suggest(article.body, year=year, cited=cited, dismissed=dismissed)
 
 
 def _unique(mentions):

@@ -53,9 +53,8 @@ class SuggestionsAdmin:
         response = super().reading_view(request, object_id)
         article = response.context_data["article"]
         can_cite = response.context_data["can_cite"]
-        dismissed = article.dismissed_suggestions.values_list("claim_id", "quote")
         response.context_data.update(
-            suggestions=suggest_for_article(article, exclude=set(dismissed)) if can_cite else None,
+            suggestions=suggest_for_article(article) if can_cite else None,
             stances=Stance.choices,
             accept_url=reverse("admin:articles_article_accept_suggestion", args=[article.pk]),
             dismiss_url=reverse("admin:articles_article_dismiss_suggestion", args=[article.pk]),
