@@ -15,7 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Claim
-from tests.browser.support import screenshot
+from tests.browser.support import axe_violations, screenshot
 from tests.browser.test_workbench_journey import sign_in
 from tests.factories import make_article
 
@@ -50,6 +50,7 @@ def test_an_editor_accepts_a_supporting_and_a_disputing_suggestion_and_the_claim
     page.get_by_role("link", name="Read and cite").click()
     expect(page.locator("#suggestions-heading")).to_contain_text("Suggested citations")
     screenshot(page, "suggestions-1-panel")
+    assert axe_violations(page) == []
 
     disputing = suggestion(page, DISPUTING, airmen)
     expect(disputing.locator("input[name=stance][value=disputes]")).to_be_checked()
