@@ -23,6 +23,7 @@ from articles.models import (
     Participation,
     normalise_newlines,
 )
+from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 from articles.workbench_admin import WorkbenchAdmin
 
@@ -180,7 +181,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkbenchAdmin, TextAsTyped, VersionedAdmin):
+class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, VersionedAdmin):
     # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
     list_display = [
         "title",

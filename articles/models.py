@@ -9,6 +9,7 @@ a fixed number of queries.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -1089,3 +1090,26 @@ class LoadRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind}/{self.slug}"
+
+
+# --- Suggested citations ------------------------------------------------------------
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested citation (articles/suggestions.py) an editor dismissed: not offered for this article again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    quote = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "claim", "quote"], name="dismissed_suggestion_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug}: {self.claim.slug} ← “{self.quote[:60]}”"
