@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from taggit.models import TaggedItem
 
 from articles.models import Citation
@@ -30,7 +30,8 @@ class BadFilter(Exception):
 def bad_request(request, problems, *, retry_url=None):
     """The site's 400 page, saying which parameter was wrong and how."""
     context = {"problems": problems, "retry_url": retry_url or request.path}
-    return render(request, "400.html", context, status=400)
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads the problems from its context.
+    return TemplateResponse(request, "400.html", context, status=400)
 
 
 class FilteredMixin:

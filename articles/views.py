@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -563,7 +563,8 @@ def search(request):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},
