@@ -242,7 +242,7 @@ class Article(FuzzyDateMixin, models.Model):
     )
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(blank=True, max_length=500, verbose_name="URL")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.TextField(
         help_text="Markdown. The article's own text, without site furniture.", validators=[validate_markdown_body]
