@@ -25,6 +25,7 @@ from articles.models import (
     normalise_newlines,
 )
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
+from articles.workbench_admin import WorkbenchAdmin
 
 
 class TextAsTypedField(forms.CharField):
@@ -180,9 +181,17 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsTyped, VersionedAdmin):
+class ArticleAdmin(WorkbenchAdmin, TextAsTyped, VersionedAdmin):
     # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
-    list_display = ["title", "credited_to", "published_display", "kind", "citation_count", "lost_count"]
+    list_display = [
+        "title",
+        "credited_to",
+        "published_display",
+        "kind",
+        "citation_count",
+        "lost_count",
+        "reading_link",
+    ]
     list_filter = [
         "kind",
         PublishedFilter,
@@ -197,6 +206,8 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
     ordering = list(NEWEST_FIRST)
+    # Reversion's list ("Recover deleted articles"), plus "Add article from text".
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [ArticleCitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -238,6 +249,14 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     @admin.display(description="quotes lost", ordering="lost_total")
     def lost_count(self, article):
         return article.lost_total or ""
+
+    @admin.display(description="read and cite")
+    def reading_link(self, article):
+        return format_html(
+            "<a href='{}' aria-label='Read and cite “{}”'>read</a>",
+            reverse("admin:articles_article_read", args=[article.pk]),
+            article.title,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

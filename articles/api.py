@@ -65,11 +65,29 @@ def json_twin(view, serializer, *, always=False):
         if not isinstance(response, TemplateResponse):
             return response  # a redirect: the same for both representations
         context = response.context_data or {}
+        if "questions" in context:
+            return json_response(did_you_mean(context, request), status=300)
         if response.status_code != 200:
             return error_response(response.status_code, "Bad request", context.get("problems", ()))
         return json_response(serializer(context, request))
 
     return serve
+
+
+def did_you_mean(context, request):
+    """A filter's text named several things (listing.did_you_mean): the choices, each a URL with its slug."""
+    return {
+        "status": 300,
+        "title": "Which one did you mean?",
+        "questions": [
+            {
+                "name": question["name"],
+                "text": question["text"],
+                "options": [{"label": label, "url": absolute(request, url)} for label, url in question["options"]],
+            }
+            for question in context["questions"]
+        ],
+    }
 
 
 # --- References --------------------------------------------------------------
@@ -131,30 +149,38 @@ def tag_ref(request, tag):
     return {"slug": tag.slug, "name": tag.name, "url": page_url(request, "tag", tag.slug)}
 
 
-def citation_ref(request, citation, *, with_article=True):
-    """A citation as pages list it: where the quote is, what it does, and its annotation."""
+def citation_ref(request, citation, *, with_article=True, with_speaker=True):
+    """A citation as pages list it: where the quote is, what it does, and its annotation.
+
+    `with_speaker=False` where the page did not load speakers (the article page), so none is fetched.
+    """
     data = {
         "id": citation.pk,
         "stance": citation.stance,
         "quote": citation.quote,
         "location": citation.location,
         "anchored": citation.anchored,
-        "speaker": actor_ref(request, citation.speaker) if citation.speaker_id else None,
         "url": absolute(request, citation.url),
         "annotation": absolute(request, reverse("annotation", args=[citation.pk])),
     }
+    if with_speaker:
+        data["speaker"] = actor_ref(request, citation.speaker) if citation.speaker_id else None
     if with_article:
         data["article"] = article_ref(request, citation.article)
     return data
 
 
 def section(request, section, ref):
-    """A listing.Section: the first rows of a list that grows, and how many there are."""
-    return {"total": section.total, "items": [ref(request, row) for row in section.rows]}
+    """A listing.Section: the first rows of a list that grows, and how many there are (`capped`: more than that)."""
+    return {
+        "total": section.total,
+        "capped": section.capped,
+        "items": [ref(request, row) for row in section.rows],
+    }
 
 
 def pagination(request, page):
-    """The paging of a list page: its number, the total, and the neighbouring pages' URLs (None at the ends)."""
+    """The paging of a numbered list page: its number, the total, and its neighbours' URLs (None at the ends)."""
 
     def at(number):
         query = request.GET.copy()
@@ -173,9 +199,34 @@ def pagination(request, page):
     }
 
 
+def keyset_pagination(request, page):
+    """The paging of a keyset list page (listing.KeysetPage): the first, previous and next pages' URLs, and a
+    count that stops at a cap (`count_capped`: there are more than `count`)."""
+
+    def at(**position):
+        query = request.GET.copy()
+        for name in ("after", "before", "page"):
+            query.pop(name, None)
+        query.update(position)
+        encoded = query.urlencode()
+        return absolute(request, f"{request.path}?{encoded}" if encoded else request.path)
+
+    return {
+        "count": page.count.value if page.count else None,
+        "count_capped": bool(page.count and page.count.capped),
+        "first": at(),
+        "previous": at(before=page.before) if page.before else None,
+        "next": at(after=page.after) if page.after else None,
+    }
+
+
 def filters(context):
-    """The filters the reader chose, as given (slugs and values)."""
-    return {name: str(value) for name, value in context.get("filters", {}).items() if name != "page"}
+    """The filters the reader chose, as given (slugs and values); page positions are in the paging."""
+    return {
+        name: str(getattr(value, "slug", value))
+        for name, value in context.get("filters", {}).items()
+        if name not in ("page", "after", "before")
+    }
 
 
 # --- One serializer per page ----------------------------------------------------
@@ -191,6 +242,10 @@ def home(context, request):
         },
         "tags": [{**tag_ref(request, tag), "uses": tag.uses} for tag in context["tags"]],
     }
+
+
+def participation(request, participation):
+    return {"actor": actor_ref(request, participation.actor), "role": participation.role}
 
 
 def timeline(context, request):
@@ -210,10 +265,6 @@ def timeline(context, request):
     }
 
 
-def participation(request, participation):
-    return {"actor": actor_ref(request, participation.actor), "role": participation.role}
-
-
 def claim_with_citations(request, claim):
     return {**claim_ref(request, claim), "citations": [citation_ref(request, c) for c in claim.citations.all()]}
 
@@ -231,52 +282,126 @@ def event_detail(context, request):
     }
 
 
-def claim_detail(context, request):
-    claim = context["claim"]
+def sides(request, sides, *, full_competitors=True):
+    """A claim's two sides (models.sides_of): its quotes by stance, and its competing claims with their support."""
 
     def citations(items):
         return [citation_ref(request, c) for c in items]
 
+    def competitor(claim):
+        if full_competitors:
+            return claim_ref(request, claim)
+        # The claim page loads the competing claims alone (no claimant or event): name what it has.
+        return {
+            "slug": claim.slug,
+            "text": claim.text,
+            "status": claim.status,
+            "url": page_url(request, "claim", claim.slug),
+        }
+
+    return {
+        "supporting": citations(sides["supporting"]),
+        "disputing": citations(sides["disputing"]),
+        "qualifying": citations(sides["qualifying"]),
+        "competing": [
+            {
+                "claim": competitor(link.to_claim),
+                "note": link.note,
+                "supporting": citations(c for other, c in sides["competing_support"] if other is link),
+            }
+            for link in sides["competing"]
+        ],
+    }
+
+
+def claim_detail(context, request):
+    claim = context["claim"]
     return {
         **claim_ref(request, claim),
         "origin_count": claim.origin_count,
         "subjects": [actor_ref(request, actor) for actor in claim.subjects.all()],
         "tags": [tag_ref(request, tag) for tag in claim.tags.all()],
-        "supporting": citations(context["supporting"]),
-        "disputing": citations(context["disputing"]),
-        "qualifying": citations(context["qualifying"]),
-        "needs_review": citations(context["needs_review"]),
+        **sides(request, context, full_competitors=False),
+        "needs_review": [citation_ref(request, c) for c in context["needs_review"]],
         "origins": [
             {"label": origin.label, "name": origin.name, "appearances": origin.appearances}
             for origin in context["origins"]
         ],
-        "competing": [
-            {
-                "claim": claim_ref(request, link.to_claim),
-                "note": link.note,
-                "supporting": citations(c for other, c in context["competing_support"] if other is link),
-            }
-            for link in context["competing"]
-        ],
         "related": [claim_ref(request, other) for other in context["related"]],
+        "history": page_url(request, "claim_history", claim.slug),
     }
 
 
+def claim_history(context, request):
+    claim = context["claim"]
+    base = page_url(request, "claim_history", claim.slug)
+    past = context["past"]
+    data = {"slug": claim.slug, "text": claim.text, "url": page_url(request, "claim", claim.slug)}
+    if past is None:
+        older = context["older"]
+        data["revisions"] = [
+            {
+                "id": version.pk,
+                "date": version.revision.date_created.isoformat(),
+                "note": version.revision.comment,
+                "url": f"{base}?revision={version.pk}",
+            }
+            for version in context["revisions"]
+        ]
+        data["older"] = f"{request.build_absolute_uri(request.path)}?before={older}" if older else None
+        return data
+    old = past.claim
+
+    def citation(c):
+        return {
+            "stance": c.stance,
+            "quote": c.quote,
+            "location": c.location,
+            "article": article_ref(request, c.article) if c.article else None,
+            "speaker": actor_ref(request, c.speaker),
+        }
+
+    data["revision"] = {
+        "id": past.version.pk,
+        "date": past.version.revision.date_created.isoformat(),
+        "note": past.version.revision.comment,
+        "text": old.text,
+        "kind": old.kind,
+        "status": old.status,
+        "status_label": old.status_label,
+        "claimant": actor_ref(request, old.claimant),
+        "event": event_ref(request, old.event),
+        "citations": [citation(c) for cited in past.sides.values() for c in cited],
+    }
+    return data
+
+
 def claim_list(context, request):
+    def claim(request, claim):
+        return {
+            **claim_ref(request, claim),
+            "sources": [
+                {
+                    "slug": source.slug,
+                    "title": source.title,
+                    "stances": source.stances,
+                    "url": page_url(request, "article", source.slug),
+                }
+                for source in claim.sources
+            ],
+            "more_sources": claim.more_sources,
+        }
+
     return {
         "filters": filters(context),
-        "page": pagination(request, context["page"]),
-        "claims": [claim_with_citations(request, claim) for claim in context["claims"]],
+        "page": keyset_pagination(request, context["page"]),
+        "claims": [claim(request, c) for c in context["claims"]],
     }
 
 
 def contested(context, request):
     def claim(request, claim):
-        return {
-            **claim_ref(request, claim),
-            "conflicts_with": [claim_ref(request, other) for other in claim.conflicts_with.all()],
-            "citations": [citation_ref(request, c) for c in claim.citations.all()],
-        }
+        return {**claim_ref(request, claim), **sides(request, claim.sides)}
 
     return {"page": pagination(request, context["page"]), "claims": [claim(request, c) for c in context["claims"]]}
 
@@ -321,13 +446,17 @@ def article_list(context, request):
 
     return {
         "filters": filters(context),
-        "page": pagination(request, context["page"]),
+        "page": keyset_pagination(request, context["page"]),
         "articles": [article(request, a) for a in context["articles"]],
     }
 
 
 def article_detail(context, request):
     article = context["article"]
+
+    def cited(citation, **extra):
+        return {**citation_ref(request, citation, with_article=False, with_speaker=False), **extra}
+
     return {
         **article_with_people(request, article),
         "title_is_editorial": article.title_is_editorial,
@@ -337,38 +466,31 @@ def article_detail(context, request):
         "body": article.body,
         "captions": article.captions,
         "tags": [tag_ref(request, tag) for tag in article.tags.all()],
+        "notes_total": context["notes_total"],
         "citations": [
-            {
-                **citation_ref(request, note.citation, with_article=False),
-                "number": note.number,
-                "claim": note.citation.claim.slug,
-            }
-            for note in context["notes"]
+            cited(note.citation, number=note.number, claim=note.citation.claim.slug) for note in context["notes"]
         ],
         "claims": [
-            {
-                "stance": stance,
-                "claims": [{"slug": c.slug, "text": c.text, "url": page_url(request, "claim", c.slug)} for c in found],
-            }
-            for stance, found in context["sections"]
+            {"stance": stance, "total": total, "claims": [claim_ref(request, claim) for claim in found]}
+            for stance, found, total in context["sections"]
         ],
-        "lost": [citation_ref(request, c, with_article=False) for c in context["lost"]],
+        "claims_total": context["claims_total"],
+        "lost": [cited(c, claim=c.claim.slug) for c in context["lost"]],
     }
 
 
 def actor_list(context, request):
     return {
+        "filters": filters(context),
+        "page": keyset_pagination(request, context["page"]),
         "actors": [
             {
                 **actor_ref(request, actor),
                 "description": actor.description,
                 "aliases": [alias.name for alias in actor.aliases.all()],
-                "event_count": actor.event_count,
-                "claims_made_count": actor.claims_made_count,
-                "claims_about_count": actor.claims_about_count,
             }
             for actor in context["actors"]
-        ]
+        ],
     }
 
 
@@ -388,7 +510,10 @@ def actor_detail(context, request):
 
 
 def tag_list(context, request):
-    return {"tags": [{**tag_ref(request, tag), "uses": tag.uses} for tag in context["tags"]]}
+    return {
+        "page": keyset_pagination(request, context["page"]),
+        "tags": [tag_ref(request, tag) for tag in context["tags"]],
+    }
 
 
 def tag_detail(context, request):

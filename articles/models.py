@@ -7,9 +7,13 @@ typed by hand; the QuerySets below compute them in SQL so that list pages run
 a fixed number of queries.
 """
 
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -31,6 +35,39 @@ def by_stance(citations):
     for citation in citations:
         groups[citation.stance].append(citation)
     return groups
+
+
+def sides_of(citations, competing_links=(), competing_citations=None):
+    """A claim's two sides as the sides include shows them (templates/includes/sides.html).
+
+    `citations`: the claim's citations (lost ones are left out: they count for
+    nothing); `competing_links`: its ClaimConflict links, each `to_claim` with
+    its citations loaded, or else `competing_citations`: {competing claim id:
+    its citations}, when the caller fetched them some other way. A competing
+    claim's anchored supporting quotes go on the disputing side, because they
+    say that something else happened.
+    """
+    groups = by_stance(c for c in citations if c.anchored)
+    competing_links = list(competing_links)
+
+    def citations_of(link):
+        if competing_citations is None:
+            return link.to_claim.citations.all()
+        return competing_citations.get(link.to_claim_id, [])
+
+    competing_support = [
+        (link, citation)
+        for link in competing_links
+        for citation in citations_of(link)
+        if citation.anchored and citation.stance == Stance.SUPPORTS
+    ]
+    return {
+        "supporting": groups[Stance.SUPPORTS],
+        "disputing": groups[Stance.DISPUTES],
+        "qualifying": groups[Stance.QUALIFIES],
+        "competing": competing_links,
+        "competing_support": competing_support,
+    }
 
 
 class ClaimStatus(models.TextChoices):
@@ -88,6 +125,10 @@ class ActorQuerySet(models.QuerySet):
         name = name.strip()
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
+    def filtered(self, filters):
+        """The actors the actors list's filters choose ({name: value}, see forms.ActorFilterForm)."""
+        return self.filter(kind=filters["kind"]) if "kind" in filters else self
+
     def for_index(self):
         """Actors with aliases, and how many events, claims and articles they appear in.
 
@@ -130,6 +171,11 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The actors list, a page at a time, whole or by kind (listing.ACTOR_ORDERING).
+            models.Index(fields=["name", "id"], name="actor_by_name_idx"),
+            models.Index(fields=["kind", "name", "id"], name="actor_kind_by_name_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -165,12 +211,26 @@ class ActorAlias(models.Model):
 # --- Articles ------------------------------------------------------------------
 
 
+def by_ref(relation, ref):
+    """Lookup kwargs for a related row named by slug (str) or by id (int): {"actor__slug": …} or {"actor_id": …}.
+
+    Lists whose filter form has already found the row pass its id: the
+    database then plans with the real value, not a subquery's guess.
+    """
+    return {f"{relation}_id": ref} if isinstance(ref, int) else {f"{relation}__slug": ref}
+
+
 class TaggedQuerySet(models.QuerySet):
     """The one tag filter, for every model that has `tags`."""
 
-    def tagged(self, slug):
-        # A subquery, not a join, so each row stays one row whatever else is annotated.
-        return self.filter(pk__in=self.model._default_manager.filter(tags__slug=slug).values("pk"))
+    def tagged(self, tag):
+        """Rows carrying the tag, by slug or id: EXISTS, so each row stays one row whatever else is annotated."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        content_type = ContentType.objects.get_for_model(self.model)  # cached after the first request
+        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"), **by_ref("tag", tag))
+        return self.filter(Exists(items))
 
 
 # Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
@@ -192,10 +252,19 @@ class ArticleQuerySet(TaggedQuerySet):
             claim_count=Count("citations__claim", distinct=True),
         )
 
-    def by_actor(self, actor_slug):
-        """Articles the actor wrote, published or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
+    def by_actor(self, actor):
+        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service."""
+        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("publisher", actor)) | Q(**by_ref("wire", actor)) | authored)
+
+    def filtered(self, filters):
+        """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm.resolved)."""
+        articles = self
+        if "actor" in filters:
+            articles = articles.by_actor(filters["actor"])
+        if "tag" in filters:
+            articles = articles.tagged(filters["tag"])
+        return articles
 
 
 class Article(FuzzyDateMixin, models.Model):
@@ -263,6 +332,13 @@ class Article(FuzzyDateMixin, models.Model):
 
     class Meta:
         ordering = list(NEWEST_FIRST)
+        indexes = [
+            # The articles list's sort orders (listing.ARTICLE_ORDERINGS), each read a page at a time.
+            # Newest first (published DESC NULLS LAST, title, id) is indexed by migration 0011
+            # on PostgreSQL only: SQLite cannot index NULLS LAST, and its tables are small.
+            models.Index(fields=["published", "title", "id"], name="article_oldest_idx"),
+            models.Index(fields=["title", "id"], name="article_by_title_idx"),
+        ]
         constraints = [
             # A precision says how much of a known date the source gives; an
             # unknown date has none, and a known one always has one.
@@ -449,6 +525,11 @@ class Event(FuzzyDateMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its claims keep a copy of the date to sort by (Claim.event_start).
+        Claim.objects.filter(event=self).exclude(event_start=self.start).update(event_start=self.start)
+
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
 
@@ -478,6 +559,10 @@ class Participation(models.Model):
 # --- Claims --------------------------------------------------------------------
 
 
+# How many candidates each source of related claims (same event, same actors, same tags) offers at most.
+RELATED_CANDIDATES = 100
+
+
 class ClaimQuerySet(TaggedQuerySet):
     # A claim's status is stored (see services.claims_refresh_status), so a
     # status filter is a plain lookup on an indexed column.
@@ -499,42 +584,134 @@ class ClaimQuerySet(TaggedQuerySet):
     def for_listing(self):
         return self.select_related("claimant", "event")
 
+    def contested_entries(self):
+        """The contested claims in reading order (event date, undated last, then slug), each disagreement once.
+
+        Two competing claims are one disagreement, listed under the one that
+        comes first, where the other's supporting quotes stand on the disputing
+        side (models.sides_of). So a claim is left out when every claim it
+        competes with is contested and comes before it: the page already shows
+        it there, named and linked.
+        """
+        undated = datetime.date.max
+        entries = self.contested().annotate(entry_date=Coalesce("event__start", Value(undated)))
+        rival_date = Coalesce("to_claim__event__start", Value(undated))
+        earlier = Q(to_claim__status=ClaimStatus.CONTESTED) & (
+            Q(rival_date__lt=OuterRef("entry_date"))
+            | Q(rival_date=OuterRef("entry_date"), to_claim__slug__lt=OuterRef("slug"))
+        )
+        links = ClaimConflict.objects.filter(from_claim=OuterRef("pk"))
+        shown_elsewhere = Exists(links) & ~Exists(links.alias(rival_date=rival_date).exclude(earlier))
+        return entries.exclude(shown_elsewhere).order_by("entry_date", "slug")
+
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
-    def involving(self, actor_slug):
+    # An actor, event or article is named by slug or by id (see by_ref).
+    def involving(self, actor):
         """Claims the actor makes or that are about the actor."""
-        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(claimant__slug=actor_slug) | about)
+        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("claimant", actor)) | about)
 
-    def cited_in(self, article_slug):
-        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), article__slug=article_slug)))
+    def cited_in(self, article):
+        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
-    def related_to(self, claim, subject_ids=()):
-        """Other claims on the same event or about the same actors (or by the same claimant)."""
-        same = Q(pk__in=[])
+    def related_to(self, claim, subject_ids=(), tag_ids=(), *, per_source=RELATED_CANDIDATES):
+        """Other claims close to `claim`, closest first: same event, then most actors shared, then most tags.
+
+        Ranked within a bounded set of candidates, drawn through indexes:
+        at most `per_source` claims on the same event, about or by the same
+        actors (its subjects and claimant), and with the same tags. A popular
+        actor's tens of thousands of claims are never all read. `subject_ids`
+        and `tag_ids` are the claim's, as the caller has them preloaded.
+        """
+        from taggit.models import TaggedItem
+
+        actor_ids = sorted(set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set()))
+        tag_ids = sorted(set(tag_ids))
+        subjects = Claim.subjects.through
+        claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
+        sources = []  # (SQL selecting claim ids, params): each bounded, each an index lookup
+        qn = connection.ops.quote_name
+
+        def source(table, column, where, params):
+            sql = f"SELECT {qn(column)} AS id FROM {qn(table)} WHERE {where} LIMIT %s"
+            sources.append((f"SELECT id FROM ({sql}) AS {qn(f'related_{len(sources)}')}", [*params, per_source]))
+
+        def placeholders(ids):
+            return ", ".join(["%s"] * len(ids))
+
+        claims = Claim._meta.db_table
         if claim.event_id:
-            same |= Q(event_id=claim.event_id)
-        actor_ids = set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set())
+            source(claims, "id", f"{qn('event_id')} = %s", [claim.event_id])
         if actor_ids:
-            same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
-        return self.filter(same).exclude(pk=claim.pk)
+            source(subjects._meta.db_table, "claim_id", f"{qn('actor_id')} IN ({placeholders(actor_ids)})", actor_ids)
+            source(claims, "id", f"{qn('claimant_id')} IN ({placeholders(actor_ids)})", actor_ids)
+        if tag_ids:
+            where = f"{qn('content_type_id')} = %s AND {qn('tag_id')} IN ({placeholders(tag_ids)})"
+            source(TaggedItem._meta.db_table, "object_id", where, [claim_type.pk, *tag_ids])
+        if not sources:
+            return self.none()
+        candidates = RawSQL(" UNION ".join(sql for sql, _ in sources), [p for _, params in sources for p in params])
 
-    def claimed_by(self, actor_slug):
-        """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
-        return self.filter(claimant__slug=actor_slug)
+        def count_of(rows, column):
+            counted = rows.filter(**{column: OuterRef("pk")}).order_by().values(column)
+            return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")), 0)
 
-    def about(self, actor_slug):
-        """Claims about the actor."""
-        return self.filter(
-            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
+        same_event = Value(0)
+        if claim.event_id:
+            same_event = Case(When(event_id=claim.event_id, then=1), default=0)
+        by_same_claimant = Case(When(claimant_id__in=actor_ids, then=1), default=0)
+        shared_tags = TaggedItem.objects.filter(content_type_id=claim_type.pk, tag_id__in=tag_ids)
+        return (
+            self.filter(pk__in=candidates)
+            .exclude(pk=claim.pk)
+            .annotate(
+                same_event=same_event,
+                shared_actors=count_of(subjects.objects.filter(actor_id__in=actor_ids), "claim_id") + by_same_claimant,
+                shared_tags=count_of(shared_tags, "object_id"),
+            )
+            .order_by("-same_event", "-shared_actors", "-shared_tags", F("event_start").asc(nulls_last=True), "slug")
         )
 
-    def on_event(self, event_slug):
-        return self.filter(event__slug=event_slug)
+    def claimed_by(self, actor):
+        """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
+        return self.filter(**by_ref("claimant", actor))
+
+    def about(self, actor):
+        """Claims about the actor."""
+        return self.filter(
+            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+        )
+
+    def on_event(self, event):
+        return self.filter(**by_ref("event", event))
 
     def with_citations(self):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
+
+    def filtered(self, filters):
+        """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
+        claims = self
+        if "status" in filters:
+            claims = claims.with_status(filters["status"])
+        if "kind" in filters:
+            claims = claims.filter(kind=filters["kind"])
+        if "actor" in filters:
+            role = filters.get("role")
+            if role == "claimant":
+                claims = claims.claimed_by(filters["actor"])
+            elif role == "subject":
+                claims = claims.about(filters["actor"])
+            else:
+                claims = claims.involving(filters["actor"])
+        if "event" in filters:
+            claims = claims.on_event(filters["event"])
+        if "article" in filters:
+            claims = claims.cited_in(filters["article"])
+        if "tag" in filters:
+            claims = claims.tagged(filters["tag"])
+        return claims
 
 
 class Claim(models.Model):
@@ -584,6 +761,9 @@ class Claim(models.Model):
     origin_labels = models.JSONField(
         default=list, blank=True, editable=False, help_text="The origins counted, as labels (actor slugs or article:…)."
     )
+    # Copied from the event (save() here and in Event), so that the claims list
+    # can page through claims in event order on one index, without a join.
+    event_start = models.DateField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -592,10 +772,20 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
+            models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
+            models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),
+            models.Index(fields=["-created", "-id"], name="claim_newest_idx"),
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        self.event_start = self.event.start if self.event_id else None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:claim", args=[self.slug])
@@ -713,6 +903,11 @@ class Citation(models.Model):
     )
     # Derived (see origin()); stored so that SQL can count distinct origins.
     origin = models.CharField(max_length=300, blank=True, editable=False)
+    # The sentence either side of the quote (anchoring.in_context), set by anchor() with the position,
+    # so that pages quoting in context need not load and split the article's text. Null: not worked
+    # out yet (a row inserted in bulk); in_context() then reads the live text.
+    context_before = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (null: not known yet)
+    context_after = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -787,15 +982,19 @@ class Citation(models.Model):
 
         Returns True when the stored position changed or the flag flipped.
         """
-        found = anchoring.anchor(self.text or "", self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
-        before = (self.start, self.end, self.prefix, self.suffix, self.anchored)
+        text = self.text or ""
+        found = anchoring.anchor(text, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
+        fields = ("start", "end", "prefix", "suffix", "anchored", "context_before", "context_after")
+        before = tuple(getattr(self, name) for name in fields)
         if found is None:
             self.anchored = False
+            self.context_before = self.context_after = None
         else:
             self.start, self.end = found.start, found.end
             self.prefix, self.suffix = found.prefix, found.suffix
             self.anchored = True
-        return before != (self.start, self.end, self.prefix, self.suffix, self.anchored)
+            self.context_before, _, self.context_after = anchoring.in_context(text, found.start, found.end)
+        return before != tuple(getattr(self, name) for name in fields)
 
     @property
     def anchor_id(self):
@@ -808,10 +1007,13 @@ class Citation(models.Model):
         return f"{article}#{self.anchor_id}" if self.anchored else article
 
     def in_context(self):
-        """(before, quote, after): the quote with a sentence either side, from the live text."""
+        """(before, quote, after): the quote with a sentence either side, as stored by anchor()."""
         if not self.anchored or self.start is None:
             return "", self.quote, ""
-        return anchoring.in_context(self.text, self.start, self.end)
+        if self.context_before is None or self.context_after is None:  # not stored yet: from the live text
+            return anchoring.in_context(self.text, self.start, self.end)
+        # Anchoring matches exactly, character for character: the quoted span is the quote.
+        return self.context_before, self.quote, self.context_after
 
 
 def quote_not_found_message(article, quote, location=Location.BODY):

@@ -10,7 +10,8 @@ requests to every operation and checks each answer against its schema.
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 
-from articles.models import ClaimStatus, Stance
+from articles.listing import ARTICLE_ORDERINGS, CLAIM_ORDERINGS
+from articles.models import Actor, Claim, ClaimStatus, Stance
 
 API_VERSION = "1.0"
 
@@ -46,11 +47,12 @@ INTEGER = {"type": "integer"}
 COUNT = {"type": "integer", "minimum": 0}
 BOOLEAN = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
 STANCE = {"type": "string", "enum": [stance.value for stance in Stance]}
 
 
 def section(items):
-    return obj(total=COUNT, items=array(items))
+    return obj(total=COUNT, capped=BOOLEAN, items=array(items))
 
 
 SCHEMAS = {
@@ -87,7 +89,7 @@ SCHEMAS = {
         url=URL,
         annotation=URL,
         article=ref("ArticleRef"),
-        optional=["article"],
+        optional=["article", "speaker"],
     ),
     "Pagination": obj(
         number=COUNT,
@@ -99,7 +101,27 @@ SCHEMAS = {
         next=nullable(URL),
         last=URL,
     ),
+    "KeysetPagination": obj(
+        count=nullable(COUNT), count_capped=BOOLEAN, first=URL, previous=nullable(URL), next=nullable(URL)
+    ),
     "Filters": {"type": "object", "additionalProperties": STRING},
+    "DidYouMean": obj(
+        status={"const": 300},
+        title=STRING,
+        questions=array(obj(name=STRING, text=STRING, options=array(obj(label=STRING, url=URL)))),
+    ),
+    "Sides": obj(
+        supporting=array(ref("Citation")),
+        disputing=array(ref("Citation")),
+        qualifying=array(ref("Citation")),
+        competing=array(
+            obj(
+                claim=obj(slug=STRING, text=STRING, status=STRING, url=URL),
+                note=STRING,
+                supporting=array(ref("Citation")),
+            )
+        ),
+    ),
     "Participation": obj(actor=ref("ActorRef"), role=STRING),
     "ArticleWithPeople": {
         "allOf": [ref("ArticleRef")],
@@ -123,7 +145,7 @@ SCHEMAS = {
     "Home": obj(
         counts=obj(articles=COUNT, claims=COUNT, events=COUNT, actors=COUNT),
         key_events=array(ref("EventRef")),
-        contested=section(ref("ClaimRef")),
+        contested=obj(total=COUNT, items=array(ref("ClaimRef"))),
         tags=array(ref("TagUse")),
     ),
     "Timeline": obj(
@@ -156,17 +178,23 @@ SCHEMAS = {
         },
         "required": ["description", "date_approximate", "source_count", "participants", "tags", "claims"],
     },
-    "ClaimList": obj(filters=ref("Filters"), page=ref("Pagination"), claims=array(ref("ClaimWithCitations"))),
-    "Contested": obj(
-        page=ref("Pagination"),
+    "ClaimList": obj(
+        filters=ref("Filters"),
+        page=ref("KeysetPagination"),
         claims=array(
             {
                 "allOf": [ref("ClaimRef")],
                 "type": "object",
-                "properties": {"conflicts_with": array(ref("ClaimRef")), "citations": array(ref("Citation"))},
-                "required": ["conflicts_with", "citations"],
+                "properties": {
+                    "sources": array(obj(slug=STRING, title=STRING, stances=array(STANCE), url=URL)),
+                    "more_sources": COUNT,
+                },
+                "required": ["sources", "more_sources"],
             }
         ),
+    ),
+    "Contested": obj(
+        page=ref("Pagination"), claims=array({"allOf": [ref("ClaimRef"), ref("Sides")], "type": "object"})
     ),
     "Grid": obj(
         filters=ref("Filters"),
@@ -180,36 +208,50 @@ SCHEMAS = {
         ),
     ),
     "Claim": {
-        "allOf": [ref("ClaimRef")],
+        "allOf": [ref("ClaimRef"), ref("Sides")],
         "type": "object",
         "properties": {
             "origin_count": COUNT,
             "subjects": array(ref("ActorRef")),
             "tags": array(ref("TagRef")),
-            "supporting": array(ref("Citation")),
-            "disputing": array(ref("Citation")),
-            "qualifying": array(ref("Citation")),
             "needs_review": array(ref("Citation")),
             "origins": array(obj(label=STRING, name=STRING, appearances=STRING)),
-            "competing": array(obj(claim=ref("ClaimRef"), note=STRING, supporting=array(ref("Citation")))),
             "related": array(ref("ClaimRef")),
+            "history": URL,
         },
-        "required": [
-            "origin_count",
-            "subjects",
-            "tags",
-            "supporting",
-            "disputing",
-            "qualifying",
-            "needs_review",
-            "origins",
-            "competing",
-            "related",
-        ],
+        "required": ["origin_count", "subjects", "tags", "needs_review", "origins", "related", "history"],
     },
+    "ClaimHistory": obj(
+        slug=STRING,
+        text=STRING,
+        url=URL,
+        revisions=array(obj(id=COUNT, date=DATETIME, note=STRING, url=URL)),
+        older=nullable(URL),
+        revision=obj(
+            id=COUNT,
+            date=DATETIME,
+            note=STRING,
+            text=STRING,
+            kind=STRING,
+            status=STRING,
+            status_label=STRING,
+            claimant=nullable(ref("ActorRef")),
+            event=nullable(ref("EventRef")),
+            citations=array(
+                obj(
+                    stance=STANCE,
+                    quote=STRING,
+                    location=STRING,
+                    article=nullable(ref("ArticleRef")),
+                    speaker=nullable(ref("ActorRef")),
+                )
+            ),
+        ),
+        optional=["revisions", "older", "revision"],
+    ),
     "ArticleList": obj(
         filters=ref("Filters"),
-        page=ref("Pagination"),
+        page=ref("KeysetPagination"),
         articles=array(
             {
                 "allOf": [ref("ArticleWithPeople")],
@@ -229,6 +271,7 @@ SCHEMAS = {
             "body": {"type": "string", "description": "The Markdown source; annotation positions count in it."},
             "captions": {"type": "string", "description": "The photo captions, plain text."},
             "tags": array(ref("TagRef")),
+            "notes_total": COUNT,
             "citations": array(
                 {
                     "allOf": [ref("Citation")],
@@ -237,8 +280,11 @@ SCHEMAS = {
                     "required": ["number", "claim"],
                 }
             ),
-            "claims": array(obj(stance=STANCE, claims=array(obj(slug=STRING, text=STRING, url=URL)))),
-            "lost": array(ref("Citation")),
+            "claims": array(obj(stance=STANCE, total=COUNT, claims=array(ref("ClaimRef")))),
+            "claims_total": COUNT,
+            "lost": array(
+                {"allOf": [ref("Citation")], "type": "object", "properties": {"claim": STRING}, "required": ["claim"]}
+            ),
         },
         "required": [
             "title_is_editorial",
@@ -247,26 +293,24 @@ SCHEMAS = {
             "body",
             "captions",
             "tags",
+            "notes_total",
             "citations",
             "claims",
+            "claims_total",
             "lost",
         ],
     },
     "ActorList": obj(
+        filters=ref("Filters"),
+        page=ref("KeysetPagination"),
         actors=array(
             {
                 "allOf": [ref("ActorRef")],
                 "type": "object",
-                "properties": {
-                    "description": STRING,
-                    "aliases": array(STRING),
-                    "event_count": COUNT,
-                    "claims_made_count": COUNT,
-                    "claims_about_count": COUNT,
-                },
-                "required": ["description", "aliases", "event_count", "claims_made_count", "claims_about_count"],
+                "properties": {"description": STRING, "aliases": array(STRING)},
+                "required": ["description", "aliases"],
             }
-        )
+        ),
     ),
     "Actor": {
         "allOf": [ref("ActorRef")],
@@ -281,7 +325,7 @@ SCHEMAS = {
         },
         "required": ["description", "aliases", "participations", "claims_made", "claims_about", "articles"],
     },
-    "TagList": obj(tags=array(ref("TagUse"))),
+    "TagList": obj(page=ref("KeysetPagination"), tags=array(ref("TagRef"))),
     "Tag": {
         "allOf": [ref("TagRef")],
         "type": "object",
@@ -384,6 +428,7 @@ PAGE_SCHEMAS = {
     "contested": "Contested",
     "grid": "Grid",
     "claim": "Claim",
+    "claim_history": "ClaimHistory",
     "articles": "ArticleList",
     "article": "Article",
     "actors": "ActorList",
@@ -400,13 +445,24 @@ PARAMETERS = {
     "from": {"type": "integer", "minimum": 1, "maximum": 9999, "description": "First year."},
     "to": {"type": "integer", "minimum": 1, "maximum": 9999, "description": "Last year."},
     "status": {"type": "string", "enum": [status.value for status in ClaimStatus]},
-    "kind": {"type": "string", "enum": ["fact", "figure", "opinion", "prediction"]},
+    "kind": {"type": "string", "enum": [kind.value for kind in Claim.Kind]},
     "role": {"type": "string", "enum": ["claimant", "subject"]},
     "actor": {**SLUG, "description": "An actor's slug."},
     "event": {**SLUG, "description": "An event's slug."},
     "article": {**SLUG, "description": "An article's slug."},
     "tag": {**SLUG, "description": "A tag's slug."},
     "q": {"type": "string", "maxLength": 200, "description": "Words to search for."},
+    "after": {**SLUG, "description": "Keyset paging: the page after this row (follow the `next` link)."},
+    "before": {**SLUG, "description": "Keyset paging: the page before this row (follow the `previous` link)."},
+    "sort": {"type": "string", "description": "A sort order the page offers."},
+}
+# Where a page reads a parameter of the same name differently.
+PAGE_PARAMETERS = {
+    ("actors", "kind"): {"type": "string", "enum": [kind.value for kind in Actor.Kind]},
+    ("claims", "sort"): {"type": "string", "enum": [o.name for o in CLAIM_ORDERINGS if o.name]},
+    ("articles", "sort"): {"type": "string", "enum": [o.name for o in ARTICLE_ORDERINGS if o.name]},
+    ("claim_history", "revision"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    ("claim_history", "before"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
 
 
@@ -428,12 +484,25 @@ MOVED = {"description": "An old address (a renamed slug, or parameters spelt ano
 
 def _page_operation(page):
     path = "/" + page.json_route.replace("<slug:slug>", "{slug}")
-    parameters = [{"name": name, "in": "query", "required": False, "schema": PARAMETERS[name]} for name in page.params]
+    parameters = [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": PAGE_PARAMETERS.get((page.name, name)) or PARAMETERS[name],
+        }
+        for name in page.params
+    ]
     if page.is_detail:
         parameters.insert(0, {"name": "slug", "in": "path", "required": True, "schema": SLUG})
     responses = {
         "200": {"description": f"The {page.name} page's data.", "content": json_content(ref(PAGE_SCHEMAS[page.name]))},
         "301": MOVED,
+        "302": {"description": "A name typed in a filter that fits one thing: the same list, filtered by its slug."},
+        "300": {
+            "description": "A name typed in a filter that fits several things: one URL for each.",
+            "content": json_content(ref("DidYouMean")),
+        },
         "400": error("A parameter that does not validate; `problems` names it."),
         "429": TOO_MANY,
     }

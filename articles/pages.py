@@ -42,6 +42,14 @@ class ReaderPage:
     def is_detail(self):
         return bool(self.slug_model)
 
+    def url_pattern(self):
+        """The page at its address, as it is (DATA_PAGES, which are JSON already)."""
+        return path(
+            self.route,
+            reader_view(self.view, self.params, max_cache_seconds=self.max_cache_seconds),
+            name=self.name,
+        )
+
     @property
     def json_route(self):
         """The JSON twin's address: the page's, with `.json` for its trailing slash ("claims/x.json")."""
@@ -53,7 +61,7 @@ class ReaderPage:
         for route, name, always_json in ((self.route, self.name, False), (self.json_route, f"{self.name}-json", True)):
             view = self.view
             if self.is_detail:
-                view = with_slug_redirects(view, self.name, json=always_json)
+                view = with_slug_redirects(view, self.name, self.slug_model, json=always_json)
             view = api.json_twin(view, self.serializer, always=always_json)
             cached = reader_view(
                 view,
@@ -72,6 +80,8 @@ class ReaderPage:
 
 
 PAGE = ("page",)
+# Keyset pages (listing.keyset_page); ?page=N, from before them, is forwarded to its ?after= page.
+CURSOR = ("after", "before")
 
 READER_PAGES = [
     ReaderPage("home", "", views.home, serializer=api.home, load_weight=4),
@@ -97,9 +107,9 @@ READER_PAGES = [
         "claims/",
         views.claim_list,
         serializer=api.claim_list,
-        params=("status", "kind", "actor", "role", "event", "article", "tag", *PAGE),
+        params=("status", "kind", "actor", "role", "event", "article", "tag", "sort", *CURSOR, *PAGE),
         load_weight=2,
-        samples={"by status": {"status": "contested"}},
+        samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
     ReaderPage("contested", "claims/contested/", views.contested, serializer=api.contested, params=PAGE, load_weight=2),
     ReaderPage(
@@ -114,11 +124,19 @@ READER_PAGES = [
         load_weight=5,
     ),
     ReaderPage(
+        "claim_history",
+        "claims/<slug:slug>/history/",
+        views.claim_history,
+        serializer=api.claim_history,
+        params=("revision", "before"),
+        slug_model="articles.Claim",
+    ),
+    ReaderPage(
         "articles",
         "articles/",
         views.article_list,
         serializer=api.article_list,
-        params=("actor", "tag", *PAGE),
+        params=("actor", "tag", "sort", *CURSOR, *PAGE),
         load_weight=2,
     ),
     ReaderPage(
@@ -129,7 +147,14 @@ READER_PAGES = [
         slug_model="articles.Article",
         load_weight=4,
     ),
-    ReaderPage("actors", "actors/", views.actor_list, serializer=api.actor_list),
+    ReaderPage(
+        "actors",
+        "actors/",
+        views.actor_list,
+        serializer=api.actor_list,
+        params=("kind", *CURSOR),
+        samples={"by kind": {"kind": "person"}},
+    ),
     ReaderPage(
         "actor",
         "actors/<slug:slug>/",
@@ -138,7 +163,7 @@ READER_PAGES = [
         slug_model="articles.Actor",
         load_weight=2,
     ),
-    ReaderPage("tags", "tags/", views.tag_list, serializer=api.tag_list),
+    ReaderPage("tags", "tags/", views.tag_list, serializer=api.tag_list, params=CURSOR),
     ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, serializer=api.tag_detail, slug_model="taggit.Tag"),
     ReaderPage(
         "search",
@@ -154,3 +179,9 @@ READER_PAGES = [
 ]
 
 BY_NAME = {page.name: page for page in READER_PAGES}
+
+# Served like reader pages (cached, revalidated, unknown parameters redirected
+# away) but not HTML: the suggestions the filter boxes' script asks for.
+DATA_PAGES = [
+    ReaderPage("suggest", "suggest/<slug:kind>/", views.suggest, params=("q",), max_cache_seconds=300),
+]

@@ -31,6 +31,7 @@ from articles.models import Actor, Article, Claim, Event, SlugRedirect
 
 KIND_OF = {Claim: "claim", Article: "article", Event: "event", Actor: "actor", Tag: "tag"}
 MODEL_OF = {kind: model for model, kind in KIND_OF.items()}
+KIND_OF_LABEL = {model._meta.label: kind for model, kind in KIND_OF.items()}  # "articles.Claim" -> "claim"
 
 
 def slug_renamed(*, kind, object_id, old_slug, new_slug):
@@ -41,19 +42,22 @@ def slug_renamed(*, kind, object_id, old_slug, new_slug):
     SlugRedirect.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"object_id": object_id})
 
 
-def current_url(kind, old_slug, *, json=False):
-    """The address the object once at `old_slug` has now, or None (never renamed, or gone)."""
+def current_url(kind, old_slug, *, page=None, json=False):
+    """The address (of `page`, by default the object's own) the object once at `old_slug` has now, or None
+    (never renamed, or gone)."""
     object_id = SlugRedirect.objects.filter(kind=kind, old_slug=old_slug).values_list("object_id", flat=True).first()
     if object_id is None:
         return None
     slug = MODEL_OF[kind]._default_manager.filter(pk=object_id).values_list("slug", flat=True).first()
     if slug is None:
         return None
-    return reverse(f"articles:{kind}{'-json' if json else ''}", args=[slug])
+    return reverse(f"articles:{page or kind}{'-json' if json else ''}", args=[slug])
 
 
-def with_slug_redirects(view, kind, *, json=False):
-    """`view` (a detail page, taking `slug`), answering an old slug with a 301 to the current address."""
+def with_slug_redirects(view, page, slug_model, *, json=False):
+    """`view` (the reader page `page` about one `slug_model` object, taking `slug`), answering an old slug
+    with a 301 to the current address."""
+    kind = KIND_OF_LABEL[slug_model]
 
     @wraps(view)
     def serve(request, *args, slug, **kwargs):
@@ -63,7 +67,7 @@ def with_slug_redirects(view, kind, *, json=False):
             response = None
         if response is not None and response.status_code != 404:
             return response
-        target = current_url(kind, slug, json=json)
+        target = current_url(kind, slug, page=page, json=json)
         if target is None:
             if response is None:
                 raise Http404

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from articles import anchoring
 from articles.caching import content_changed
 from articles.models import (
     Actor,
@@ -282,3 +283,36 @@ def connect_signals():
     m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")
     post_save.connect(_actor_saved, sender=Actor, dispatch_uid="kb-status-actor-save")
     m2m_changed.connect(_authors_changed, sender=Article.authors.through, dispatch_uid="kb-status-authors")
+
+
+def citations_refresh_context(citations=None, *, articles=None, batch_size=200):
+    """Store each quote's context (Citation.context_before/after) afresh; returns how many changed.
+
+    Citation.anchor() keeps it up to date on every save; this fills rows
+    written around save() (generated in bulk, or from before the columns
+    existed). A batch of articles at a time, each text read once. The
+    migration that added the columns passes its historical models.
+    """
+    citations = Citation.objects.all() if citations is None else citations
+    articles = Article.objects.all() if articles is None else articles
+    article_ids = sorted(set(citations.values_list("article_id", flat=True)))
+    changed = 0
+    for first in range(0, len(article_ids), batch_size):
+        batch = article_ids[first : first + batch_size]
+        texts = {row["pk"]: row for row in articles.filter(pk__in=batch).values("pk", "body", "captions")}
+        fields = ("pk", "article_id", "location", "start", "end", "anchored", "context_before", "context_after")
+        stale = []
+        for row in citations.filter(article_id__in=batch).order_by("pk").only(*fields):
+            before = after = None
+            if row.anchored and row.start is not None:
+                text = texts[row.article_id]["captions" if row.location == "captions" else "body"] or ""
+                before, _, after = anchoring.in_context(text, row.start, row.end)
+            if (before, after) != (row.context_before, row.context_after):
+                row.context_before, row.context_after = before, after
+                stale.append(row)
+        # bulk_update sends no signals: a context changes no status; the content version is bumped below.
+        citations.model.objects.bulk_update(stale, ["context_before", "context_after"], batch_size=500)
+        changed += len(stale)
+    if changed:
+        content_changed()
+    return changed

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from articles import caching
+from articles.models import Claim
 from articles.openapi import PAGE_SCHEMAS, SCHEMAS
 from articles.pages import READER_PAGES
 
@@ -102,19 +103,23 @@ def test_the_article_twin_gives_the_texts_the_annotations_count_in(world, client
     assert [c["number"] for c in article["citations"]] == list(range(1, len(article["citations"]) + 1))
 
 
-def test_a_list_twin_is_paged_like_the_page(world, client, settings):
+def test_a_list_twin_is_paged_like_the_page(world, client):
     from articles import views
 
     per_page, views.CLAIMS_PER_PAGE = views.CLAIMS_PER_PAGE, 2
     try:
         first = load(client.get("/claims.json"))
         second = load(client.get(first["page"]["next"].removeprefix("http://testserver")))
+        html = client.get("/claims/").content.decode()
     finally:
         views.CLAIMS_PER_PAGE = per_page
 
-    assert first["page"]["next"] == "http://testserver/claims.json?page=2"
-    assert second["page"]["number"] == 2
-    assert second["page"]["previous"] == "http://testserver/claims.json?page=1"
+    last_on_first = first["claims"][-1]["slug"]
+    assert first["page"]["next"] == f"http://testserver/claims.json?after={last_on_first}"
+    assert f"?after={last_on_first}" in html  # the page's own next link
+    assert first["page"]["previous"] is None
+    assert second["page"]["previous"] == f"http://testserver/claims.json?before={second['claims'][0]['slug']}"
+    assert first["page"]["count"] == second["page"]["count"] == Claim.objects.count()
     assert not {c["slug"] for c in first["claims"]} & {c["slug"] for c in second["claims"]}
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_load_records'),
+        ('articles', '0011_list_orders'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_url_label'),
+        ('articles', '0013_citation_quote_context'),
     ]
 
     operations = [
