@@ -1113,3 +1113,36 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.article.slug}: {self.claim.slug} ← “{self.quote[:60]}”"
+# --- Old addresses ---------------------------------------------------------------
+
+
+class SlugRedirect(models.Model):
+    """A slug a claim, article, event, actor or tag had before it was renamed.
+
+    Its page's old address answers 301 to the object's current one
+    (articles.redirects). It points at the object, not at the next slug, so a
+    chain of renames collapses to one hop; an object that takes the slug later
+    wins, and the row is dropped.
+    """
+
+    class Kind(models.TextChoices):
+        # The reader page's name in articles.pages, which is also what the slug belongs to.
+        CLAIM = "claim", "claim"
+        ARTICLE = "article", "article"
+        EVENT = "event", "event"
+        ACTOR = "actor", "actor"
+        TAG = "tag", "tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_slug = models.CharField(max_length=120)
+    object_id = models.PositiveBigIntegerField(help_text="The renamed object's id.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]
+
+    def __str__(self):
+        return f"{self.kind}/{self.old_slug}"

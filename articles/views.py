@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
@@ -631,7 +631,8 @@ def search(request):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},
