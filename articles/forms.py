@@ -1,25 +1,129 @@
 """GET filter forms for the reader pages.
 
 Every filter is a plain GET form, so its state lives in the URL and a page
-can be shared or bookmarked as filtered. Choices that come from the database
-are read once, in __init__, so validating and rendering a form costs one
-query per list, however many times the choices are consulted.
+can be shared or bookmarked as filtered. A filter on something there may be
+thousands of (an actor, event, article or tag) is a text box, never a list
+of every row: it takes a slug, or a name the server looks up (LookupField).
+A name that fits one thing is replaced by its slug in the URL; one that fits
+several gets a "Did you mean" page; one that fits nothing is a 400 naming
+the parameter. A form with nothing chosen runs no query at all.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from taggit.models import Tag
 
-from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event
+from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import MAX_QUERY_LENGTH, normalise_query
 from articles.timeline import parse_cursor
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
 ACTOR_ROLES = {"claimant": "makes it", "subject": "is its subject"}
+SUGGESTIONS = 8  # names offered for an ambiguous filter, or by the suggestions endpoint
+LOOKUP_MAX_LENGTH = 200
+
+
+# --- Finding things by slug or name -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finder:
+    """How a filter finds the things it names: by slug exactly, or by name (and alias) for the reader's text."""
+
+    kind: str  # the suggestions endpoint's name for it: /suggest/<kind>/
+    noun: str  # "actor", for messages
+    queryset: object  # a callable returning the QuerySet to look in
+    label_field: str  # the name readers see
+    name_fields: tuple  # what typed text is compared with
+
+    def find(self, slug):
+        """(id, label) of the thing with this slug, or None (one query)."""
+        return self.queryset().filter(slug=slug).values_list("pk", self.label_field).first()
+
+    def matching(self, text, limit=SUGGESTIONS):
+        """(slug, label, id) triples for `text`: exact names first, then names containing it (at most two queries)."""
+        text = text.strip()
+        if not text:
+            return []
+        exact = Q()
+        for field in self.name_fields:
+            exact |= Q(**{f"{field}__iexact": text})
+        found = self._pairs(self.queryset().filter(exact), limit)
+        if found:
+            return found
+        containing = Q()
+        for field in self.name_fields:
+            containing |= Q(**{f"{field}__icontains": text})
+        return self._pairs(self.queryset().filter(containing), limit)
+
+    def _pairs(self, queryset, limit):
+        # Matching an alias joins one row per alias: DISTINCT keeps one per thing.
+        rows = queryset.order_by(self.label_field, "slug").values_list("slug", self.label_field, "pk").distinct()
+        return list(rows[:limit])
+
+
+FINDERS = {
+    finder.kind: finder
+    for finder in (
+        Finder("actors", "actor", lambda: Actor.objects.all(), "name", ("name", "aliases__name", "slug")),
+        Finder("events", "event", lambda: Event.objects.all(), "title", ("title", "slug")),
+        Finder("articles", "article", lambda: Article.objects.all(), "title", ("title", "slug")),
+        Finder("tags", "tag", lambda: Tag.objects.all(), "name", ("name", "slug")),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A lookup filter's value: the thing's slug, label and id; `typed` when the reader gave a name, not a slug."""
+
+    slug: str
+    label: str
+    pk: int
+    typed: bool = False
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """Text that names several things: the first few, as (slug, label, id) triples."""
+
+    text: str
+    options: list
+
+
+class LookupField(forms.CharField):
+    """A text box taking a slug or a name; cleans to Chosen, Ambiguous, or "" when empty."""
+
+    def __init__(self, kind, label, **kwargs):
+        self.finder = FINDERS[kind]
+        attrs = {"autocomplete": "off", "data-suggest": kind, "placeholder": f"Any {self.finder.noun}"}
+        super().__init__(
+            label=label,
+            required=False,
+            max_length=LOOKUP_MAX_LENGTH,
+            widget=forms.TextInput(attrs=attrs),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return ""
+        found = self.finder.find(text)
+        if found is not None:
+            return Chosen(text, found[1], found[0])
+        options = self.finder.matching(text)
+        if len(options) == 1:
+            slug, label, pk = options[0]
+            return Chosen(slug, label, pk, typed=True)
+        if options:
+            return Ambiguous(text, options)
+        raise ValidationError(f"no {self.finder.noun} has that slug, name or alias.")
 
 
 class FilterForm(forms.Form):
@@ -27,12 +131,36 @@ class FilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.required = False
+            if isinstance(field, LookupField):
+                # The <datalist> templates/includes/filter_form.html puts beside it.
+                field.widget.attrs["list"] = f"{name}-suggestions"
 
     def filters(self):
-        """The cleaned values the reader actually chose: {name: value}."""
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", [])}
+        """The cleaned values the reader actually chose: {name: value}; a lookup gives its slug."""
+        chosen = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, Chosen):
+                chosen[name] = value.slug
+            elif value not in (None, "", []) and not isinstance(value, Ambiguous):
+                chosen[name] = value
+        return chosen
+
+    def resolved(self):
+        """filters(), with each lookup's id in place of its slug (for the QuerySets' filter methods)."""
+        ids = {name: value.pk for name, value in self.cleaned_data.items() if isinstance(value, Chosen)}
+        return {**self.filters(), **ids}
+
+    def ambiguous(self):
+        """{name: Ambiguous} for each text that names several things."""
+        return {name: value for name, value in self.cleaned_data.items() if isinstance(value, Ambiguous)}
+
+    def typed(self):
+        """{name: slug} for each name the reader typed that fits exactly one thing."""
+        return {
+            name: value.slug for name, value in self.cleaned_data.items() if isinstance(value, Chosen) and value.typed
+        }
 
     def problems(self):
         """One sentence per bad parameter: “year=abc”: Enter a whole number."""
@@ -48,44 +176,29 @@ class FilterForm(forms.Form):
     def chosen_label(self, name):
         """The label of the choice made in `name`, e.g. the actor's name for ?actor=to-lam."""
         value = self.cleaned_data.get(name) if self.is_bound and hasattr(self, "cleaned_data") else None
-        if not value:
+        if isinstance(value, Chosen):
+            return value.label
+        if value in (None, "", []) or isinstance(value, Ambiguous):
             return ""
-        field = self.fields[name]
-        if isinstance(field, KnownSlugField):
-            return field.chosen_label or value
-        return dict(field.choices).get(value, value)
+        choices = getattr(self.fields[name], "choices", None)
+        return dict(choices).get(value, value) if choices else str(value)
+
+    def chips(self):
+        """(label, value label) for each filter chosen, in the form's order, e.g. ("Actor", "To Lam")."""
+        chips = []
+        for name, field in self.fields.items():
+            value = self.filters().get(name)
+            if value is None or field.widget.is_hidden or name == "sort":
+                continue
+            chips.append((name, field.label, self.chosen_label(name)))
+        return chips
 
 
-class KnownSlugField(forms.CharField):
-    """A slug that must name an existing row, checked with one lookup instead of a list of every row.
-
-    A select of every actor is hundreds of kilobytes at scale; this reads the
-    one row asked for. A row that exists but matches nothing is not an error:
-    the page shows an empty result and says so. The row's name is kept in
-    `chosen_label` (fields are copied per form, so this is per request).
-    """
-
-    def __init__(self, queryset, *, label, label_field="name", **kwargs):
-        self.queryset, self.label_field, self.chosen_label = queryset, label_field, ""
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-        super().__init__(label=label, required=False, max_length=200, **kwargs)
-
-    def clean(self, value):
-        slug = super().clean(value).strip()
-        if not slug:
-            return ""
-        name = self.queryset.filter(slug=slug).values_list(self.label_field, flat=True).first()
-        if name is None:
-            raise ValidationError(f"not a known {self.label.lower()}; give its slug as in its page’s address.")
-        self.chosen_label = name
-        return slug
-
-
-def _slug_choice(label, things, empty_label):
+def _choice(label, choices, empty_label, what):
     return forms.ChoiceField(
         label=label,
-        choices=[(ANY, empty_label), *things],
-        error_messages={"invalid_choice": f"not a known {label.lower()}; choose one from the list."},
+        choices=[(ANY, empty_label), *choices],
+        error_messages={"invalid_choice": f"not {what}; use " + ", ".join(value for value, _ in choices) + "."},
     )
 
 
@@ -108,47 +221,33 @@ def _page_field():
     )
 
 
-def _actor_choices(actors):
-    return list(actors.order_by("name").values_list("slug", "name"))
+def _sort_field(orderings):
+    return _choice("Sort by", [(o.name, o.label) for o in orderings if o.name], orderings[0].label, "a sort order")
 
 
-def _involved_actors():
-    """Actors who make a claim or are the subject of one.
-
-    Exists, not joins: joining both claim relations would multiply an
-    actor's claims made by the claims about them before DISTINCT.
-    """
-    makes = Exists(Claim.objects.filter(claimant=OuterRef("pk")))
-    is_subject = Exists(Claim.subjects.through.objects.filter(actor=OuterRef("pk")))
-    return Actor.objects.filter(makes | is_subject)
-
-
-def _attested_events():
-    """Events some claim attests: EXISTS, not a join with DISTINCT over every claim."""
-    return Event.objects.filter(Exists(Claim.objects.filter(event=OuterRef("pk")))).order_by("start", "title")
-
-
-def _tag_choices(model):
-    return list(model.tags.order_by("name").values_list("slug", "name").distinct())
+def _cursor_field(name):
+    # Where a keyset page starts: a slug the page links carry (listing.keyset_page reads it).
+    return forms.SlugField(
+        required=False,
+        max_length=200,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "not a page position; follow the page links."},
+    )
 
 
 class TimelineFilterForm(FilterForm):
     """?actor=to-lam&tag=state-visit&from=2000&to=2025, and a window: ?decade=2020, ?year=2025 or ?month=2025-10.
 
     `after` continues a window past its first page (see articles.timeline).
+    An actor or tag that exists but matches no event is not an error: the
+    page shows an empty timeline and says so.
     """
+
+    actor = LookupField("actors", "Actor")
+    tag = LookupField("tags", "Tag")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        # Query, only when an actor is given: that actor's name. Any actor may be
-        # chosen: one who took part in no event gets an empty timeline that says so.
-        self.fields["actor"] = KnownSlugField(Actor.objects.all(), label="Actor")
-        self.fields["actor"].widget.attrs["placeholder"] = "e.g. to-lam"
-        # Query, only when a tag is given: its name. A select of every tag costs
-        # tens of kilobytes and milliseconds at scale; a tag no event carries gets
-        # an empty timeline that says so.
-        self.fields["tag"] = KnownSlugField(Tag.objects.all(), label="Tag")
-        self.fields["tag"].widget.attrs["placeholder"] = "e.g. state-visit"
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
         # The window and the page in it, chosen by the overview's and the pages' links; not shown in the form.
@@ -198,40 +297,27 @@ class TimelineFilterForm(FilterForm):
 
 
 class ClaimFilterForm(FilterForm):
-    """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=bloomberg-rare-visit&tag=trade&page=2"""
+    """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=…&tag=trade&sort=sources&after=…"""
 
-    status = forms.ChoiceField(
-        label="Status",
-        choices=[(ANY, "Any status"), *ClaimStatus.choices],
-        error_messages={"invalid_choice": "not a status; use " + ", ".join(ClaimStatus.values) + "."},
-    )
-    kind = forms.ChoiceField(
-        label="Kind",
-        choices=[(ANY, "Any kind"), *Claim.Kind.choices],
-        error_messages={"invalid_choice": "not a kind of claim; use " + ", ".join(Claim.Kind.values) + "."},
-    )
+    status = _choice("Status", ClaimStatus.choices, "Any status", "a status")
+    kind = _choice("Kind", Claim.Kind.choices, "Any kind", "a kind of claim")
+    actor = LookupField("actors", "Actor")
     role = forms.ChoiceField(
         label="The actor",
         choices=[(ANY, "makes it or is its subject"), *ACTOR_ROLES.items()],
         error_messages={"invalid_choice": "not a role; use " + ", ".join(ACTOR_ROLES) + "."},
     )
-    page = _page_field()
+    event = LookupField("events", "Event")
+    article = LookupField("articles", "Cited in article")
+    tag = LookupField("tags", "Tag")
 
     def __init__(self, data=None, **kwargs):
+        from articles.listing import CLAIM_ORDERINGS
+
         super().__init__(data, **kwargs)
-        # Query: actors who make a claim or are the subject of one.
-        involved = _involved_actors()
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Any actor")
-        # Query: events some claim attests.
-        attested = _attested_events()
-        self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Any event")
-        # Query: articles that give evidence for some claim (a semi-join: joining
-        # every citation and then DISTINCT costs several times more).
-        citing = Article.objects.filter(Exists(Citation.objects.filter(article=OuterRef("pk")))).order_by("title")
-        self.fields["article"] = _slug_choice("Article", list(citing.values_list("slug", "title")), "Any article")
-        # Query: tags carried by some claim.
-        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Claim), "Any tag")
-        self.order_fields(["status", "kind", "actor", "role", "event", "article", "tag", "page"])
+        self.fields["sort"] = _sort_field(CLAIM_ORDERINGS)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
         for field in self.fields.values():
             field.required = False
 
@@ -246,19 +332,9 @@ class ClaimFilterForm(FilterForm):
 class GridFilterForm(FilterForm):
     """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
 
+    event = LookupField("events", "Event")
+    actor = LookupField("actors", "Actor")
     page = _page_field()
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        # Query: events some claim attests.
-        attested = _attested_events()
-        self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Every event")
-        # Query: actors who make a claim or are the subject of one.
-        involved = _involved_actors()
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Every actor")
-        self.order_fields(["event", "actor", "page"])
-        for field in self.fields.values():
-            field.required = False
 
 
 class PageForm(FilterForm):
@@ -268,24 +344,42 @@ class PageForm(FilterForm):
 
 
 class ArticleFilterForm(FilterForm):
-    """?actor=bloomberg&tag=state-visit&page=2"""
+    """?actor=bloomberg&tag=state-visit&sort=title&after=…"""
 
-    page = _page_field()
+    actor = LookupField("actors", "Written, published or sent out by")
+    tag = LookupField("tags", "Tag")
+
+    def __init__(self, data=None, **kwargs):
+        from articles.listing import ARTICLE_ORDERINGS
+
+        super().__init__(data, **kwargs)
+        self.fields["sort"] = _sort_field(ARTICLE_ORDERINGS)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
+        for field in self.fields.values():
+            field.required = False
+
+
+class ActorFilterForm(FilterForm):
+    """?kind=person&after=…"""
+
+    kind = _choice("Kind", Actor.Kind.choices, "Every kind", "a kind of actor")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        # Query: actors who wrote, published or sent out (as a wire service) some article.
-        # One EXISTS per column: each is an index lookup, where one EXISTS over
-        # "publisher = x OR wire = x" scans every article for every actor.
-        behind = Actor.objects.filter(
-            Exists(Article.objects.filter(publisher=OuterRef("pk")))
-            | Exists(Article.objects.filter(wire=OuterRef("pk")))
-            | Exists(Article.authors.through.objects.filter(actor=OuterRef("pk")))
-        )
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(behind), "Any actor")
-        # Query: tags carried by some article.
-        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Article), "Any tag")
-        self.order_fields(["actor", "tag", "page"])
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
+        for field in self.fields.values():
+            field.required = False
+
+
+class CursorForm(FilterForm):
+    """?after=… or ?before=…, for a keyset-paged list with no other filters."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
         for field in self.fields.values():
             field.required = False
 
@@ -306,3 +400,11 @@ class SearchForm(forms.Form):
                 f"That search is {len(query)} characters long; please keep it under {MAX_QUERY_LENGTH}."
             )
         return query
+
+
+class ClaimHistoryForm(FilterForm):
+    """?revision=812 (one past revision, its permalink) or ?before=812 (older revisions)."""
+
+    # Hidden: they pick a revision or a page, not a filter to show as a chip.
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    before = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

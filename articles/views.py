@@ -9,30 +9,45 @@ Filters are GET forms (articles/forms.py). A value that does not validate
 gets the 400 page, naming the parameter, rather than a silently different list.
 """
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Count, Prefetch
-from django.shortcuts import render
-from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+from taggit.models import Tag, TaggedItem
 
+from articles import versioning
+from articles.citing import Reference
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
 from articles.forms import (
+    FINDERS,
+    LOOKUP_MAX_LENGTH,
+    ActorFilterForm,
     ArticleFilterForm,
     ClaimFilterForm,
+    ClaimHistoryForm,
+    CursorForm,
     GridFilterForm,
     PageForm,
     SearchForm,
     TimelineFilterForm,
 )
 from articles.listing import (
+    ACTOR_ORDERING,
+    ARTICLE_ORDERINGS,
+    CLAIM_ORDERINGS,
     SECTION_LIMIT,
+    TAG_ORDERING,
     FilteredMixin,
     Section,
+    attach_sources,
+    attach_tags,
     citations_with_sources,
     first_rows,
+    keyset_page,
+    ordering_named,
     page_rows,
     paginate,
 )
@@ -43,14 +58,13 @@ from articles.models import (
     Claim,
     ClaimConflict,
     Event,
-    Location,
     Participation,
     Stance,
-    by_stance,
+    sides_of,
 )
-from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.templatetags.kb import SITE_NAME
 from articles.timeline import (
     build_overview,
     choose_window,
@@ -63,9 +77,20 @@ from articles.timeline import (
 )
 
 CLAIMS_PER_PAGE = 20
+RELATED_CLAIMS = 12
+# An article's texts: a claim page shows its quotes' stored context, never the whole text.
+ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
+ACTORS_PER_PAGE = 100
+TAGS_PER_PAGE = 200
+REVISIONS_PER_PAGE = 50
+# An article page's bounds: notes under the text, and claims listed per stance.
+NOTES_SHOWN = 120
+CLAIMS_PER_STANCE = 10
+# What an article page reads of each citation (its marks, notes and the lost quotes).
+CITATION_FIELDS = ("claim_id", "article_id", "quote", "location", "stance", "start", "end", "anchored")
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -109,11 +134,12 @@ class TimelineView(FilteredMixin, TemplateView):
     Context: `form`, `filters`: the validated filter form and the values the
     reader chose; `window`: the timeline.Window shown; `window_count`: how
     many matching events start in it (None for a month); `total`: how many
-    match the filters in all; `groups`: (Heading, events) pairs, the page's
-    events under headings at their own precision, each event with its
-    participants, stored `source_count` and `contested`, and `tag_list`;
-    `shown`: how many events the page shows; `later_url`: the next page of
-    the window (None on its last); `continued`: whether this page continues
+    match the filters in all; `events`: the page's events in timeline order,
+    each with its participants, stored `source_count` and `contested`, and
+    `tag_list`; `groups`: (Heading, events) pairs, the same events under
+    headings at their own precision;
+    `shown`: how many events the page shows; `later_url`, `later_after`: the
+    next page of the window and its ?after= (None on its last); `continued`: whether this page continues
     an earlier one; `window_url`: the window's first page; `earlier`, `up`,
     `later`: neighbouring windows (timeline.Link or None); `overview`: the
     timeline.Overview drawn at the top (None when nothing matches);
@@ -136,7 +162,8 @@ class TimelineView(FilteredMixin, TemplateView):
         counts = events.year_counts()
         window = choose_window(filters, counts)
         page, next_key = window_page(events, window, filters.get("after"))
-        later_url = next_key and timeline_url(filters, **window.params, after=cursor_of(next_key))
+        later_after = next_key and cursor_of(next_key)
+        later_url = later_after and timeline_url(filters, **window.params, after=later_after)
         subject = subject_event()
         earlier, up, later = neighbours(window, counts, filters)
         window_count = window.count(counts)
@@ -146,9 +173,11 @@ class TimelineView(FilteredMixin, TemplateView):
             window=window,
             window_count=window_count,
             total=sum(n for _, n, _ in counts),
+            events=page,
             groups=group_by_heading(page, window),
             shown=len(page),
             later_url=later_url,
+            later_after=later_after,
             continued="after" in filters,
             window_url=timeline_url(filters, **window.params),
             earlier=earlier,
@@ -193,69 +222,92 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
-    Context: `claim`; `supporting`, `disputing`, `qualifying`: its anchored
-    citations by stance; `needs_review`: its lost citations, counted for
-    nothing; `origins`: the distinct voices behind the supporting quotes
-    (services.Origin), as counted for the status; `competing`: its
-    competing-claim links (ClaimConflict, with `note` and `to_claim`);
-    `competing_support`: (link, citation) pairs, each competing claim's
-    anchored supporting quotes, shown on the disputing side; `disputing_count`:
-    both together; `related`.
+    Eight queries whatever the claim: the claim (with claimant and event),
+    its subjects, its tags, its competing-claim links (with the other claims),
+    the citations of the claim and of its competitors together (with speaker,
+    article, publisher and wire; the quote's context is stored, so no article
+    text is loaded), their articles' authors, and the related claims (ranked,
+    then loaded).
+
+    Context: `claim`; `citations`: all its citations; `supporting`,
+    `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
+    (models.sides_of, for includes/sides.html); `needs_review`: its lost
+    citations, counted for nothing; `origins`: the distinct voices behind the
+    supporting quotes (services.Origin), as counted for the status;
+    `related`: up to RELATED_CLAIMS related claims, closest first
+    (ClaimQuerySet.related_to); `reference`: the claim as a
+    citing.Reference, accessed today.
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related(
-        "subjects",
-        "tags",
-        Prefetch("citations", queryset=citations_with_sources()),
-        Prefetch(
-            "conflict_links",
-            queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-            .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
-            .order_by("to_claim__slug"),
-        ),
-    )
+    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
 
     def get_context_data(self, **kwargs):
         claim = self.object
-        citations = list(claim.citations.all())
-        anchored = [c for c in citations if c.anchored]
-        sides = by_stance(anchored)
-        competing = list(claim.conflict_links.all())
-        competing_support = [
-            (link, citation)
-            for link in competing
-            for citation in link.to_claim.citations.all()
-            if citation.anchored and citation.stance == Stance.SUPPORTS
-        ]
-        related = (
-            Claim.objects.for_listing()
-            .related_to(claim, subject_ids=[actor.pk for actor in claim.subjects.all()])
-            .exclude(pk__in=[link.to_claim_id for link in competing])
-            .order_by("event__start", "slug")[:12]
+        competing = list(
+            ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
         )
+        rivals = {link.to_claim_id: [] for link in competing}  # competing claim id -> its citations
+        citations = []
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+            (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
+        sides = sides_of(citations, competing, competing_citations=rivals)
+        related = Claim.objects.for_listing().related_to(
+            claim,
+            subject_ids=[actor.pk for actor in claim.subjects.all()],
+            tag_ids=[tag.pk for tag in claim.tags.all()],
+            exclude=list(rivals),
+            limit=RELATED_CLAIMS,
+        )
+        permalink = self.request.build_absolute_uri(claim.get_absolute_url())
+        reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
             citations=citations,
-            supporting=sides[Stance.SUPPORTS],
-            disputing=sides[Stance.DISPUTES],
-            qualifying=sides[Stance.QUALIFIES],
+            **sides,
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
-            competing=competing,
-            competing_support=competing_support,
-            disputing_count=len(sides[Stance.DISPUTES]) + len(competing_support),
             related=related,
+            reference=reference,
             **kwargs,
         )
+
+
+class ClaimHistoryView(FilteredMixin, DetailView):
+    """A claim's public history, as Wikipedia shows a page's: every revision, newest first,
+    with its date and change note; `?revision=N` is the permalink of one revision, showing
+    the claim as it was then, status included. Editors' names are not shown.
+
+    Context: `claim`; `revisions` (reversion Versions, newest first, at most
+    REVISIONS_PER_PAGE) and `older` (the `before` value of the next page, or None);
+    `past`: the versioning.PastClaim for ?revision, or None.
+    """
+
+    template_name = "articles/claim_history.html"
+    form_class = ClaimHistoryForm
+    queryset = Claim.objects.all()
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        if "revision" in self.filters:
+            past = versioning.claim_as_it_was(claim, self.filters["revision"])
+            if past is None:
+                raise Http404("This claim has no such revision.")
+            return super().get_context_data(past=past, revisions=[], older=None, **kwargs)
+        revisions, more = versioning.public_revisions(
+            claim, before=self.filters.get("before"), limit=REVISIONS_PER_PAGE
+        )
+        older = revisions[-1].pk if more else None
+        return super().get_context_data(past=None, revisions=revisions, older=older, **kwargs)
 
 
 class ClaimListView(FilteredMixin, TemplateView):
     """The claims, a page at a time, filtered by status, kind, actor (and role), event, article and tag.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, with claimant, event and citations (and their articles);
-    `chosen`: the label of each chosen filter by name (`status`, `kind`,
-    `actor`, `event`, `article`, `tag`), and the chosen `role`.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `claims`: the page's claims, with claimant, event and `sources`
+    (listing.attach_sources); `ordering`: the sort order shown; `chosen`: the
+    label of each chosen filter by name (`status`, `kind`, `actor`, `event`,
+    `article`, `tag`), and the chosen `role`.
     """
 
     template_name = "articles/claim_list.html"
@@ -263,61 +315,50 @@ class ClaimListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters
-        # Only a status filter needs the status of every claim; otherwise count plain rows.
-        claims = Claim.objects.all()
-        if "status" in filters:
-            claims = claims.with_status(filters["status"])
-        if "kind" in filters:
-            claims = claims.filter(kind=filters["kind"])
-        if "actor" in filters:
-            role = filters.get("role")
-            if role == "claimant":
-                claims = claims.claimed_by(filters["actor"])
-            elif role == "subject":
-                claims = claims.about(filters["actor"])
-            else:
-                claims = claims.involving(filters["actor"])
-        if "event" in filters:
-            claims = claims.on_event(filters["event"])
-        if "article" in filters:
-            claims = claims.cited_in(filters["article"])
-        if "tag" in filters:
-            claims = claims.tagged(filters["tag"])
-        page = paginate(claims.order_by("slug"), filters.get("page"), CLAIMS_PER_PAGE)
-        rows = Claim.objects.for_listing().prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("article").order_by("article__title"))
-        )
+        ordering = ordering_named(CLAIM_ORDERINGS, filters.get("sort"))
+        claims = Claim.objects.filtered(self.form.resolved()).for_listing()
+        page = keyset_page(self.request, claims, ordering, CLAIMS_PER_PAGE, noun="claim")
         chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "event", "article", "tag")}
         chosen["role"] = filters.get("role", "")
-        return super().get_context_data(page=page, claims=page_rows(page, rows), chosen=chosen, **kwargs)
+        return super().get_context_data(
+            page=page, claims=attach_sources(page.rows), ordering=ordering, chosen=chosen, **kwargs
+        )
 
 
 class ContestedView(FilteredMixin, TemplateView):
-    """The contested claims, a page at a time, with both sides quoted.
+    """The contested claims, a page at a time, each disagreement once, with both sides quoted.
+
+    Two competing claims are one disagreement: it is listed under the claim that
+    comes first (Claim.objects.contested_entries), with the other claim's
+    supporting quotes on its disputing side, as the claim page shows them.
 
     Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, each with `sides` (its citations by stance, see
-    models.by_stance) and `conflicts_with` preloaded.
+    page's claims, each with `sides` (models.sides_of: `supporting`,
+    `disputing`, `qualifying`, `competing`, `competing_support`).
     """
 
     template_name = "articles/contested.html"
     form_class = PageForm
 
     def get_context_data(self, **kwargs):
-        claims = (
-            Claim.objects.contested()
+        entries = (
+            Claim.objects.contested_entries()
             .for_listing()
             .prefetch_related(
                 Prefetch("citations", queryset=citations_with_sources()),
-                Prefetch("conflicts_with", queryset=Claim.objects.for_listing()),
+                Prefetch(
+                    "conflict_links",
+                    queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
+                    .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+                    .order_by("to_claim__slug"),
+                ),
             )
-            .order_by("event__start", "slug")
         )
-        page = paginate(claims, self.filters.get("page"), CONTESTED_PER_PAGE)
-        for claim in page.object_list:
-            citations = list(claim.citations.all())
-            claim.sides = by_stance(citations)
-        return super().get_context_data(page=page, claims=page.object_list, **kwargs)
+        page = paginate(entries, self.filters.get("page"), CONTESTED_PER_PAGE)
+        claims = list(page.object_list)
+        for claim in claims:
+            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all())
+        return super().get_context_data(page=page, claims=claims, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
@@ -374,29 +415,29 @@ class GridView(FilteredMixin, TemplateView):
 
 
 class ArticleListView(FilteredMixin, TemplateView):
-    """The articles, newest first, a page at a time, filtered by actor and tag.
+    """The articles, newest first (or oldest first, or by title), a page at a time, filtered by actor and tag.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `articles`: the
-    page's articles, with publisher, wire, authors, `citation_count` and
-    `claim_count`; `actor_name`, `tag_name`: the chosen filters' names.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `articles`: the page's articles, with publisher, wire, authors,
+    `citation_count` and `claim_count`; `ordering`; `actor_name`,
+    `tag_name`: the chosen filters' names.
     """
 
     template_name = "articles/article_list.html"
     form_class = ArticleFilterForm
 
     def get_context_data(self, **kwargs):
-        # Page through plain rows, and count citations for the page's articles
-        # only: counting them for every article first costs seconds at 10,000 articles.
-        articles = Article.objects.newest_first()
-        if "actor" in self.filters:
-            articles = articles.by_actor(self.filters["actor"])
-        if "tag" in self.filters:
-            articles = articles.tagged(self.filters["tag"])
-        page = paginate(articles, self.filters.get("page"), ARTICLES_PER_PAGE)
-        rows = Article.objects.with_people().with_claim_counts()
+        ordering = ordering_named(ARTICLE_ORDERINGS, self.filters.get("sort"))
+        articles = Article.objects.filtered(self.form.resolved()).defer("body", "captions")
+        page = keyset_page(self.request, articles, ordering, ARTICLES_PER_PAGE, noun="article")
+        # Count citations for the page's articles only: counting them for every
+        # article first costs seconds at 10,000 articles.
+        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).defer("body", "captions")
+        counted = {a.pk: a for a in counted.with_people().with_claim_counts()}
         return super().get_context_data(
             page=page,
-            articles=page_rows(page, rows),
+            articles=[counted[a.pk] for a in page.rows],
+            ordering=ordering,
             actor_name=self.form.chosen_label("actor"),
             tag_name=self.form.chosen_label("tag"),
             **kwargs,
@@ -406,12 +447,21 @@ class ArticleListView(FilteredMixin, TemplateView):
 class ArticleDetailView(DetailView):
     """One article, its quotes marked in the text and numbered in notes.
 
+    However many claims cite it, the page stays bounded: every quote is marked
+    in the text (the text is capped in size, and so are the quotes in it), but
+    only the first NOTES_SHOWN get a number and a note below it (a later
+    quote keeps its mark and id, unnumbered), and each stance lists its first
+    CLAIMS_PER_STANCE claims, with the whole list a link away.
+
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes in reading order; `sections`:
-    (stance, claims) pairs, the claims the article supports, disputes or
-    qualifies (stances with none left out); `lost`: citations whose quote is
-    no longer in the text.
+    marked; `notes`: the EvidenceNotes shown, in reading order;
+    `notes_total`: how many quotes are marked in all, `notes_hidden`: how
+    many of them have no note; `sections`: (stance, claims, total) triples,
+    the first claims the article supports, disputes or qualifies, and how
+    many there are (stances with none left out);
+    `claims_total`: the distinct claims it bears on; `lost`: citations whose
+    quote is no longer in the text.
     """
 
     template_name = "articles/article_detail.html"
@@ -419,73 +469,46 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        citations = list(article.citations.select_related("claim").order_by("start", "pk"))
-        claims = list(Claim.objects.for_listing().cited_in(article.slug).order_by("slug"))
-        stances = defaultdict(set)
+        # Hundreds of citations on a busy article: load only what marks and notes read.
+        citations = list(
+            article.citations.select_related("claim")
+            .only(*CITATION_FIELDS, "claim__slug", "claim__text")
+            .order_by("start", "pk")
+        )
         for citation in citations:
-            stances[citation.claim_id].add(citation.stance)
-        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in Stance]
+            citation.article = article  # every citation quotes this one article: no second copy of its text
+        claims_by_stance = {stance: {} for stance in Stance}
+        for citation in citations:
+            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        firsts = {
+            stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
+            for stance, claims in claims_by_stance.items()
+        }
+        # The listed claims again, with what a list row shows: a bounded set, in one query.
+        listed = Claim.objects.for_listing().in_bulk([claim.pk for first in firsts.values() for claim in first])
+        sections = [
+            (stance, [listed[claim.pk] for claim in first], len(claims_by_stance[stance]))
+            for stance, first in firsts.items()
+            if first
+        ]
         notes = evidence_notes(citations)
+        shown = notes[:NOTES_SHOWN]
+        # Every quote is marked and keeps its id (claim pages link to it); only those with a note get a number.
+        body_marks, caption_marks = [], []
+        for note in notes:
+            marks = caption_marks if note.in_captions else body_marks
+            marks.append(note.highlight(numbered=note.number <= NOTES_SHOWN))
         return super().get_context_data(
-            body=highlighted_body(article, [note for note in notes if not note.in_captions]),
-            captions=highlighted_captions(article, [note for note in notes if note.in_captions]),
-            notes=notes,
-            sections=[(stance, found) for stance, found in sections if found],
+            body=highlighted_body(article, body_marks),
+            captions=highlighted_captions(article, caption_marks),
+            notes=shown,
+            notes_total=len(notes),
+            notes_hidden=len(notes) - len(shown),
+            sections=sections,
+            claims_total=len({citation.claim_id for citation in citations}),
             lost=[citation for citation in citations if not citation.anchored],
             **kwargs,
         )
-
-
-@dataclass(frozen=True)
-class EvidenceNote:
-    """One marked quote on an article page: its number, where it is, and what it is evidence for."""
-
-    number: int
-    citation: Citation
-    in_captions: bool
-
-    @property
-    def note_id(self):
-        return f"note-{self.citation.pk}"
-
-    def highlight(self):
-        citation = self.citation
-        return Highlight(
-            start=citation.start,
-            end=citation.end,
-            anchor_id=citation.anchor_id,
-            href=f"#{self.note_id}",
-            label=f"{citation.get_stance_display().capitalize()}: {citation.claim.text}",
-            css_class=f"stance-{citation.stance}",
-            number=self.number,
-        )
-
-
-def evidence_notes(citations):
-    """The article's anchored quotes, numbered in reading order: the body's first, then the captions'."""
-    anchored = [c for c in citations if c.anchored and c.start is not None]
-    in_captions = {c.pk: c.location == Location.CAPTIONS for c in anchored}
-    ordered = sorted(anchored, key=lambda c: (in_captions[c.pk], c.start, c.end, c.pk))
-    return [EvidenceNote(number, c, in_captions[c.pk]) for number, c in enumerate(ordered, start=1)]
-
-
-def highlighted_body(article, notes):
-    """The article's Markdown as HTML, every anchored quote marked, with numbered markers to its notes."""
-    return _cached_render("body", article.body, notes, render_highlighted)
-
-
-def highlighted_captions(article, notes):
-    """The photo captions (plain text) as HTML, their quotes marked the same way."""
-    if not article.captions:
-        return ""
-    return _cached_render("captions", article.captions, notes, render_plain_highlighted)
-
-
-def _cached_render(kind, text, notes, render):
-    # Cached under a hash of everything the HTML depends on, so an edit renders afresh.
-    highlights = [note.highlight() for note in notes]
-    digest = hashlib.sha256(repr((kind, text, highlights)).encode()).hexdigest()
-    return cache.get_or_set(f"article-html:{kind}:{digest}", lambda: render(text, highlights))
 
 
 # --- Actors and tags ---------------------------------------------------------------
@@ -501,25 +524,28 @@ KIND_HEADINGS = {
 }
 
 
-class ActorListView(ListView):
-    """Every actor, grouped by kind.
+class ActorListView(FilteredMixin, TemplateView):
+    """The actors by name, a page at a time, whole or of one kind.
 
-    Context: `actors` (and `object_list`): the actors by name, with aliases
-    and counts (Actor.objects.for_index); `kinds`: (heading, actors) pairs in
-    the order of Actor.Kind.
+    No counts per actor: at thousands of actors, three count subqueries each
+    cost more than the page; each actor's own page has them.
+
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `actors`: the page's actors, with aliases; `kind_name`: the
+    chosen kind's heading.
     """
 
     template_name = "articles/actor_list.html"
-    context_object_name = "actors"
-    queryset = Actor.objects.for_index().order_by("name")
+    form_class = ActorFilterForm
 
     def get_context_data(self, **kwargs):
-        order = list(Actor.Kind.values)
-        groups = defaultdict(list)
-        for actor in self.object_list:
-            groups[actor.kind].append(actor)
-        kinds = [(KIND_HEADINGS[kind], groups[kind]) for kind in sorted(groups, key=order.index)]
-        return super().get_context_data(kinds=kinds, **kwargs)
+        actors = Actor.objects.filtered(self.filters)
+        page = keyset_page(self.request, actors, ACTOR_ORDERING, ACTORS_PER_PAGE, noun="actor")
+        prefetch_related_objects(page.rows, "aliases")
+        kind = self.filters.get("kind")
+        return super().get_context_data(
+            page=page, actors=page.rows, kind_name=KIND_HEADINGS[kind] if kind else "", **kwargs
+        )
 
 
 class ActorDetailView(DetailView):
@@ -527,44 +553,62 @@ class ActorDetailView(DetailView):
 
     Context: `actor` (and `object`): with aliases; `participations`,
     `claims_made`, `claims_about`, `articles`: each a listing.Section (its
-    first rows and `total`), linking to the whole filtered list.
+    first rows and a capped `total`), linking to the whole filtered list.
     """
 
     template_name = "articles/actor_detail.html"
     queryset = Actor.objects.prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
-        # Each list can grow without bound: show the first rows, link to the whole list.
+        # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
         actor = self.object
         return super().get_context_data(
             participations=first_rows(
                 Participation.objects.filter(actor=actor)
                 .select_related("event")
-                .order_by("event__start", "event__title")
+                .order_by("event__start", "event__title"),
+                capped=True,
             ),
-            claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
-            claims_about=first_rows(Claim.objects.for_listing().about(actor.slug).order_by("slug")),
-            articles=first_rows(Article.objects.by_actor(actor.slug).with_people().newest_first()),
+            claims_made=first_rows(
+                Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+            ),
+            # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
+            claims_about=first_rows(
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.subjects.through.objects.filter(actor=actor),
+            ),
+            articles=first_rows(
+                Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+            ),
             **kwargs,
         )
 
 
-class TagListView(ListView):
-    """Every tag in use, by name.
+class TagListView(FilteredMixin, TemplateView):
+    """The tags in use, by name, a page at a time.
 
-    Context: `tags` (and `object_list`): each with `uses`.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `tags`: the page's tags.
     """
 
     template_name = "articles/tag_list.html"
-    context_object_name = "tags"
-    queryset = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("name")
+    form_class = CursorForm
+
+    def get_context_data(self, **kwargs):
+        in_use = Tag.objects.filter(Exists(TaggedItem.objects.filter(tag=OuterRef("pk"))))
+        page = keyset_page(self.request, in_use, TAG_ORDERING, TAGS_PER_PAGE, noun="tag")
+        return super().get_context_data(page=page, tags=page.rows, **kwargs)
 
 
 class TagDetailView(DetailView):
     """What carries one tag.
 
     Context: `tag` (and `object`); `articles` (newest first), `events` (in
-    date order), `claims` (by slug): each a listing.Section.
+    date order), `claims` (by event date, then most sources): each a
+    listing.Section with a capped `total`.
     """
 
     template_name = "articles/tag_detail.html"
@@ -572,14 +616,42 @@ class TagDetailView(DetailView):
     context_object_name = "tag"
 
     def get_context_data(self, **kwargs):
-        # Each list can grow without bound: show the first rows, link to the whole list.
-        slug = self.object.slug
+        # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
+        # Each is counted by its tag links: one index, no join.
+        tag = self.object.pk
+        # Source counts add up every citation of an event's claims: only for the events shown.
+        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
-            articles=first_rows(Article.objects.tagged(slug).with_people().newest_first()),
-            events=first_rows(Event.objects.on_timeline().tagged(slug)),
-            claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
+            articles=first_rows(
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+                counted=Article.objects.tag_links(tag),
+            ),
+            events=first_rows(
+                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+            ),
+            claims=first_rows(
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.objects.tag_links(tag),
+            ),
             **kwargs,
         )
+
+
+def suggest(request, kind):
+    """Names for a filter's text box, as JSON: {"suggestions": [{"value": slug, "label": name}, …]}.
+
+    Bounded (at most forms.SUGGESTIONS, texts of two characters or more),
+    cached like a reader page for a few minutes (articles.pages). The filter
+    works without it: the server resolves typed names itself.
+    """
+    finder = FINDERS.get(kind)
+    if finder is None:
+        raise Http404("No such list to suggest from.")
+    text = request.GET.get("q", "").strip()[:LOOKUP_MAX_LENGTH]
+    found = finder.matching(text) if len(text) >= 2 and "\x00" not in text else []
+    return JsonResponse({"suggestions": [{"value": slug, "label": label} for slug, label, _ in found]})
 
 
 # --- Search -------------------------------------------------------------------------
@@ -602,7 +674,8 @@ def search(request):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},
@@ -618,6 +691,7 @@ claim_list = ClaimListView.as_view()
 contested = ContestedView.as_view()
 agreement_grid = GridView.as_view()
 claim_detail = ClaimDetailView.as_view()
+claim_history = ClaimHistoryView.as_view()
 article_list = ArticleListView.as_view()
 article_detail = ArticleDetailView.as_view()
 actor_list = ActorListView.as_view()

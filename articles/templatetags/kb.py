@@ -74,3 +74,21 @@ def absolute(context, path):
     """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.filter
+def shorten(text, length):
+    """`text` cut to at most `length` characters at a word boundary, with "…"; never mid-word.
+
+    A single word longer than `length` is kept whole: cutting it would be worse.
+    """
+    text = str(text or "")
+    length = int(length)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if not text[length - 1].isspace() and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    elif " " not in cut:
+        cut = text.split(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"

@@ -33,7 +33,7 @@ def fill_counts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_load_records'),
+        ('articles', '0016_slug_redirects'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
     ]
 
