@@ -43,7 +43,6 @@ from articles.listing import (
     FilteredMixin,
     Section,
     attach_sources,
-    attach_tags,
     citations_with_sources,
     first_rows,
     keyset_page,
