@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
@@ -179,11 +179,12 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
-    Seven queries whatever the claim: the claim (with claimant and event),
+    Eight queries whatever the claim: the claim (with claimant and event),
     its subjects, its tags, its competing-claim links (with the other claims),
     the citations of the claim and of its competitors together (with speaker,
     article, publisher and wire; the quote's context is stored, so no article
-    text is loaded), their articles' authors, and the related claims.
+    text is loaded), their articles' authors, and the related claims (ranked,
+    then loaded).
 
     Context: `claim`; `citations`: all its citations; `supporting`,
     `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
@@ -208,14 +209,12 @@ class ClaimDetailView(DetailView):
         for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
-        related = (
-            Claim.objects.for_listing()
-            .related_to(
-                claim,
-                subject_ids=[actor.pk for actor in claim.subjects.all()],
-                tag_ids=[tag.pk for tag in claim.tags.all()],
-            )
-            .exclude(pk__in=list(rivals))[:RELATED_CLAIMS]
+        related = Claim.objects.for_listing().related_to(
+            claim,
+            subject_ids=[actor.pk for actor in claim.subjects.all()],
+            tag_ids=[tag.pk for tag in claim.tags.all()],
+            exclude=list(rivals),
+            limit=RELATED_CLAIMS,
         )
         permalink = self.request.build_absolute_uri(claim.get_absolute_url())
         reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
@@ -632,7 +631,8 @@ def search(request):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},
