@@ -9,6 +9,7 @@ a fixed number of queries.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -165,6 +166,9 @@ class Actor(models.Model):
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
     )
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ActorQuerySet.as_manager()
 
@@ -224,12 +228,15 @@ class TaggedQuerySet(models.QuerySet):
 
     def tagged(self, tag):
         """Rows carrying the tag, by slug or id: EXISTS, so each row stays one row whatever else is annotated."""
+        return self.filter(Exists(self.tag_links(tag).filter(object_id=OuterRef("pk"))))
+
+    def tag_links(self, tag):
+        """The tag's links to rows of this model (one per row: counting them counts the rows tagged)."""
         from django.contrib.contenttypes.models import ContentType
         from taggit.models import TaggedItem
 
         content_type = ContentType.objects.get_for_model(self.model)  # cached after the first request
-        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"), **by_ref("tag", tag))
-        return self.filter(Exists(items))
+        return TaggedItem.objects.filter(content_type=content_type, **by_ref("tag", tag))
 
 
 # Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
@@ -252,9 +259,16 @@ class ArticleQuerySet(TaggedQuerySet):
         )
 
     def by_actor(self, actor):
-        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), **by_ref("actor", actor)))
-        return self.filter(Q(**by_ref("publisher", actor)) | Q(**by_ref("wire", actor)) | authored)
+        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service.
+
+        One id list from three indexes (a UNION): filtering "publisher = x OR
+        wire = x OR an author is x" row by row reads every article when the
+        actor has few.
+        """
+        published = Article.objects.filter(**by_ref("publisher", actor)).order_by().values("pk")
+        sent = Article.objects.filter(**by_ref("wire", actor)).order_by().values("pk")
+        written = Article.authors.through.objects.filter(**by_ref("actor", actor)).order_by().values("article_id")
+        return self.filter(pk__in=published.union(sent, written))
 
     def filtered(self, filters):
         """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm.resolved)."""
@@ -507,6 +521,9 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
@@ -702,6 +719,11 @@ class ClaimQuerySet(TaggedQuerySet):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
 
+    def with_stale_event_date(self):
+        """Claims whose event_start is not their event's start (check_kb; refresh_status repairs them)."""
+        dated = self.filter(event__isnull=False).exclude(event_start=F("event__start"))
+        return dated | self.filter(event__isnull=True, event_start__isnull=False)
+
     def filtered(self, filters):
         """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
         claims = self
@@ -786,6 +808,8 @@ class Claim(models.Model):
         ordering = ["slug"]
         indexes = [
             models.Index(fields=["status"], name="claim_status_idx"),
+            # The feed of new and changed claims reads the latest few.
+            models.Index(fields=["updated"], name="claim_updated_idx"),
             # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
             models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
             models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),
@@ -1031,9 +1055,14 @@ class Citation(models.Model):
 def quote_not_found_message(article, quote, location=Location.BODY):
     where = "photo captions" if location == Location.CAPTIONS else "body"
     message = f"This quote does not occur word for word in the {where} of “{article.title}”."
-    nearest = anchoring.nearest_match(article.text_of(location) or "", quote)
-    if nearest:
-        message += f" The nearest passage is: “{nearest}”"
+    from articles.workbench import Misquote
+
+    # The passage can look identical (a straight ' for a curly ’): name the characters that differ.
+    found = Misquote.of(article.text_of(location) or "", quote)
+    if found.passage:
+        message += f" The nearest passage is: “{found.passage}”"
+        if found.differences:
+            message += " " + " ".join(found.differences[:3])
     else:
         message += " Nothing in the article resembles it; check that it was copied from this article."
     return message
@@ -1061,3 +1090,61 @@ class LoadRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind}/{self.slug}"
+
+
+# --- Suggested citations ------------------------------------------------------------
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested citation (articles/suggestions.py) an editor dismissed: not offered for this article again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    quote = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "claim", "quote"], name="dismissed_suggestion_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug}: {self.claim.slug} ← “{self.quote[:60]}”"
+
+
+# --- Old addresses ---------------------------------------------------------------
+
+
+class SlugRedirect(models.Model):
+    """A slug a claim, article, event, actor or tag had before it was renamed.
+
+    Its page's old address answers 301 to the object's current one
+    (articles.redirects). It points at the object, not at the next slug, so a
+    chain of renames collapses to one hop; an object that takes the slug later
+    wins, and the row is dropped.
+    """
+
+    class Kind(models.TextChoices):
+        # The reader page's name in articles.pages, which is also what the slug belongs to.
+        CLAIM = "claim", "claim"
+        ARTICLE = "article", "article"
+        EVENT = "event", "event"
+        ACTOR = "actor", "actor"
+        TAG = "tag", "tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_slug = models.CharField(max_length=120)
+    object_id = models.PositiveBigIntegerField(help_text="The renamed object's id.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]
+
+    def __str__(self):
+        return f"{self.kind}/{self.old_slug}"
