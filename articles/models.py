@@ -718,9 +718,9 @@ class ClaimQuerySet(TaggedQuerySet):
         within a bounded set of candidates, each drawn through an index: at
         most `per_source` rows from each of the claims on the same event, the
         subject links and the claimant column naming its actors, and the tag
-        links naming its tags. A popular actor's tens of thousands of claims
-        are never all read, so the counts are those within the candidates.
-        `subject_ids` and `tag_ids` are the claim's, as the caller has them
+        links naming its tags; then what each candidate shares is counted
+        exactly. A popular actor's tens of thousands of claims are never all
+        read. `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
         "tags": n}, what it has in common with `claim`.
@@ -736,47 +736,69 @@ class ClaimQuerySet(TaggedQuerySet):
         db = connections[self.db]
         qn = db.ops.quote_name
         claims, subjects = qn(Claim._meta.db_table), qn(Claim.subjects.through._meta.db_table)
-        sources, params = [], []
-
-        def source(event, actor, tag, sql, values):
-            # One bounded source of candidates; each row counts for the same event, a shared actor or a shared tag.
-            weights = f"{event} AS same_event, {actor} AS actors, {tag} AS tags"
-            sources.append(f"SELECT id, {weights} FROM ({sql} LIMIT %s) AS {qn(f'source_{len(sources)}')}")
-            params.extend([*values, per_source])
+        tagged_items = qn(TaggedItem._meta.db_table)
+        claim_type = ContentType.objects.get_for_model(Claim).pk  # cached after the first request
 
         def ids(values):
             return ", ".join(["%s"] * len(values))
 
+        # Where candidates come from: each source an index lookup, at most `per_source` rows.
+        sources, source_params = [], []
         if claim.event_id:
-            source(1, 0, 0, f"SELECT id FROM {claims} WHERE event_id = %s", [claim.event_id])
+            sources.append(f"SELECT id FROM {claims} WHERE event_id = %s")
+            source_params.append([claim.event_id])
         if actor_ids:
-            source(0, 1, 0, f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})", actor_ids)
-            source(0, 1, 0, f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})", actor_ids)
+            sources.append(f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})")
+            sources.append(f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})")
+            source_params += [actor_ids, actor_ids]
         if tag_ids:
-            tagged = f"SELECT object_id AS id FROM {qn(TaggedItem._meta.db_table)} WHERE content_type_id = %s"
-            claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
-            source(0, 0, 1, f"{tagged} AND tag_id IN ({ids(tag_ids)})", [claim_type.pk, *tag_ids])
+            sources.append(
+                f"SELECT object_id AS id FROM {tagged_items} WHERE content_type_id = %s AND tag_id IN ({ids(tag_ids)})"
+            )
+            source_params.append([claim_type, *tag_ids])
         if not sources:
             return []
+        candidates = " UNION ".join(
+            f"SELECT id FROM ({sql} LIMIT %s) AS {qn(f'source_{n}')}" for n, sql in enumerate(sources)
+        )
+        # What each candidate shares with the claim, counted exactly: a few hundred index probes at most.
+        same_event, actors, tags, params = "0", "0", "0", []
+        if claim.event_id:
+            same_event = "CASE WHEN claim.event_id = %s THEN 1 ELSE 0 END"
+            params.append(claim.event_id)
+        if actor_ids:
+            actors = (
+                f"(SELECT COUNT(*) FROM {subjects} AS link WHERE link.claim_id = claim.id"
+                f" AND link.actor_id IN ({ids(actor_ids)}))"
+                f" + CASE WHEN claim.claimant_id IN ({ids(actor_ids)}) THEN 1 ELSE 0 END"
+            )
+            params += [*actor_ids, *actor_ids]
+        if tag_ids:
+            tags = (
+                f"(SELECT COUNT(*) FROM {tagged_items} AS item WHERE item.object_id = claim.id"
+                f" AND item.content_type_id = %s AND item.tag_id IN ({ids(tag_ids)}))"
+            )
+            params += [claim_type, *tag_ids]
+        for values in source_params:
+            params += [*values, per_source]
         left_out = [claim.pk, *exclude]
+        params += left_out
         sql = (
-            "SELECT ranked.id, ranked.same_event, ranked.actors, ranked.tags FROM ("
-            "SELECT id, SUM(same_event) AS same_event, SUM(actors) AS actors, SUM(tags) AS tags FROM ("
-            + " UNION ALL ".join(sources)
-            + ") AS candidates GROUP BY id"
-            f") AS ranked JOIN {claims} AS claim ON claim.id = ranked.id"
-            f" WHERE ranked.id NOT IN ({ids(left_out)})"
-            " ORDER BY ranked.same_event DESC, ranked.actors DESC, ranked.tags DESC,"
-            " claim.event_start IS NULL, claim.event_start, claim.slug LIMIT %s"
+            f"SELECT id, same_event, actors, tags FROM ("
+            f"SELECT claim.id, claim.slug, claim.event_start, {same_event} AS same_event, {actors} AS actors,"
+            f" {tags} AS tags FROM {claims} AS claim WHERE claim.id IN ({candidates})"
+            f" AND claim.id NOT IN ({ids(left_out)})"
+            ") AS ranked ORDER BY same_event DESC, actors DESC, tags DESC,"
+            " event_start IS NULL, event_start, slug LIMIT %s"
         )
         with db.cursor() as cursor:
-            cursor.execute(sql, [*params, *left_out, limit])
+            cursor.execute(sql, [*params, limit])
             ranked = cursor.fetchall()
         found = self.in_bulk([row[0] for row in ranked])
         related = []
         for pk, same_event, actors, tags in ranked:
             if pk in found:
-                # Why it is related, for the reader: counted within the candidates, as ranked.
+                # Why it is related, for the reader.
                 found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
                 related.append(found[pk])
         return related

@@ -20,7 +20,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import versioning
 from articles.citing import Reference
-from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions, notes_html
 from articles.forms import (
     FINDERS,
     LOOKUP_MAX_LENGTH,
@@ -454,7 +454,8 @@ class ArticleDetailView(DetailView):
 
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes shown, in reading order;
+    marked; `notes`: the EvidenceNotes shown, in reading order, and
+    `notes_html` those notes rendered (evidence.notes_html);
     `notes_total`: how many quotes are marked in all, `notes_hidden`: how
     many of them have no note; `sections`: (stance, claims, total) triples,
     the first claims the article supports, disputes or qualifies, and how
@@ -501,6 +502,7 @@ class ArticleDetailView(DetailView):
             body=highlighted_body(article, body_marks),
             captions=highlighted_captions(article, caption_marks),
             notes=shown,
+            notes_html=notes_html(shown),
             notes_total=len(notes),
             notes_hidden=len(notes) - len(shown),
             sections=sections,
