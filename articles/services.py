@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from articles import anchoring
@@ -34,6 +34,7 @@ from articles.models import (
     Claim,
     ClaimConflict,
     ClaimStatus,
+    Event,
     Stance,
     VoiceRole,
     names_in_words,
@@ -257,8 +258,19 @@ def _authors_changed(sender, instance, action, **kwargs):
 
 
 def refresh_all_statuses():
-    """Recompute every claim's stored status (manage.py refresh_status)."""
+    """Recompute every claim's stored status, and the event date it sorts by (manage.py refresh_status)."""
     _refresh(Claim.objects.all())
+    refresh_event_dates()
+
+
+def refresh_event_dates():
+    """Copy each event's start onto its claims (Claim.event_start), in one UPDATE; returns how many changed."""
+    start = Event.objects.filter(pk=OuterRef("event_id")).values("start")[:1]
+    stale = Claim.objects.with_stale_event_date().values("pk")
+    changed = Claim.objects.filter(pk__in=stale).update(event_start=Subquery(start))
+    if changed:
+        content_changed(sender=Claim)
+    return changed
 
 
 # The migration that added the stored columns; a database migrated past it

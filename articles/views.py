@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
@@ -179,11 +179,12 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
-    Seven queries whatever the claim: the claim (with claimant and event),
+    Eight queries whatever the claim: the claim (with claimant and event),
     its subjects, its tags, its competing-claim links (with the other claims),
     the citations of the claim and of its competitors together (with speaker,
     article, publisher and wire; the quote's context is stored, so no article
-    text is loaded), their articles' authors, and the related claims.
+    text is loaded), their articles' authors, and the related claims (ranked,
+    then loaded).
 
     Context: `claim`; `citations`: all its citations; `supporting`,
     `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
@@ -208,14 +209,12 @@ class ClaimDetailView(DetailView):
         for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
-        related = (
-            Claim.objects.for_listing()
-            .related_to(
-                claim,
-                subject_ids=[actor.pk for actor in claim.subjects.all()],
-                tag_ids=[tag.pk for tag in claim.tags.all()],
-            )
-            .exclude(pk__in=list(rivals))[:RELATED_CLAIMS]
+        related = Claim.objects.for_listing().related_to(
+            claim,
+            subject_ids=[actor.pk for actor in claim.subjects.all()],
+            tag_ids=[tag.pk for tag in claim.tags.all()],
+            exclude=list(rivals),
+            limit=RELATED_CLAIMS,
         )
         permalink = self.request.build_absolute_uri(claim.get_absolute_url())
         reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
@@ -531,8 +530,11 @@ class ActorDetailView(DetailView):
                 Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
                 capped=True,
             ),
+            # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
             claims_about=first_rows(
-                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.subjects.through.objects.filter(actor=actor),
             ),
             articles=first_rows(
                 Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
@@ -572,17 +574,23 @@ class TagDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
+        # Each is counted by its tag links: one index, no join.
         tag = self.object.pk
-        events = Event.objects.tagged(tag)
         # Source counts add up every citation of an event's claims: only for the events shown.
-        shown = events.order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
+        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(), capped=True
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+                counted=Article.objects.tag_links(tag),
             ),
-            events=first_rows(Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=events),
+            events=first_rows(
+                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+            ),
             claims=first_rows(
-                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.objects.tag_links(tag),
             ),
             **kwargs,
         )
@@ -623,7 +631,8 @@ def search(request):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_citation_quote_context"),
+        ("articles", "0014_actor_event_timestamps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
