@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
 from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation
-from articles.search import MAX_QUERY_LENGTH, normalise_query
+from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
@@ -218,12 +218,29 @@ class ArticleFilterForm(FilterForm):
 
 
 class SearchForm(forms.Form):
+    """The search box, and which kind of result to page through (?kind=claims&page=2)."""
+
     q = forms.CharField(
         label="Search articles, claims, events and actors",
         required=False,
         # Longer queries are not cut off silently: the page explains.
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
         strip=False,
+    )
+    kind = forms.ChoiceField(
+        choices=[(ANY, "everything"), *KINDS.items()],
+        required=False,
+        error_messages={"invalid_choice": f"search one of {', '.join(KINDS)}, or leave it out to search everything."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=CANDIDATES // PER_PAGE,
+        error_messages={
+            "invalid": "enter a page number, e.g. 2.",
+            "min_value": "pages are numbered from 1.",
+            "max_value": f"only the best {CANDIDATES} results are shown; add a word to narrow the search.",
+        },
     )
 
     def clean_q(self):
@@ -233,3 +250,9 @@ class SearchForm(forms.Form):
                 f"That search is {len(query)} characters long; please keep it under {MAX_QUERY_LENGTH}."
             )
         return query
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("page") and not cleaned.get("kind"):
+            self.add_error("page", "pages are for one kind of result: add kind=claims, events, articles or actors.")
+        return cleaned

@@ -87,9 +87,9 @@ READER_PAGES = [
         "search",
         "search/",
         views.search,
-        params=("q",),
+        params=("q", "kind", "page"),
         load_weight=2,
-        samples={"by word": {"q": "visit"}},
+        samples={"by word": {"q": "visit"}, "one kind": {"q": "visit", "kind": "claims"}},
         # Every query is a new address: cached briefly, so random queries cannot pile up.
         max_cache_seconds=60,
     ),

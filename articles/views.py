@@ -30,6 +30,7 @@ from articles.forms import (
 from articles.listing import (
     FilteredMixin,
     attach_tags,
+    bad_request,
     citations_with_sources,
     first_rows,
     page_rows,
@@ -556,20 +557,33 @@ class TagDetailView(DetailView):
 
 
 def search(request):
-    """One box across articles, claims, events and actors. Never an error: odd input gets a kind page.
+    """One box across claims, events, articles and actors; or one kind of result, a page at a time.
+
+    Odd text is never an error (it gets a kind page); a bad `kind` or `page` is a 400.
 
     Context: `form`; `query`: the cleaned search text; `results`: the
-    search.search() results (None before a search); `problem`: why the
-    search found nothing to look for, or the form's error.
+    search.search() results (None before a search), with `kind` and `page`;
+    `problem`: why the search found nothing to look for, or the form's error.
     """
     form = SearchForm(request.GET)
     query, results, problem = "", None, None
     if form.is_valid():
         query = form.cleaned_data["q"]
+        kind, page = form.cleaned_data["kind"], form.cleaned_data["page"] or 1
         if query:
-            results = run_search(query)
+            results = run_search(query, kind=kind, page=page)
+            if page > 1 and not results.total:
+                return bad_request(request, [f"“page={page}”: there is no page {page} of these results."])
             if not results.total and not any(ch.isalnum() for ch in query):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
+    elif set(form.errors) - {"q"}:
+        problems = [
+            f"“{name}={request.GET.get(name, '')}”: {error}"
+            for name, errors in form.errors.items()
+            if name != "q"
+            for error in errors
+        ]
+        return bad_request(request, problems)
     else:
         problem = " ".join(form.errors["q"])
     return render(
