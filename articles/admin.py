@@ -1,8 +1,11 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 
 from articles.history_admin import VersionedAdmin
@@ -15,6 +18,7 @@ from articles.models import (
     Claim,
     ClaimConflict,
     ClaimStatus,
+    DatePrecision,
     Event,
     Participation,
     normalise_newlines,
@@ -122,14 +126,74 @@ class SourceTextField(forms.CharField):
         return value if value.strip() else ""
 
 
+class OutletFilter(admin.RelatedFieldListFilter):
+    """Publisher and wire filters list media outlets only, not every actor on file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "not stated"
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(include_blank=False, ordering=("name",), limit_choices_to={"kind": Actor.Kind.OUTLET})
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    """Years, then the months of the chosen year, at no finer precision than the sources give.
+
+    Django's date_hierarchy drills down to days, so a month-precision date stored as
+    the 1st showed as "1 October", a day no source gives.
+    """
+
+    title = "published"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        dated = model_admin.get_queryset(request).filter(published__isnull=False)
+        year = self.chosen()[0]
+        if year is None:
+            return [(str(day.year), str(day.year)) for day in dated.dates("published", "year", order="DESC")]
+        months = dated.filter(published__year=year).exclude(
+            date_precision__in=[DatePrecision.YEAR, DatePrecision.DECADE]
+        )
+        choices = [(str(year), f"All of {year}")]
+        choices += [(f"{year}-{day.month:02}", format_date(day, "F Y")) for day in months.dates("published", "month")]
+        return choices
+
+    def chosen(self):
+        """(year, month) from the parameter: (None, None) when absent or malformed."""
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", self.value() or "")
+        if not match:
+            return None, None
+        return int(match[1]), int(match[2]) if match[2] else None
+
+    def queryset(self, request, queryset):
+        year, month = self.chosen()
+        if year is None:
+            return queryset
+        queryset = queryset.filter(published__year=year)
+        if month:
+            queryset = queryset.filter(published__month=month).exclude(
+                date_precision__in=[DatePrecision.YEAR, DatePrecision.DECADE]
+            )
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(TextAsTyped, VersionedAdmin):
-    list_display = ["title", "publisher", "wire", "published_display", "kind", "citation_count", "lost_count"]
-    list_filter = ["kind", "title_is_editorial", "date_precision", "publisher", "wire", "tags"]
+    # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
+    list_display = ["title", "credited_to", "published_display", "kind", "citation_count", "lost_count"]
+    list_filter = [
+        "kind",
+        PublishedFilter,
+        "title_is_editorial",
+        "date_precision",
+        ("publisher", OutletFilter),
+        ("wire", OutletFilter),
+        "tags",
+    ]
     search_fields = ["title", "slug", "body"]
     autocomplete_fields = ["publisher", "wire", "authors"]
     prepopulated_fields = {"slug": ["title"]}
-    date_hierarchy = "published"
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
     ordering = list(NEWEST_FIRST)
     inlines = [ArticleCitationInline]
@@ -151,12 +215,16 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("publisher", "wire")
+            .with_people()
             .annotate(
                 citation_total=Count("citations", distinct=True),
                 lost_total=Count("citations", filter=Q(citations__anchored=False), distinct=True),
             )
         )
+
+    @admin.display(description="credited to")
+    def credited_to(self, article):
+        return article.credit_line
 
     @admin.display(description="published", ordering="published")
     def published_display(self, article):

@@ -1,21 +1,127 @@
 """GET filter forms for the reader pages.
 
 Every filter is a plain GET form, so its state lives in the URL and a page
-can be shared or bookmarked as filtered. Choices that come from the database
-are read once, in __init__, so validating and rendering a form costs one
-query per list, however many times the choices are consulted.
+can be shared or bookmarked as filtered. A filter on something there may be
+thousands of (an actor, event, article or tag) is a text box, never a list
+of every row: it takes a slug, or a name the server looks up (LookupField).
+A name that fits one thing is replaced by its slug in the URL; one that fits
+several gets a "Did you mean" page; one that fits nothing is a 400 naming
+the parameter. A form with nothing chosen runs no query at all.
 """
+
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
+from taggit.models import Tag
 
-from articles.models import Actor, Article, Citation, Claim, ClaimStatus, Event, Participation
+from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
 ACTOR_ROLES = {"claimant": "makes it", "subject": "is its subject"}
+SUGGESTIONS = 8  # names offered for an ambiguous filter, or by the suggestions endpoint
+LOOKUP_MAX_LENGTH = 200
+
+
+# --- Finding things by slug or name -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finder:
+    """How a filter finds the things it names: by slug exactly, or by name (and alias) for the reader's text."""
+
+    kind: str  # the suggestions endpoint's name for it: /suggest/<kind>/
+    noun: str  # "actor", for messages
+    queryset: object  # a callable returning the QuerySet to look in
+    label_field: str  # the name readers see
+    name_fields: tuple  # what typed text is compared with
+
+    def find(self, slug):
+        """(id, label) of the thing with this slug, or None (one query)."""
+        return self.queryset().filter(slug=slug).values_list("pk", self.label_field).first()
+
+    def matching(self, text, limit=SUGGESTIONS):
+        """(slug, label, id) triples for `text`: exact names first, then names containing it (at most two queries)."""
+        text = text.strip()
+        if not text:
+            return []
+        exact = Q()
+        for field in self.name_fields:
+            exact |= Q(**{f"{field}__iexact": text})
+        found = self._pairs(self.queryset().filter(exact), limit)
+        if found:
+            return found
+        containing = Q()
+        for field in self.name_fields:
+            containing |= Q(**{f"{field}__icontains": text})
+        return self._pairs(self.queryset().filter(containing), limit)
+
+    def _pairs(self, queryset, limit):
+        # Matching an alias joins one row per alias: DISTINCT keeps one per thing.
+        rows = queryset.order_by(self.label_field, "slug").values_list("slug", self.label_field, "pk").distinct()
+        return list(rows[:limit])
+
+
+FINDERS = {
+    finder.kind: finder
+    for finder in (
+        Finder("actors", "actor", lambda: Actor.objects.all(), "name", ("name", "aliases__name", "slug")),
+        Finder("events", "event", lambda: Event.objects.all(), "title", ("title", "slug")),
+        Finder("articles", "article", lambda: Article.objects.all(), "title", ("title", "slug")),
+        Finder("tags", "tag", lambda: Tag.objects.all(), "name", ("name", "slug")),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A lookup filter's value: the thing's slug, label and id; `typed` when the reader gave a name, not a slug."""
+
+    slug: str
+    label: str
+    pk: int
+    typed: bool = False
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """Text that names several things: the first few, as (slug, label, id) triples."""
+
+    text: str
+    options: list
+
+
+class LookupField(forms.CharField):
+    """A text box taking a slug or a name; cleans to Chosen, Ambiguous, or "" when empty."""
+
+    def __init__(self, kind, label, **kwargs):
+        self.finder = FINDERS[kind]
+        attrs = {"autocomplete": "off", "data-suggest": kind, "placeholder": f"Any {self.finder.noun}"}
+        super().__init__(
+            label=label,
+            required=False,
+            max_length=LOOKUP_MAX_LENGTH,
+            widget=forms.TextInput(attrs=attrs),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return ""
+        found = self.finder.find(text)
+        if found is not None:
+            return Chosen(text, found[1], found[0])
+        options = self.finder.matching(text)
+        if len(options) == 1:
+            slug, label, pk = options[0]
+            return Chosen(slug, label, pk, typed=True)
+        if options:
+            return Ambiguous(text, options)
+        raise ValidationError(f"no {self.finder.noun} has that slug, name or alias.")
 
 
 class FilterForm(forms.Form):
@@ -23,12 +129,36 @@ class FilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.required = False
+            if isinstance(field, LookupField):
+                # The <datalist> templates/includes/filter_form.html puts beside it.
+                field.widget.attrs["list"] = f"{name}-suggestions"
 
     def filters(self):
-        """The cleaned values the reader actually chose: {name: value}."""
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", [])}
+        """The cleaned values the reader actually chose: {name: value}; a lookup gives its slug."""
+        chosen = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, Chosen):
+                chosen[name] = value.slug
+            elif value not in (None, "", []) and not isinstance(value, Ambiguous):
+                chosen[name] = value
+        return chosen
+
+    def resolved(self):
+        """filters(), with each lookup's id in place of its slug (for the QuerySets' filter methods)."""
+        ids = {name: value.pk for name, value in self.cleaned_data.items() if isinstance(value, Chosen)}
+        return {**self.filters(), **ids}
+
+    def ambiguous(self):
+        """{name: Ambiguous} for each text that names several things."""
+        return {name: value for name, value in self.cleaned_data.items() if isinstance(value, Ambiguous)}
+
+    def typed(self):
+        """{name: slug} for each name the reader typed that fits exactly one thing."""
+        return {
+            name: value.slug for name, value in self.cleaned_data.items() if isinstance(value, Chosen) and value.typed
+        }
 
     def problems(self):
         """One sentence per bad parameter: “year=abc”: Enter a whole number."""
@@ -44,14 +174,28 @@ class FilterForm(forms.Form):
     def chosen_label(self, name):
         """The label of the choice made in `name`, e.g. the actor's name for ?actor=to-lam."""
         value = self.cleaned_data.get(name) if self.is_bound and hasattr(self, "cleaned_data") else None
-        return dict(self.fields[name].choices).get(value, value) if value else ""
+        if isinstance(value, Chosen):
+            return value.label
+        if not value or isinstance(value, Ambiguous):
+            return ""
+        return dict(self.fields[name].choices).get(value, value)
+
+    def chips(self):
+        """(label, value label) for each filter chosen, in the form's order, e.g. ("Actor", "To Lam")."""
+        chips = []
+        for name, field in self.fields.items():
+            value = self.filters().get(name)
+            if value is None or field.widget.is_hidden or name == "sort":
+                continue
+            chips.append((name, field.label, self.chosen_label(name)))
+        return chips
 
 
-def _slug_choice(label, things, empty_label):
+def _choice(label, choices, empty_label, what):
     return forms.ChoiceField(
         label=label,
-        choices=[(ANY, empty_label), *things],
-        error_messages={"invalid_choice": f"not a known {label.lower()}; choose one from the list."},
+        choices=[(ANY, empty_label), *choices],
+        error_messages={"invalid_choice": f"not {what}; use " + ", ".join(value for value, _ in choices) + "."},
     )
 
 
@@ -74,45 +218,34 @@ def _page_field():
     )
 
 
-def _actor_choices(actors):
-    return list(actors.order_by("name").values_list("slug", "name"))
+def _sort_field(orderings):
+    return _choice("Sort by", [(o.name, o.label) for o in orderings if o.name], orderings[0].label, "a sort order")
 
 
-def _involved_actors():
-    """Actors who make a claim or are the subject of one.
-
-    Exists, not joins: joining both claim relations would multiply an
-    actor's claims made by the claims about them before DISTINCT.
-    """
-    makes = Exists(Claim.objects.filter(claimant=OuterRef("pk")))
-    is_subject = Exists(Claim.subjects.through.objects.filter(actor=OuterRef("pk")))
-    return Actor.objects.filter(makes | is_subject)
-
-
-def _attested_events():
-    """Events some claim attests: EXISTS, not a join with DISTINCT over every claim."""
-    return Event.objects.filter(Exists(Claim.objects.filter(event=OuterRef("pk")))).order_by("start", "title")
-
-
-def _tag_choices(model):
-    return list(model.tags.order_by("name").values_list("slug", "name").distinct())
+def _cursor_field(name):
+    # Where a keyset page starts: a slug the page links carry (listing.keyset_page reads it).
+    return forms.SlugField(
+        required=False,
+        max_length=200,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "not a page position; follow the page links."},
+    )
 
 
 class TimelineFilterForm(FilterForm):
     """?actor=to-lam&tag=state-visit&from=2000&to=2025 (or ?year=2025)."""
 
+    actor = LookupField("actors", "Actor")
+    tag = LookupField("tags", "Tag")
+    # ?year=2025 is a shortcut for from=2025&to=2025 (the year headings link to it); not shown in the form.
+    year = _year_field("Year")
+
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        # Query: actors who took part in some event.
-        participants = Actor.objects.filter(Exists(Participation.objects.filter(actor=OuterRef("pk"))))
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(participants), "Any actor")
-        # Query: tags carried by some event.
-        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Event), "Any tag")
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
-        # ?year=2025 is a shortcut for from=2025&to=2025 (the year headings link to it); not shown in the form.
-        self.fields["year"] = _year_field("Year")
         self.fields["year"].widget = forms.HiddenInput()
+        self.order_fields(["actor", "tag", "from", "to", "year"])
         for field in self.fields.values():
             field.required = False
 
@@ -125,40 +258,27 @@ class TimelineFilterForm(FilterForm):
 
 
 class ClaimFilterForm(FilterForm):
-    """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=bloomberg-rare-visit&tag=trade&page=2"""
+    """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=…&tag=trade&sort=sources&after=…"""
 
-    status = forms.ChoiceField(
-        label="Status",
-        choices=[(ANY, "Any status"), *ClaimStatus.choices],
-        error_messages={"invalid_choice": "not a status; use " + ", ".join(ClaimStatus.values) + "."},
-    )
-    kind = forms.ChoiceField(
-        label="Kind",
-        choices=[(ANY, "Any kind"), *Claim.Kind.choices],
-        error_messages={"invalid_choice": "not a kind of claim; use " + ", ".join(Claim.Kind.values) + "."},
-    )
+    status = _choice("Status", ClaimStatus.choices, "Any status", "a status")
+    kind = _choice("Kind", Claim.Kind.choices, "Any kind", "a kind of claim")
+    actor = LookupField("actors", "Actor")
     role = forms.ChoiceField(
         label="The actor",
         choices=[(ANY, "makes it or is its subject"), *ACTOR_ROLES.items()],
         error_messages={"invalid_choice": "not a role; use " + ", ".join(ACTOR_ROLES) + "."},
     )
-    page = _page_field()
+    event = LookupField("events", "Event")
+    article = LookupField("articles", "Cited in article")
+    tag = LookupField("tags", "Tag")
 
     def __init__(self, data=None, **kwargs):
+        from articles.listing import CLAIM_ORDERINGS
+
         super().__init__(data, **kwargs)
-        # Query: actors who make a claim or are the subject of one.
-        involved = _involved_actors()
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Any actor")
-        # Query: events some claim attests.
-        attested = _attested_events()
-        self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Any event")
-        # Query: articles that give evidence for some claim (a semi-join: joining
-        # every citation and then DISTINCT costs several times more).
-        citing = Article.objects.filter(Exists(Citation.objects.filter(article=OuterRef("pk")))).order_by("title")
-        self.fields["article"] = _slug_choice("Article", list(citing.values_list("slug", "title")), "Any article")
-        # Query: tags carried by some claim.
-        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Claim), "Any tag")
-        self.order_fields(["status", "kind", "actor", "role", "event", "article", "tag", "page"])
+        self.fields["sort"] = _sort_field(CLAIM_ORDERINGS)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
         for field in self.fields.values():
             field.required = False
 
@@ -173,19 +293,9 @@ class ClaimFilterForm(FilterForm):
 class GridFilterForm(FilterForm):
     """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
 
+    event = LookupField("events", "Event")
+    actor = LookupField("actors", "Actor")
     page = _page_field()
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        # Query: events some claim attests.
-        attested = _attested_events()
-        self.fields["event"] = _slug_choice("Event", list(attested.values_list("slug", "title")), "Every event")
-        # Query: actors who make a claim or are the subject of one.
-        involved = _involved_actors()
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(involved), "Every actor")
-        self.order_fields(["event", "actor", "page"])
-        for field in self.fields.values():
-            field.required = False
 
 
 class PageForm(FilterForm):
@@ -195,24 +305,42 @@ class PageForm(FilterForm):
 
 
 class ArticleFilterForm(FilterForm):
-    """?actor=bloomberg&tag=state-visit&page=2"""
+    """?actor=bloomberg&tag=state-visit&sort=title&after=…"""
 
-    page = _page_field()
+    actor = LookupField("actors", "Written, published or sent out by")
+    tag = LookupField("tags", "Tag")
+
+    def __init__(self, data=None, **kwargs):
+        from articles.listing import ARTICLE_ORDERINGS
+
+        super().__init__(data, **kwargs)
+        self.fields["sort"] = _sort_field(ARTICLE_ORDERINGS)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
+        for field in self.fields.values():
+            field.required = False
+
+
+class ActorFilterForm(FilterForm):
+    """?kind=person&after=…"""
+
+    kind = _choice("Kind", Actor.Kind.choices, "Every kind", "a kind of actor")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        # Query: actors who wrote, published or sent out (as a wire service) some article.
-        # One EXISTS per column: each is an index lookup, where one EXISTS over
-        # "publisher = x OR wire = x" scans every article for every actor.
-        behind = Actor.objects.filter(
-            Exists(Article.objects.filter(publisher=OuterRef("pk")))
-            | Exists(Article.objects.filter(wire=OuterRef("pk")))
-            | Exists(Article.authors.through.objects.filter(actor=OuterRef("pk")))
-        )
-        self.fields["actor"] = _slug_choice("Actor", _actor_choices(behind), "Any actor")
-        # Query: tags carried by some article.
-        self.fields["tag"] = _slug_choice("Tag", _tag_choices(Article), "Any tag")
-        self.order_fields(["actor", "tag", "page"])
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
+        for field in self.fields.values():
+            field.required = False
+
+
+class CursorForm(FilterForm):
+    """?after=… or ?before=…, for a keyset-paged list with no other filters."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
         for field in self.fields.values():
             field.required = False
 
@@ -256,3 +384,11 @@ class SearchForm(forms.Form):
         if cleaned.get("page") and not cleaned.get("kind"):
             self.add_error("page", "pages are for one kind of result: add kind=claims, events, articles or actors.")
         return cleaned
+
+
+class ClaimHistoryForm(FilterForm):
+    """?revision=812 (one past revision, its permalink) or ?before=812 (older revisions)."""
+
+    # Hidden: they pick a revision or a page, not a filter to show as a chip.
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    before = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

@@ -44,7 +44,10 @@ def change_note_field():
         label="Change note",
         required=False,
         max_length=300,
-        help_text="Optional: what you changed and why, in a line. It is kept in the history.",
+        help_text=(
+            "Optional: what you changed and why, in a line. It is kept in the history;"
+            " a claim's is public, on its history page."
+        ),
         widget=forms.TextInput(attrs={"size": 80}),
     )
 
@@ -138,6 +141,9 @@ class VersionedAdmin(VersionAdmin):
         super().save_related(request, form, formsets, change)
         if not is_active():
             return
+        # The inlines' saves refreshed the stored status in the database, not in
+        # form.instance: the revision must hold what readers see after this save.
+        form.instance.refresh_from_db()
         touched = [form.instance, *versioning.owners(form.instance)]
         for formset in formsets:
             rows = [*formset.new_objects, *(obj for obj, _ in formset.changed_objects), *formset.deleted_objects]

@@ -115,6 +115,10 @@ class ActorQuerySet(models.QuerySet):
         name = name.strip()
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
+    def filtered(self, filters):
+        """The actors the actors list's filters choose ({name: value}, see forms.ActorFilterForm)."""
+        return self.filter(kind=filters["kind"]) if "kind" in filters else self
+
     def for_index(self):
         """Actors with aliases, and how many events, claims and articles they appear in.
 
@@ -157,6 +161,11 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The actors list, a page at a time, whole or by kind (listing.ACTOR_ORDERING).
+            models.Index(fields=["name", "id"], name="actor_by_name_idx"),
+            models.Index(fields=["kind", "name", "id"], name="actor_kind_by_name_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -192,12 +201,26 @@ class ActorAlias(models.Model):
 # --- Articles ------------------------------------------------------------------
 
 
+def by_ref(relation, ref):
+    """Lookup kwargs for a related row named by slug (str) or by id (int): {"actor__slug": …} or {"actor_id": …}.
+
+    Lists whose filter form has already found the row pass its id: the
+    database then plans with the real value, not a subquery's guess.
+    """
+    return {f"{relation}_id": ref} if isinstance(ref, int) else {f"{relation}__slug": ref}
+
+
 class TaggedQuerySet(models.QuerySet):
     """The one tag filter, for every model that has `tags`."""
 
-    def tagged(self, slug):
-        # A subquery, not a join, so each row stays one row whatever else is annotated.
-        return self.filter(pk__in=self.model._default_manager.filter(tags__slug=slug).values("pk"))
+    def tagged(self, tag):
+        """Rows carrying the tag, by slug or id: EXISTS, so each row stays one row whatever else is annotated."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        content_type = ContentType.objects.get_for_model(self.model)  # cached after the first request
+        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"), **by_ref("tag", tag))
+        return self.filter(Exists(items))
 
 
 # Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
@@ -219,10 +242,19 @@ class ArticleQuerySet(TaggedQuerySet):
             claim_count=Count("citations__claim", distinct=True),
         )
 
-    def by_actor(self, actor_slug):
-        """Articles the actor wrote, published or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(publisher__slug=actor_slug) | Q(wire__slug=actor_slug) | authored)
+    def by_actor(self, actor):
+        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service."""
+        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("publisher", actor)) | Q(**by_ref("wire", actor)) | authored)
+
+    def filtered(self, filters):
+        """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm.resolved)."""
+        articles = self
+        if "actor" in filters:
+            articles = articles.by_actor(filters["actor"])
+        if "tag" in filters:
+            articles = articles.tagged(filters["tag"])
+        return articles
 
 
 class Article(FuzzyDateMixin, models.Model):
@@ -269,7 +301,7 @@ class Article(FuzzyDateMixin, models.Model):
     )
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     date_note = models.CharField(max_length=500, blank=True, help_text="How the date was stated or inferred.")
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(blank=True, max_length=500, verbose_name="URL")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.TextField(
         help_text="Markdown. The article's own text, without site furniture.", validators=[validate_markdown_body]
@@ -290,6 +322,13 @@ class Article(FuzzyDateMixin, models.Model):
 
     class Meta:
         ordering = list(NEWEST_FIRST)
+        indexes = [
+            # The articles list's sort orders (listing.ARTICLE_ORDERINGS), each read a page at a time.
+            # Newest first (published DESC NULLS LAST, title, id) is indexed by migration 0011
+            # on PostgreSQL only: SQLite cannot index NULLS LAST, and its tables are small.
+            models.Index(fields=["published", "title", "id"], name="article_oldest_idx"),
+            models.Index(fields=["title", "id"], name="article_by_title_idx"),
+        ]
         constraints = [
             # A precision says how much of a known date the source gives; an
             # unknown date has none, and a known one always has one.
@@ -476,6 +515,11 @@ class Event(FuzzyDateMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its claims keep a copy of the date to sort by (Claim.event_start).
+        Claim.objects.filter(event=self).exclude(event_start=self.start).update(event_start=self.start)
+
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
 
@@ -548,13 +592,14 @@ class ClaimQuerySet(TaggedQuerySet):
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
-    def involving(self, actor_slug):
+    # An actor, event or article is named by slug or by id (see by_ref).
+    def involving(self, actor):
         """Claims the actor makes or that are about the actor."""
-        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
-        return self.filter(Q(claimant__slug=actor_slug) | about)
+        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+        return self.filter(Q(**by_ref("claimant", actor)) | about)
 
-    def cited_in(self, article_slug):
-        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), article__slug=article_slug)))
+    def cited_in(self, article):
+        return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
     def related_to(self, claim, subject_ids=()):
         """Other claims on the same event or about the same actors (or by the same claimant)."""
@@ -566,22 +611,45 @@ class ClaimQuerySet(TaggedQuerySet):
             same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
         return self.filter(same).exclude(pk=claim.pk)
 
-    def claimed_by(self, actor_slug):
+    def claimed_by(self, actor):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
-        return self.filter(claimant__slug=actor_slug)
+        return self.filter(**by_ref("claimant", actor))
 
-    def about(self, actor_slug):
+    def about(self, actor):
         """Claims about the actor."""
         return self.filter(
-            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor__slug=actor_slug))
+            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
         )
 
-    def on_event(self, event_slug):
-        return self.filter(event__slug=event_slug)
+    def on_event(self, event):
+        return self.filter(**by_ref("event", event))
 
     def with_citations(self):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
+
+    def filtered(self, filters):
+        """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
+        claims = self
+        if "status" in filters:
+            claims = claims.with_status(filters["status"])
+        if "kind" in filters:
+            claims = claims.filter(kind=filters["kind"])
+        if "actor" in filters:
+            role = filters.get("role")
+            if role == "claimant":
+                claims = claims.claimed_by(filters["actor"])
+            elif role == "subject":
+                claims = claims.about(filters["actor"])
+            else:
+                claims = claims.involving(filters["actor"])
+        if "event" in filters:
+            claims = claims.on_event(filters["event"])
+        if "article" in filters:
+            claims = claims.cited_in(filters["article"])
+        if "tag" in filters:
+            claims = claims.tagged(filters["tag"])
+        return claims
 
 
 class Claim(models.Model):
@@ -631,6 +699,9 @@ class Claim(models.Model):
     origin_labels = models.JSONField(
         default=list, blank=True, editable=False, help_text="The origins counted, as labels (actor slugs or article:…)."
     )
+    # Copied from the event (save() here and in Event), so that the claims list
+    # can page through claims in event order on one index, without a join.
+    event_start = models.DateField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -639,10 +710,20 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["status"], name="claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
+            models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
+            models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),
+            models.Index(fields=["-created", "-id"], name="claim_newest_idx"),
+        ]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        self.event_start = self.event.start if self.event_id else None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:claim", args=[self.slug])

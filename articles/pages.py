@@ -54,6 +54,8 @@ class ReaderPage:
 
 
 PAGE = ("page",)
+# Keyset pages (listing.keyset_page); ?page=N, from before them, is forwarded to its ?after= page.
+CURSOR = ("after", "before")
 
 READER_PAGES = [
     ReaderPage("home", "", views.home, load_weight=4),
@@ -70,18 +72,29 @@ READER_PAGES = [
         "claims",
         "claims/",
         views.claim_list,
-        params=("status", "kind", "actor", "role", "event", "article", "tag", *PAGE),
+        params=("status", "kind", "actor", "role", "event", "article", "tag", "sort", *CURSOR, *PAGE),
         load_weight=2,
-        samples={"by status": {"status": "contested"}},
+        samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
     ReaderPage("contested", "claims/contested/", views.contested, params=PAGE, load_weight=2),
     ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
     ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
-    ReaderPage("articles", "articles/", views.article_list, params=("actor", "tag", *PAGE), load_weight=2),
+    ReaderPage(
+        "claim_history",
+        "claims/<slug:slug>/history/",
+        views.claim_history,
+        params=("revision", "before"),
+        slug_model="articles.Claim",
+    ),
+    ReaderPage(
+        "articles", "articles/", views.article_list, params=("actor", "tag", "sort", *CURSOR, *PAGE), load_weight=2
+    ),
     ReaderPage("article", "articles/<slug:slug>/", views.article_detail, slug_model="articles.Article", load_weight=4),
-    ReaderPage("actors", "actors/", views.actor_list),
+    ReaderPage(
+        "actors", "actors/", views.actor_list, params=("kind", *CURSOR), samples={"by kind": {"kind": "person"}}
+    ),
     ReaderPage("actor", "actors/<slug:slug>/", views.actor_detail, slug_model="articles.Actor", load_weight=2),
-    ReaderPage("tags", "tags/", views.tag_list),
+    ReaderPage("tags", "tags/", views.tag_list, params=CURSOR),
     ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, slug_model="taggit.Tag"),
     ReaderPage(
         "search",
@@ -96,3 +109,9 @@ READER_PAGES = [
 ]
 
 BY_NAME = {page.name: page for page in READER_PAGES}
+
+# Served like reader pages (cached, revalidated, unknown parameters redirected
+# away) but not HTML: the suggestions the filter boxes' script asks for.
+DATA_PAGES = [
+    ReaderPage("suggest", "suggest/<slug:kind>/", views.suggest, params=("q",), max_cache_seconds=300),
+]

@@ -1,6 +1,6 @@
-from articles.pages import READER_PAGES
+from articles.pages import DATA_PAGES, READER_PAGES
 
 app_name = "articles"
 
 # Every reader page, from the registry: each is cached and revalidated (articles.caching.reader_view).
-urlpatterns = [page.url_pattern() for page in READER_PAGES]
+urlpatterns = [page.url_pattern() for page in READER_PAGES + DATA_PAGES]

@@ -32,7 +32,17 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from taggit.models import TaggedItem
 
-from articles.models import Actor, ActorAlias, Article, Citation, Claim, ClaimConflict, Event, Participation
+from articles.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Citation,
+    Claim,
+    ClaimConflict,
+    Event,
+    Participation,
+    by_stance,
+)
 
 GENERIC = "(tagged)"
 
@@ -371,3 +381,57 @@ def latest_versions(model, object_ids):
     ):
         latest[version.object_id] = version
     return latest
+
+
+# --- A claim's public history ------------------------------------------------------
+
+
+@dataclass
+class PastClaim:
+    """A claim as one revision saved it: the claim (unsaved, with the status it had) and its citations by stance."""
+
+    version: Version
+    claim: Claim
+    sides: dict
+
+
+def public_revisions(claim, *, before=None, limit=50):
+    """The claim's revisions, newest first, at most `limit` of them, older than version `before`.
+
+    One query, bounded whatever the history's length. Returns (versions, more): `more`
+    says whether older revisions remain.
+    """
+    versions = Version.objects.get_for_object_reference(Claim, claim.pk).select_related("revision").order_by("-pk")
+    if before is not None:
+        versions = versions.filter(pk__lt=before)
+    found = list(versions[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def claim_as_it_was(claim, version_id):
+    """The claim and its citations as revision `version_id` of it saved them, or None if it is not one.
+
+    The status is the one stored with the claim at that time: statuses are stored
+    columns, so the revision holds what readers saw then. Four queries.
+    """
+    version = (
+        Version.objects.get_for_object_reference(Claim, claim.pk)
+        .select_related("revision")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        return None
+    past = version._object_version.object
+    citations = [v._object_version.object for v in versions_of_whole(version) if v._model is Citation]
+    people = Actor.objects.in_bulk(
+        {pk for pk in [past.claimant_id, *(c.speaker_id for c in citations)] if pk is not None}
+    )
+    articles = Article.objects.with_people().in_bulk({c.article_id for c in citations})
+    past.claimant = people.get(past.claimant_id)
+    past.event = Event.objects.filter(pk=past.event_id).first() if past.event_id else None
+    for citation in citations:
+        citation.article = articles.get(citation.article_id)
+        citation.speaker = people.get(citation.speaker_id)
+    citations.sort(key=lambda c: c.pk)
+    return PastClaim(version=version, claim=past, sides=by_stance(citations))

@@ -14,25 +14,40 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
+from django.views.generic import DetailView, TemplateView
+from taggit.models import Tag, TaggedItem
 
+from articles import versioning
 from articles.forms import (
+    FINDERS,
+    LOOKUP_MAX_LENGTH,
+    ActorFilterForm,
     ArticleFilterForm,
     ClaimFilterForm,
+    ClaimHistoryForm,
+    CursorForm,
     GridFilterForm,
     PageForm,
     SearchForm,
     TimelineFilterForm,
 )
 from articles.listing import (
+    ACTOR_ORDERING,
+    ARTICLE_ORDERINGS,
+    CLAIM_ORDERINGS,
+    SECTION_LIMIT,
+    TAG_ORDERING,
     FilteredMixin,
+    attach_sources,
     attach_tags,
     bad_request,
     citations_with_sources,
     first_rows,
+    keyset_page,
+    ordering_named,
     page_rows,
     paginate,
 )
@@ -57,6 +72,9 @@ CLAIMS_PER_PAGE = 20
 CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
 GRID_ROWS_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
+ACTORS_PER_PAGE = 100
+TAGS_PER_PAGE = 200
+REVISIONS_PER_PAGE = 50
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -212,13 +230,42 @@ class ClaimDetailView(DetailView):
         )
 
 
+class ClaimHistoryView(FilteredMixin, DetailView):
+    """A claim's public history, as Wikipedia shows a page's: every revision, newest first,
+    with its date and change note; `?revision=N` is the permalink of one revision, showing
+    the claim as it was then, status included. Editors' names are not shown.
+
+    Context: `claim`; `revisions` (reversion Versions, newest first, at most
+    REVISIONS_PER_PAGE) and `older` (the `before` value of the next page, or None);
+    `past`: the versioning.PastClaim for ?revision, or None.
+    """
+
+    template_name = "articles/claim_history.html"
+    form_class = ClaimHistoryForm
+    queryset = Claim.objects.all()
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        if "revision" in self.filters:
+            past = versioning.claim_as_it_was(claim, self.filters["revision"])
+            if past is None:
+                raise Http404("This claim has no such revision.")
+            return super().get_context_data(past=past, revisions=[], older=None, **kwargs)
+        revisions, more = versioning.public_revisions(
+            claim, before=self.filters.get("before"), limit=REVISIONS_PER_PAGE
+        )
+        older = revisions[-1].pk if more else None
+        return super().get_context_data(past=None, revisions=revisions, older=older, **kwargs)
+
+
 class ClaimListView(FilteredMixin, TemplateView):
     """The claims, a page at a time, filtered by status, kind, actor (and role), event, article and tag.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, with claimant, event and citations (and their articles);
-    `chosen`: the label of each chosen filter by name (`status`, `kind`,
-    `actor`, `event`, `article`, `tag`), and the chosen `role`.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `claims`: the page's claims, with claimant, event and `sources`
+    (listing.attach_sources); `ordering`: the sort order shown; `chosen`: the
+    label of each chosen filter by name (`status`, `kind`, `actor`, `event`,
+    `article`, `tag`), and the chosen `role`.
     """
 
     template_name = "articles/claim_list.html"
@@ -226,33 +273,14 @@ class ClaimListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters
-        # Only a status filter needs the status of every claim; otherwise count plain rows.
-        claims = Claim.objects.all()
-        if "status" in filters:
-            claims = claims.with_status(filters["status"])
-        if "kind" in filters:
-            claims = claims.filter(kind=filters["kind"])
-        if "actor" in filters:
-            role = filters.get("role")
-            if role == "claimant":
-                claims = claims.claimed_by(filters["actor"])
-            elif role == "subject":
-                claims = claims.about(filters["actor"])
-            else:
-                claims = claims.involving(filters["actor"])
-        if "event" in filters:
-            claims = claims.on_event(filters["event"])
-        if "article" in filters:
-            claims = claims.cited_in(filters["article"])
-        if "tag" in filters:
-            claims = claims.tagged(filters["tag"])
-        page = paginate(claims.order_by("slug"), filters.get("page"), CLAIMS_PER_PAGE)
-        rows = Claim.objects.for_listing().prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("article").order_by("article__title"))
-        )
+        ordering = ordering_named(CLAIM_ORDERINGS, filters.get("sort"))
+        claims = Claim.objects.filtered(self.form.resolved()).for_listing()
+        page = keyset_page(self.request, claims, ordering, CLAIMS_PER_PAGE, noun="claim")
         chosen = {name: self.form.chosen_label(name) for name in ("status", "kind", "actor", "event", "article", "tag")}
         chosen["role"] = filters.get("role", "")
-        return super().get_context_data(page=page, claims=page_rows(page, rows), chosen=chosen, **kwargs)
+        return super().get_context_data(
+            page=page, claims=attach_sources(page.rows), ordering=ordering, chosen=chosen, **kwargs
+        )
 
 
 class ContestedView(FilteredMixin, TemplateView):
@@ -345,29 +373,29 @@ class GridView(FilteredMixin, TemplateView):
 
 
 class ArticleListView(FilteredMixin, TemplateView):
-    """The articles, newest first, a page at a time, filtered by actor and tag.
+    """The articles, newest first (or oldest first, or by title), a page at a time, filtered by actor and tag.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `articles`: the
-    page's articles, with publisher, wire, authors, `citation_count` and
-    `claim_count`; `actor_name`, `tag_name`: the chosen filters' names.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `articles`: the page's articles, with publisher, wire, authors,
+    `citation_count` and `claim_count`; `ordering`; `actor_name`,
+    `tag_name`: the chosen filters' names.
     """
 
     template_name = "articles/article_list.html"
     form_class = ArticleFilterForm
 
     def get_context_data(self, **kwargs):
-        # Page through plain rows, and count citations for the page's articles
-        # only: counting them for every article first costs seconds at 10,000 articles.
-        articles = Article.objects.newest_first()
-        if "actor" in self.filters:
-            articles = articles.by_actor(self.filters["actor"])
-        if "tag" in self.filters:
-            articles = articles.tagged(self.filters["tag"])
-        page = paginate(articles, self.filters.get("page"), ARTICLES_PER_PAGE)
-        rows = Article.objects.with_people().with_claim_counts()
+        ordering = ordering_named(ARTICLE_ORDERINGS, self.filters.get("sort"))
+        articles = Article.objects.filtered(self.form.resolved()).defer("body", "captions")
+        page = keyset_page(self.request, articles, ordering, ARTICLES_PER_PAGE, noun="article")
+        # Count citations for the page's articles only: counting them for every
+        # article first costs seconds at 10,000 articles.
+        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).defer("body", "captions")
+        counted = {a.pk: a for a in counted.with_people().with_claim_counts()}
         return super().get_context_data(
             page=page,
-            articles=page_rows(page, rows),
+            articles=[counted[a.pk] for a in page.rows],
+            ordering=ordering,
             actor_name=self.form.chosen_label("actor"),
             tag_name=self.form.chosen_label("tag"),
             **kwargs,
@@ -472,25 +500,28 @@ KIND_HEADINGS = {
 }
 
 
-class ActorListView(ListView):
-    """Every actor, grouped by kind.
+class ActorListView(FilteredMixin, TemplateView):
+    """The actors by name, a page at a time, whole or of one kind.
 
-    Context: `actors` (and `object_list`): the actors by name, with aliases
-    and counts (Actor.objects.for_index); `kinds`: (heading, actors) pairs in
-    the order of Actor.Kind.
+    No counts per actor: at thousands of actors, three count subqueries each
+    cost more than the page; each actor's own page has them.
+
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `actors`: the page's actors, with aliases; `kind_name`: the
+    chosen kind's heading.
     """
 
     template_name = "articles/actor_list.html"
-    context_object_name = "actors"
-    queryset = Actor.objects.for_index().order_by("name")
+    form_class = ActorFilterForm
 
     def get_context_data(self, **kwargs):
-        order = list(Actor.Kind.values)
-        groups = defaultdict(list)
-        for actor in self.object_list:
-            groups[actor.kind].append(actor)
-        kinds = [(KIND_HEADINGS[kind], groups[kind]) for kind in sorted(groups, key=order.index)]
-        return super().get_context_data(kinds=kinds, **kwargs)
+        actors = Actor.objects.filtered(self.filters)
+        page = keyset_page(self.request, actors, ACTOR_ORDERING, ACTORS_PER_PAGE, noun="actor")
+        prefetch_related_objects(page.rows, "aliases")
+        kind = self.filters.get("kind")
+        return super().get_context_data(
+            page=page, actors=page.rows, kind_name=KIND_HEADINGS[kind] if kind else "", **kwargs
+        )
 
 
 class ActorDetailView(DetailView):
@@ -498,44 +529,59 @@ class ActorDetailView(DetailView):
 
     Context: `actor` (and `object`): with aliases; `participations`,
     `claims_made`, `claims_about`, `articles`: each a listing.Section (its
-    first rows and `total`), linking to the whole filtered list.
+    first rows and a capped `total`), linking to the whole filtered list.
     """
 
     template_name = "articles/actor_detail.html"
     queryset = Actor.objects.prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
-        # Each list can grow without bound: show the first rows, link to the whole list.
+        # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
         actor = self.object
         return super().get_context_data(
             participations=first_rows(
                 Participation.objects.filter(actor=actor)
                 .select_related("event")
-                .order_by("event__start", "event__title")
+                .order_by("event__start", "event__title"),
+                capped=True,
             ),
-            claims_made=first_rows(Claim.objects.for_listing().filter(claimant=actor).order_by("slug")),
-            claims_about=first_rows(Claim.objects.for_listing().about(actor.slug).order_by("slug")),
-            articles=first_rows(Article.objects.by_actor(actor.slug).with_people().newest_first()),
+            claims_made=first_rows(
+                Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+            ),
+            claims_about=first_rows(
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+            ),
+            articles=first_rows(
+                Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+            ),
             **kwargs,
         )
 
 
-class TagListView(ListView):
-    """Every tag in use, by name.
+class TagListView(FilteredMixin, TemplateView):
+    """The tags in use, by name, a page at a time.
 
-    Context: `tags` (and `object_list`): each with `uses`.
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `tags`: the page's tags.
     """
 
     template_name = "articles/tag_list.html"
-    context_object_name = "tags"
-    queryset = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("name")
+    form_class = CursorForm
+
+    def get_context_data(self, **kwargs):
+        in_use = Tag.objects.filter(Exists(TaggedItem.objects.filter(tag=OuterRef("pk"))))
+        page = keyset_page(self.request, in_use, TAG_ORDERING, TAGS_PER_PAGE, noun="tag")
+        return super().get_context_data(page=page, tags=page.rows, **kwargs)
 
 
 class TagDetailView(DetailView):
     """What carries one tag.
 
     Context: `tag` (and `object`); `articles` (newest first), `events` (in
-    date order), `claims` (by slug): each a listing.Section.
+    date order), `claims` (by event date, then most sources): each a
+    listing.Section with a capped `total`.
     """
 
     template_name = "articles/tag_detail.html"
@@ -543,14 +589,36 @@ class TagDetailView(DetailView):
     context_object_name = "tag"
 
     def get_context_data(self, **kwargs):
-        # Each list can grow without bound: show the first rows, link to the whole list.
-        slug = self.object.slug
+        # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
+        tag = self.object.pk
+        events = Event.objects.tagged(tag)
+        # Source counts add up every citation of an event's claims: only for the events shown.
+        shown = events.order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
-            articles=first_rows(Article.objects.tagged(slug).with_people().newest_first()),
-            events=first_rows(Event.objects.on_timeline().tagged(slug)),
-            claims=first_rows(Claim.objects.for_listing().tagged(slug).order_by("slug")),
+            articles=first_rows(
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(), capped=True
+            ),
+            events=first_rows(Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=events),
+            claims=first_rows(
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+            ),
             **kwargs,
         )
+
+
+def suggest(request, kind):
+    """Names for a filter's text box, as JSON: {"suggestions": [{"value": slug, "label": name}, …]}.
+
+    Bounded (at most forms.SUGGESTIONS, texts of two characters or more),
+    cached like a reader page for a few minutes (articles.pages). The filter
+    works without it: the server resolves typed names itself.
+    """
+    finder = FINDERS.get(kind)
+    if finder is None:
+        raise Http404("No such list to suggest from.")
+    text = request.GET.get("q", "").strip()[:LOOKUP_MAX_LENGTH]
+    found = finder.matching(text) if len(text) >= 2 and "\x00" not in text else []
+    return JsonResponse({"suggestions": [{"value": slug, "label": label} for slug, label, _ in found]})
 
 
 # --- Search -------------------------------------------------------------------------
@@ -602,6 +670,7 @@ claim_list = ClaimListView.as_view()
 contested = ContestedView.as_view()
 agreement_grid = GridView.as_view()
 claim_detail = ClaimDetailView.as_view()
+claim_history = ClaimHistoryView.as_view()
 article_list = ArticleListView.as_view()
 article_detail = ArticleDetailView.as_view()
 actor_list = ActorListView.as_view()

@@ -106,3 +106,21 @@ def timeline_overview(events):
         )
         previous = year
     return {"rows": rows, "height": y + 24, "timeline_url": reverse("articles:timeline")}
+
+
+@register.filter
+def shorten(text, length):
+    """`text` cut to at most `length` characters at a word boundary, with "…"; never mid-word.
+
+    A single word longer than `length` is kept whole: cutting it would be worse.
+    """
+    text = str(text or "")
+    length = int(length)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if not text[length - 1].isspace() and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    elif " " not in cut:
+        cut = text.split(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"

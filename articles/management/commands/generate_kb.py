@@ -414,6 +414,7 @@ class Generator:
         ids = allocate_ids(Event, self.counts["events"])
         rows, participations = [], []
         self.event_info = {}
+        self.event_starts = {}
         for number, pk in enumerate(ids, start=1):
             day = self._random_day()
             precision = rng.choices(["day", "month", "year", "decade"], weights=[60, 20, 15, 5])[0]
@@ -461,6 +462,7 @@ class Generator:
             for actor, role in zip(people, rng.sample(ROLES, len(people)), strict=True):
                 participations.append({"event_id": pk, "actor_id": actor["id"], "role": role})
             self.event_info[pk] = (people, _date_phrase(start, precision), place)
+            self.event_starts[pk] = start
         insert(Event, rows)
         insert(Participation, participations)
         # The events already loaded lead: the best-attested first.
@@ -531,6 +533,7 @@ class Generator:
                     "kind": kind,
                     "claimant_id": claimant["id"] if claimant else None,
                     "event_id": event_id,
+                    "event_start": self.event_starts.get(event_id),
                 }
             )
             subjects.extend({"claim_id": pk, "actor_id": actor["id"]} for actor in about)

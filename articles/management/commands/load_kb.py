@@ -1,5 +1,6 @@
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         if report.applied and report.changed:
             # Every object gets a first revision, and every update a new one, so the
             # admin can revert to, or recover, the state the load left (articles/versioning.py).
-            record_initial_revisions(document, comment=f"Loaded by load_kb from {path}.")
+            record_initial_revisions(document, comment=f"Loaded by load_kb from {Path(path).name}.")
             updated = [SCHEMA[step.kind].model.objects.get(slug=step.slug) for step in report.of(UPDATE)]
             if updated:
                 record(updated, comment=f"Updated by load_kb from {path}.")

@@ -74,7 +74,7 @@ def drop_configuration(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_load_records"),
+        ("articles", "0012_url_label"),
     ]
 
     operations = [
