@@ -290,18 +290,19 @@ class ClaimFilterForm(FilterForm):
         return cleaned
 
 
-class GridFilterForm(FilterForm):
-    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
+class CursorForm(FilterForm):
+    """?after=<slug> or ?before=<slug>, for a keyset-paged list with no other filters (an old ?page=2 is forwarded)."""
+
+    after = _cursor_field("after")
+    before = _cursor_field("before")
+    page = _page_field()
+
+
+class GridFilterForm(CursorForm):
+    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &after=<slug>"""
 
     event = LookupField("events", "Event")
     actor = LookupField("actors", "Actor")
-    page = _page_field()
-
-
-class PageForm(FilterForm):
-    """?page=2, for a paged list with no other filters."""
-
-    page = _page_field()
 
 
 class ArticleFilterForm(FilterForm):

@@ -76,8 +76,8 @@ READER_PAGES = [
         load_weight=2,
         samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
-    ReaderPage("contested", "claims/contested/", views.contested, params=PAGE, load_weight=2),
-    ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
+    ReaderPage("contested", "claims/contested/", views.contested, params=(*CURSOR, *PAGE), load_weight=2),
+    ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *CURSOR, *PAGE)),
     ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
     ReaderPage(
         "claim_history",

@@ -10,7 +10,7 @@ gets the 400 page, naming the parameter, rather than a silently different list.
 """
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -30,7 +30,6 @@ from articles.forms import (
     ClaimHistoryForm,
     CursorForm,
     GridFilterForm,
-    PageForm,
     SearchForm,
     TimelineFilterForm,
 )
@@ -48,8 +47,6 @@ from articles.listing import (
     first_rows,
     keyset_page,
     ordering_named,
-    page_rows,
-    paginate,
 )
 from articles.models import (
     Actor,
@@ -69,8 +66,10 @@ from articles.search import search as run_search
 from articles.services import origins_of
 
 CLAIMS_PER_PAGE = 20
-CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
-GRID_ROWS_PER_PAGE = 30
+CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
+QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
+GRID_ROWS_PER_PAGE = 15
+GRID_COLUMNS = 12  # the articles citing most of the page's claims; the rest share an "other articles" column
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
 TAGS_PER_PAGE = 200
@@ -289,14 +288,15 @@ class ContestedView(FilteredMixin, TemplateView):
     Two competing claims are one disagreement: it is listed under the claim that
     comes first (Claim.objects.contested_entries), with the other claim's
     supporting quotes on its disputing side, as the claim page shows them.
+    In the claims list's default order (event date, then most sources), keyset-paged.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, each with `sides` (models.sides_of: `supporting`,
-    `disputing`, `qualifying`, `competing`, `competing_support`).
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `claims`: the page's claims, each with `sides` (models.sides_of:
+    `supporting`, `disputing`, `qualifying`, `competing`, `competing_support`).
     """
 
     template_name = "articles/contested.html"
-    form_class = PageForm
+    form_class = CursorForm
 
     def get_context_data(self, **kwargs):
         entries = (
@@ -312,24 +312,28 @@ class ContestedView(FilteredMixin, TemplateView):
                 ),
             )
         )
-        page = paginate(entries, self.filters.get("page"), CONTESTED_PER_PAGE)
-        claims = list(page.object_list)
-        for claim in claims:
-            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all())
-        return super().get_context_data(page=page, claims=claims, **kwargs)
+        page = keyset_page(self.request, entries, CLAIM_ORDERINGS[0], CONTESTED_PER_PAGE, noun="contested claim")
+        for claim in page.rows:
+            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all(), limit=QUOTES_PER_SIDE)
+        return super().get_context_data(page=page, claims=page.rows, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
     """Claims down the side, articles across the top; each cell says what the article does.
 
-    A page of claims at a time; the columns are only the articles that cite a
-    claim on the page, so neither dimension grows with the whole knowledge base.
+    A page of claims at a time, keyset-paged in the claims list's default order
+    (event date, then most sources); the columns are only the articles that cite
+    a claim on the page, so neither dimension grows with the whole knowledge
+    base. On a phone the stylesheet turns each row into a card listing only the
+    articles that cite the claim, each under its short label.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `columns`: the
-    articles citing the page's claims, newest first; `rows`: one dict per
-    claim, with `claim` and `cells` (per column, the article's citations of
-    the claim, one per stance); `event_name`, `actor_name`: the chosen
-    filters' names.
+    Context: `form`, `filters`, `chips`; `page`: a listing.KeysetPage (its
+    `count` capped); `columns`: the (at most GRID_COLUMNS) articles citing
+    most of the page's claims, newest first; `others`: the other articles
+    citing them; `article_count`: both together; `rows`: one dict per claim, with `claim`, `cells` (per
+    column, a dict with the `article` and its `citations` of the claim, one
+    per stance) and `others` (the same, for each other article citing it);
+    `event_name`, `actor_name`: the chosen filters' names.
     """
 
     template_name = "articles/grid.html"
@@ -337,16 +341,12 @@ class GridView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # A claim no article cites would be a row of blanks; the claims list shows those.
-        claims = Claim.objects.with_citations()
-        if "event" in self.filters:
-            claims = claims.on_event(self.filters["event"])
-        if "actor" in self.filters:
-            claims = claims.involving(self.filters["actor"])
-        page = paginate(claims.order_by("event__start", "slug"), self.filters.get("page"), GRID_ROWS_PER_PAGE)
-        claims = page_rows(page, Claim.objects.for_listing())
+        claims = Claim.objects.filtered(self.form.resolved()).with_citations().for_listing()
+        page = keyset_page(self.request, claims, CLAIM_ORDERINGS[0], GRID_ROWS_PER_PAGE, noun="claim")
         citations = (
-            Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
+            Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
+            .defer("article__body", "article__captions")  # a cell needs the article's name and date, not its text
             .prefetch_related("article__authors")
         )
         articles = {}
@@ -357,12 +357,27 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        columns = sorted(articles.values(), key=Article.newest_first_key)
-        rows = [{"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]} for claim in claims]
+        # The articles citing most of the page's claims are columns; the others share one.
+        reach = Counter(article_id for _, article_id in stances)
+        widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))
+        columns = sorted(widest[:GRID_COLUMNS], key=Article.newest_first_key)
+        others = sorted(widest[GRID_COLUMNS:], key=Article.newest_first_key)
+        rows = [
+            {
+                "claim": claim,
+                "cells": [{"article": a, "citations": stances.get((claim.pk, a.pk), [])} for a in columns],
+                "others": [
+                    {"article": a, "citations": stances[claim.pk, a.pk]} for a in others if (claim.pk, a.pk) in stances
+                ],
+            }
+            for claim in page.rows
+        ]
         return super().get_context_data(
             page=page,
             rows=rows,
             columns=columns,
+            others=others,
+            article_count=len(columns) + len(others),
             event_name=self.form.chosen_label("event"),
             actor_name=self.form.chosen_label("actor"),
             **kwargs,
