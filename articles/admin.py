@@ -21,9 +21,12 @@ from articles.models import (
     DatePrecision,
     Event,
     Participation,
+    SlugRedirect,
     normalise_newlines,
 )
+from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
+from articles.workbench_admin import WorkbenchAdmin
 
 
 class TextAsTypedField(forms.CharField):
@@ -179,9 +182,17 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsTyped, VersionedAdmin):
+class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, VersionedAdmin):
     # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
-    list_display = ["title", "credited_to", "published_display", "kind", "citation_count", "lost_count"]
+    list_display = [
+        "title",
+        "credited_to",
+        "published_display",
+        "kind",
+        "citation_count",
+        "lost_count",
+        "reading_link",
+    ]
     list_filter = [
         "kind",
         PublishedFilter,
@@ -196,6 +207,8 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # Explicit, because the counts below make a GROUP BY query, which ignores Meta.ordering.
     ordering = list(NEWEST_FIRST)
+    # Reversion's list ("Recover deleted articles"), plus "Add article from text".
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [ArticleCitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -237,6 +250,14 @@ class ArticleAdmin(TextAsTyped, VersionedAdmin):
     @admin.display(description="quotes lost", ordering="lost_total")
     def lost_count(self, article):
         return article.lost_total or ""
+
+    @admin.display(description="read and cite")
+    def reading_link(self, article):
+        return format_html(
+            "<a href='{}' aria-label='Read and cite “{}”'>read</a>",
+            reverse("admin:articles_article_read", args=[article.pk]),
+            article.title,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -335,3 +356,25 @@ class CitationAdmin(TextAsTyped, VersionedAdmin):
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote if len(citation.quote) < 90 else f"{citation.quote[:89]}…"
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses, recorded when a slug is renamed (articles.redirects). Delete one to let the slug 404."""
+
+    list_display = ["kind", "old_slug", "now_at", "created"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]
+    readonly_fields = ["kind", "old_slug", "object_id", "now_at", "created"]
+
+    def has_add_permission(self, request):
+        return False  # recorded by renames only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="now at")
+    def now_at(self, redirect):
+        from articles.redirects import current_url
+
+        return current_url(redirect.kind, redirect.old_slug) or "—"

@@ -9,11 +9,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from articles import caching, checks, search, services, tagging  # noqa: F401  (checks registers the deploy checks)
+        from articles import caching, checks, redirects, search, services, tagging  # noqa: F401  (checks: deploy checks)
 
         caching.connect_signals()
         services.connect_signals()
         tagging.connect_signals()
+        redirects.connect_signals()
         connection_created.connect(search.register_fold, dispatch_uid="articles.search.register_fold")
 
         from articles.versioning import register_models

@@ -176,9 +176,10 @@ class FilterForm(forms.Form):
         value = self.cleaned_data.get(name) if self.is_bound and hasattr(self, "cleaned_data") else None
         if isinstance(value, Chosen):
             return value.label
-        if not value or isinstance(value, Ambiguous):
+        if value in (None, "", []) or isinstance(value, Ambiguous):
             return ""
-        return dict(self.fields[name].choices).get(value, value)
+        choices = getattr(self.fields[name], "choices", None)
+        return dict(choices).get(value, value) if choices else str(value)
 
     def chips(self):
         """(label, value label) for each filter chosen, in the form's order, e.g. ("Actor", "To Lam")."""
@@ -288,6 +289,12 @@ class ClaimFilterForm(FilterForm):
             role = cleaned["role"]
             raise ValidationError(f"“role={role}” says what an actor does; choose the actor too, e.g. “actor=to-lam”.")
         return cleaned
+
+
+class PageForm(FilterForm):
+    """?page=2, for a numbered list with no other filters."""
+
+    page = _page_field()
 
 
 class CursorForm(FilterForm):

@@ -9,8 +9,10 @@ a fixed number of queries.
 
 import datetime
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -36,22 +38,30 @@ def by_stance(citations):
     return groups
 
 
-def sides_of(citations, competing_links=(), *, limit=None):
+def sides_of(citations, competing_links=(), competing_citations=None, *, limit=None):
     """A claim's two sides as the sides include shows them (templates/includes/sides.html).
 
     `citations`: the claim's citations (lost ones are left out: they count for
     nothing); `competing_links`: its ClaimConflict links, each `to_claim` with
-    its citations loaded. A competing claim's anchored supporting quotes go on
-    the disputing side, because they say that something else happened. With
-    `limit`, each side keeps its first `limit` quotes (a list of many claims
-    shows a few of each); `*_total` still count them all.
+    its citations loaded, or else `competing_citations`: {competing claim id:
+    its citations}, when the caller fetched them some other way. A competing
+    claim's anchored supporting quotes go on the disputing side, because they
+    say that something else happened. With `limit`, each side keeps its first
+    `limit` quotes (a list of many claims shows a few of each); `*_total`
+    still count them all.
     """
     groups = by_stance(c for c in citations if c.anchored)
     competing_links = list(competing_links)
+
+    def citations_of(link):
+        if competing_citations is None:
+            return link.to_claim.citations.all()
+        return competing_citations.get(link.to_claim_id, [])
+
     competing_support = [
         (link, citation)
         for link in competing_links
-        for citation in link.to_claim.citations.all()
+        for citation in citations_of(link)
         if citation.anchored and citation.stance == Stance.SUPPORTS
     ]
     supporting, disputing, qualifying = groups[Stance.SUPPORTS], groups[Stance.DISPUTES], groups[Stance.QUALIFIES]
@@ -172,6 +182,9 @@ class Actor(models.Model):
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
     )
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ActorQuerySet.as_manager()
 
@@ -231,12 +244,15 @@ class TaggedQuerySet(models.QuerySet):
 
     def tagged(self, tag):
         """Rows carrying the tag, by slug or id: EXISTS, so each row stays one row whatever else is annotated."""
+        return self.filter(Exists(self.tag_links(tag).filter(object_id=OuterRef("pk"))))
+
+    def tag_links(self, tag):
+        """The tag's links to rows of this model (one per row: counting them counts the rows tagged)."""
         from django.contrib.contenttypes.models import ContentType
         from taggit.models import TaggedItem
 
         content_type = ContentType.objects.get_for_model(self.model)  # cached after the first request
-        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"), **by_ref("tag", tag))
-        return self.filter(Exists(items))
+        return TaggedItem.objects.filter(content_type=content_type, **by_ref("tag", tag))
 
 
 # Newest first; undated articles last on every database (PostgreSQL sorts NULLs first when descending).
@@ -259,9 +275,16 @@ class ArticleQuerySet(TaggedQuerySet):
         )
 
     def by_actor(self, actor):
-        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service."""
-        authored = Exists(Article.authors.through.objects.filter(article_id=OuterRef("pk"), **by_ref("actor", actor)))
-        return self.filter(Q(**by_ref("publisher", actor)) | Q(**by_ref("wire", actor)) | authored)
+        """Articles the actor (a slug or an id) wrote, published or sent out as a wire service.
+
+        One id list from three indexes (a UNION): filtering "publisher = x OR
+        wire = x OR an author is x" row by row reads every article when the
+        actor has few.
+        """
+        published = Article.objects.filter(**by_ref("publisher", actor)).order_by().values("pk")
+        sent = Article.objects.filter(**by_ref("wire", actor)).order_by().values("pk")
+        written = Article.authors.through.objects.filter(**by_ref("actor", actor)).order_by().values("article_id")
+        return self.filter(pk__in=published.union(sent, written))
 
     def filtered(self, filters):
         """The articles the articles list's filters choose ({name: value}, see forms.ArticleFilterForm.resolved)."""
@@ -527,6 +550,9 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # When the record was added and last saved: feeds and the sitemap's lastmod read them.
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     tags = TaggableManager(blank=True)
     objects = EventQuerySet.as_manager()
@@ -576,6 +602,10 @@ class Participation(models.Model):
 
 
 # --- Claims --------------------------------------------------------------------
+
+
+# How many candidates each source of related claims (same event, same actors, same tags) offers at most.
+RELATED_CANDIDATES = 100
 
 
 class ClaimQuerySet(TaggedQuerySet):
@@ -633,15 +663,76 @@ class ClaimQuerySet(TaggedQuerySet):
     def cited_in(self, article):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
-    def related_to(self, claim, subject_ids=()):
-        """Other claims on the same event or about the same actors (or by the same claimant)."""
-        same = Q(pk__in=[])
+    def related_to(self, claim, subject_ids=(), tag_ids=(), *, exclude=(), limit=12, per_source=RELATED_CANDIDATES):
+        """Up to `limit` other claims close to `claim`, closest first, as a list (two queries).
+
+        Closest: on the same event, then sharing the most actors (subjects or
+        claimant), then the most tags; then by event date and slug. Ranked
+        within a bounded set of candidates, each drawn through an index: at
+        most `per_source` rows from each of the claims on the same event, the
+        subject links and the claimant column naming its actors, and the tag
+        links naming its tags. A popular actor's tens of thousands of claims
+        are never all read, so the counts are those within the candidates.
+        `subject_ids` and `tag_ids` are the claim's, as the caller has them
+        preloaded; `exclude`: ids of claims to leave out (its competitors).
+        Each claim returned carries `shared`: {"event": bool, "actors": n,
+        "tags": n}, what it has in common with `claim`.
+
+        The ranking is one hand-written statement: the same query built with
+        the ORM (subquery counts, CASE, a UNION of sliced subqueries SQLite
+        cannot compile) cost 3 ms of Python to compile on every claim page.
+        """
+        from taggit.models import TaggedItem
+
+        actor_ids = sorted(set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set()))
+        tag_ids = sorted(set(tag_ids))
+        db = connections[self.db]
+        qn = db.ops.quote_name
+        claims, subjects = qn(Claim._meta.db_table), qn(Claim.subjects.through._meta.db_table)
+        sources, params = [], []
+
+        def source(event, actor, tag, sql, values):
+            # One bounded source of candidates; each row counts for the same event, a shared actor or a shared tag.
+            weights = f"{event} AS same_event, {actor} AS actors, {tag} AS tags"
+            sources.append(f"SELECT id, {weights} FROM ({sql} LIMIT %s) AS {qn(f'source_{len(sources)}')}")
+            params.extend([*values, per_source])
+
+        def ids(values):
+            return ", ".join(["%s"] * len(values))
+
         if claim.event_id:
-            same |= Q(event_id=claim.event_id)
-        actor_ids = set(subject_ids) | ({claim.claimant_id} if claim.claimant_id else set())
+            source(1, 0, 0, f"SELECT id FROM {claims} WHERE event_id = %s", [claim.event_id])
         if actor_ids:
-            same |= Q(Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), actor_id__in=actor_ids)))
-        return self.filter(same).exclude(pk=claim.pk)
+            source(0, 1, 0, f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})", actor_ids)
+            source(0, 1, 0, f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})", actor_ids)
+        if tag_ids:
+            tagged = f"SELECT object_id AS id FROM {qn(TaggedItem._meta.db_table)} WHERE content_type_id = %s"
+            claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
+            source(0, 0, 1, f"{tagged} AND tag_id IN ({ids(tag_ids)})", [claim_type.pk, *tag_ids])
+        if not sources:
+            return []
+        left_out = [claim.pk, *exclude]
+        sql = (
+            "SELECT ranked.id, ranked.same_event, ranked.actors, ranked.tags FROM ("
+            "SELECT id, SUM(same_event) AS same_event, SUM(actors) AS actors, SUM(tags) AS tags FROM ("
+            + " UNION ALL ".join(sources)
+            + ") AS candidates GROUP BY id"
+            f") AS ranked JOIN {claims} AS claim ON claim.id = ranked.id"
+            f" WHERE ranked.id NOT IN ({ids(left_out)})"
+            " ORDER BY ranked.same_event DESC, ranked.actors DESC, ranked.tags DESC,"
+            " claim.event_start IS NULL, claim.event_start, claim.slug LIMIT %s"
+        )
+        with db.cursor() as cursor:
+            cursor.execute(sql, [*params, *left_out, limit])
+            ranked = cursor.fetchall()
+        found = self.in_bulk([row[0] for row in ranked])
+        related = []
+        for pk, same_event, actors, tags in ranked:
+            if pk in found:
+                # Why it is related, for the reader: counted within the candidates, as ranked.
+                found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
+                related.append(found[pk])
+        return related
 
     def claimed_by(self, actor):
         """Claims the actor makes (a join on the claimant: one row per claim, so Count is safe)."""
@@ -659,6 +750,11 @@ class ClaimQuerySet(TaggedQuerySet):
     def with_citations(self):
         """Only claims that some article cites."""
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"))))
+
+    def with_stale_event_date(self):
+        """Claims whose event_start is not their event's start (check_kb; refresh_status repairs them)."""
+        dated = self.filter(event__isnull=False).exclude(event_start=F("event__start"))
+        return dated | self.filter(event__isnull=True, event_start__isnull=False)
 
     def filtered(self, filters):
         """The claims the claims list's filters choose ({name: value}, see forms.ClaimFilterForm.resolved)."""
@@ -744,6 +840,8 @@ class Claim(models.Model):
         ordering = ["slug"]
         indexes = [
             models.Index(fields=["status"], name="claim_status_idx"),
+            # The feed of new and changed claims reads the latest few.
+            models.Index(fields=["updated"], name="claim_updated_idx"),
             # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.
             models.Index(fields=["event_start", "-origin_count", "id"], name="claim_by_event_date_idx"),
             models.Index(fields=["-origin_count", "event_start", "id"], name="claim_by_sources_idx"),
@@ -873,6 +971,11 @@ class Citation(models.Model):
     )
     # Derived (see origin()); stored so that SQL can count distinct origins.
     origin = models.CharField(max_length=300, blank=True, editable=False)
+    # The sentence either side of the quote (anchoring.in_context), set by anchor() with the position,
+    # so that pages quoting in context need not load and split the article's text. Null: not worked
+    # out yet (a row inserted in bulk); in_context() then reads the live text.
+    context_before = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (null: not known yet)
+    context_after = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -947,15 +1050,19 @@ class Citation(models.Model):
 
         Returns True when the stored position changed or the flag flipped.
         """
-        found = anchoring.anchor(self.text or "", self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
-        before = (self.start, self.end, self.prefix, self.suffix, self.anchored)
+        text = self.text or ""
+        found = anchoring.anchor(text, self.quote, prefix=self.prefix, suffix=self.suffix, near=self.start)
+        fields = ("start", "end", "prefix", "suffix", "anchored", "context_before", "context_after")
+        before = tuple(getattr(self, name) for name in fields)
         if found is None:
             self.anchored = False
+            self.context_before = self.context_after = None
         else:
             self.start, self.end = found.start, found.end
             self.prefix, self.suffix = found.prefix, found.suffix
             self.anchored = True
-        return before != (self.start, self.end, self.prefix, self.suffix, self.anchored)
+            self.context_before, _, self.context_after = anchoring.in_context(text, found.start, found.end)
+        return before != tuple(getattr(self, name) for name in fields)
 
     @property
     def anchor_id(self):
@@ -968,18 +1075,26 @@ class Citation(models.Model):
         return f"{article}#{self.anchor_id}" if self.anchored else article
 
     def in_context(self):
-        """(before, quote, after): the quote with a sentence either side, from the live text."""
+        """(before, quote, after): the quote with a sentence either side, as stored by anchor()."""
         if not self.anchored or self.start is None:
             return "", self.quote, ""
-        return anchoring.in_context(self.text, self.start, self.end)
+        if self.context_before is None or self.context_after is None:  # not stored yet: from the live text
+            return anchoring.in_context(self.text, self.start, self.end)
+        # Anchoring matches exactly, character for character: the quoted span is the quote.
+        return self.context_before, self.quote, self.context_after
 
 
 def quote_not_found_message(article, quote, location=Location.BODY):
     where = "photo captions" if location == Location.CAPTIONS else "body"
     message = f"This quote does not occur word for word in the {where} of “{article.title}”."
-    nearest = anchoring.nearest_match(article.text_of(location) or "", quote)
-    if nearest:
-        message += f" The nearest passage is: “{nearest}”"
+    from articles.workbench import Misquote
+
+    # The passage can look identical (a straight ' for a curly ’): name the characters that differ.
+    found = Misquote.of(article.text_of(location) or "", quote)
+    if found.passage:
+        message += f" The nearest passage is: “{found.passage}”"
+        if found.differences:
+            message += " " + " ".join(found.differences[:3])
     else:
         message += " Nothing in the article resembles it; check that it was copied from this article."
     return message
@@ -1007,3 +1122,61 @@ class LoadRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind}/{self.slug}"
+
+
+# --- Suggested citations ------------------------------------------------------------
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested citation (articles/suggestions.py) an editor dismissed: not offered for this article again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    quote = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "claim", "quote"], name="dismissed_suggestion_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug}: {self.claim.slug} ← “{self.quote[:60]}”"
+
+
+# --- Old addresses ---------------------------------------------------------------
+
+
+class SlugRedirect(models.Model):
+    """A slug a claim, article, event, actor or tag had before it was renamed.
+
+    Its page's old address answers 301 to the object's current one
+    (articles.redirects). It points at the object, not at the next slug, so a
+    chain of renames collapses to one hop; an object that takes the slug later
+    wins, and the row is dropped.
+    """
+
+    class Kind(models.TextChoices):
+        # The reader page's name in articles.pages, which is also what the slug belongs to.
+        CLAIM = "claim", "claim"
+        ARTICLE = "article", "article"
+        EVENT = "event", "event"
+        ACTOR = "actor", "actor"
+        TAG = "tag", "tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_slug = models.CharField(max_length=120)
+    object_id = models.PositiveBigIntegerField(help_text="The renamed object's id.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]
+
+    def __str__(self):
+        return f"{self.kind}/{self.old_slug}"

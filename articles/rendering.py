@@ -839,3 +839,72 @@ def _render_plain(text, highlights):
         out.append(f"<p>{'<br>'.join(lines)}</p>")
     html = "\n".join(out) + marks.rest()
     return mark_safe(marks.resolve(sanitise(html)))
+
+
+def render_plain_spans(text, highlights, spans, wrap):
+    """Plain text as render_plain_highlighted shows it, with each of `spans` wrapped in an element.
+
+    For the admin's reading view: `spans` are (start, end) source offsets (its
+    sentences), and `wrap(start, end)` returns the (opening, closing) HTML put
+    around each, built by the caller from values it computed (escaped). The
+    text inside a wrapper is the source text of its span character for
+    character, so a selection in it maps back to source offsets. Quotes are
+    marked as everywhere else; a mark or a quote's target never crosses a
+    wrapper. A span that crosses a line break (sentences never do) is wrapped
+    once per line.
+    """
+    text, highlights = _prepare(text, highlights)
+    spans = sorted((start, end) for start, end in spans if 0 <= start < end <= len(text))
+    paragraphs, position = [], 0
+    for match in [*PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if text[position:end].strip():
+            paragraphs.append((position, end))
+        position = match.end() if match else len(text)
+    span_starts = [start for start, _ in spans]
+
+    def pieces(start, end):
+        """[start, end) cut at span edges: (from, to, the span it lies in or None)."""
+        out, cursor = [], start
+        index = max(0, bisect_right(span_starts, start) - 1)
+        while cursor < end:
+            while index < len(spans) and spans[index][1] <= cursor:
+                index += 1
+            if index < len(spans) and spans[index][0] <= cursor:
+                right = min(end, spans[index][1])
+                out.append((cursor, right, spans[index]))
+            else:
+                right = min(end, spans[index][0]) if index < len(spans) else end
+                out.append((cursor, right, None))
+            cursor = right
+        return out
+
+    lines = []  # per paragraph: [(line start, [pieces])]
+    runs, element = [], 0
+    for start, end in paragraphs:
+        paragraph_lines, line_start = [], start
+        for line in text[start:end].split("\n"):
+            cut = pieces(line_start, line_start + len(line))
+            for left, right, _ in cut:
+                element += 1
+                if text[left:right].strip():
+                    runs.append((left, right - left, element))
+            paragraph_lines.append(cut)
+            line_start += len(line) + 1
+        lines.append(paragraph_lines)
+    marks = _Marks(highlights, runs)
+    out = []
+    for paragraph_lines in lines:
+        rendered = []
+        for cut in paragraph_lines:
+            parts = []
+            for left, right, span in cut:
+                html = marks.run(text[left:right], left)
+                if span is not None:
+                    opening, closing = wrap(*span)
+                    html = f"{marks._snippet(opening)}{html}{marks._snippet(closing)}"
+                parts.append(html)
+            rendered.append("".join(parts))
+        out.append(f"<p>{'<br>'.join(rendered)}</p>")
+    html = "\n".join(out) + marks.rest()
+    return mark_safe(marks.resolve(sanitise(html)))

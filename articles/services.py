@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from articles import anchoring
 from articles.caching import content_changed
 from articles.models import (
     Actor,
@@ -33,6 +34,7 @@ from articles.models import (
     Claim,
     ClaimConflict,
     ClaimStatus,
+    Event,
     Stance,
     VoiceRole,
     names_in_words,
@@ -256,8 +258,19 @@ def _authors_changed(sender, instance, action, **kwargs):
 
 
 def refresh_all_statuses():
-    """Recompute every claim's stored status (manage.py refresh_status)."""
+    """Recompute every claim's stored status, and the event date it sorts by (manage.py refresh_status)."""
     _refresh(Claim.objects.all())
+    refresh_event_dates()
+
+
+def refresh_event_dates():
+    """Copy each event's start onto its claims (Claim.event_start), in one UPDATE; returns how many changed."""
+    start = Event.objects.filter(pk=OuterRef("event_id")).values("start")[:1]
+    stale = Claim.objects.with_stale_event_date().values("pk")
+    changed = Claim.objects.filter(pk__in=stale).update(event_start=Subquery(start))
+    if changed:
+        content_changed(sender=Claim)
+    return changed
 
 
 # The migration that added the stored columns; a database migrated past it
@@ -282,3 +295,36 @@ def connect_signals():
     m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")
     post_save.connect(_actor_saved, sender=Actor, dispatch_uid="kb-status-actor-save")
     m2m_changed.connect(_authors_changed, sender=Article.authors.through, dispatch_uid="kb-status-authors")
+
+
+def citations_refresh_context(citations=None, *, articles=None, batch_size=200):
+    """Store each quote's context (Citation.context_before/after) afresh; returns how many changed.
+
+    Citation.anchor() keeps it up to date on every save; this fills rows
+    written around save() (generated in bulk, or from before the columns
+    existed). A batch of articles at a time, each text read once. The
+    migration that added the columns passes its historical models.
+    """
+    citations = Citation.objects.all() if citations is None else citations
+    articles = Article.objects.all() if articles is None else articles
+    article_ids = sorted(set(citations.values_list("article_id", flat=True)))
+    changed = 0
+    for first in range(0, len(article_ids), batch_size):
+        batch = article_ids[first : first + batch_size]
+        texts = {row["pk"]: row for row in articles.filter(pk__in=batch).values("pk", "body", "captions")}
+        fields = ("pk", "article_id", "location", "start", "end", "anchored", "context_before", "context_after")
+        stale = []
+        for row in citations.filter(article_id__in=batch).order_by("pk").only(*fields):
+            before = after = None
+            if row.anchored and row.start is not None:
+                text = texts[row.article_id]["captions" if row.location == "captions" else "body"] or ""
+                before, _, after = anchoring.in_context(text, row.start, row.end)
+            if (before, after) != (row.context_before, row.context_after):
+                row.context_before, row.context_after = before, after
+                stale.append(row)
+        # bulk_update sends no signals: a context changes no status; the content version is bumped below.
+        citations.model.objects.bulk_update(stale, ["context_before", "context_after"], batch_size=500)
+        changed += len(stale)
+    if changed:
+        content_changed()
+    return changed

@@ -9,18 +9,18 @@ Filters are GET forms (articles/forms.py). A value that does not validate
 gets the 400 page, naming the parameter, rather than a silently different list.
 """
 
-import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
 
 from articles import versioning
+from articles.citing import Reference
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
 from articles.forms import (
     FINDERS,
     LOOKUP_MAX_LENGTH,
@@ -55,17 +55,18 @@ from articles.models import (
     Claim,
     ClaimConflict,
     Event,
-    Location,
     Participation,
     Stance,
-    by_stance,
     sides_of,
 )
-from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.templatetags.kb import SITE_NAME
 
 CLAIMS_PER_PAGE = 20
+RELATED_CLAIMS = 12
+# An article's texts: a claim page shows its quotes' stored context, never the whole text.
+ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
 CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
@@ -74,6 +75,11 @@ ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
 TAGS_PER_PAGE = 200
 REVISIONS_PER_PAGE = 50
+# An article page's bounds: notes under the text, and claims listed per stance.
+NOTES_SHOWN = 120
+CLAIMS_PER_STANCE = 10
+# What an article page reads of each citation (its marks, notes and the lost quotes).
+CITATION_FIELDS = ("claim_id", "article_id", "quote", "location", "stance", "start", "end", "anchored")
 
 
 # --- Home and timeline -----------------------------------------------------------
@@ -173,58 +179,52 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
-    Context: `claim`; `supporting`, `disputing`, `qualifying`: its anchored
-    citations by stance; `needs_review`: its lost citations, counted for
-    nothing; `origins`: the distinct voices behind the supporting quotes
-    (services.Origin), as counted for the status; `competing`: its
-    competing-claim links (ClaimConflict, with `note` and `to_claim`);
-    `competing_support`: (link, citation) pairs, each competing claim's
-    anchored supporting quotes, shown on the disputing side; `disputing_count`:
-    both together; `related`.
+    Eight queries whatever the claim: the claim (with claimant and event),
+    its subjects, its tags, its competing-claim links (with the other claims),
+    the citations of the claim and of its competitors together (with speaker,
+    article, publisher and wire; the quote's context is stored, so no article
+    text is loaded), their articles' authors, and the related claims (ranked,
+    then loaded).
+
+    Context: `claim`; `citations`: all its citations; `supporting`,
+    `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
+    (models.sides_of, for includes/sides.html); `needs_review`: its lost
+    citations, counted for nothing; `origins`: the distinct voices behind the
+    supporting quotes (services.Origin), as counted for the status;
+    `related`: up to RELATED_CLAIMS related claims, closest first
+    (ClaimQuerySet.related_to); `reference`: the claim as a
+    citing.Reference, accessed today.
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related(
-        "subjects",
-        "tags",
-        Prefetch("citations", queryset=citations_with_sources()),
-        Prefetch(
-            "conflict_links",
-            queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-            .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
-            .order_by("to_claim__slug"),
-        ),
-    )
+    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
 
     def get_context_data(self, **kwargs):
         claim = self.object
-        citations = list(claim.citations.all())
-        anchored = [c for c in citations if c.anchored]
-        sides = by_stance(anchored)
-        competing = list(claim.conflict_links.all())
-        competing_support = [
-            (link, citation)
-            for link in competing
-            for citation in link.to_claim.citations.all()
-            if citation.anchored and citation.stance == Stance.SUPPORTS
-        ]
-        related = (
-            Claim.objects.for_listing()
-            .related_to(claim, subject_ids=[actor.pk for actor in claim.subjects.all()])
-            .exclude(pk__in=[link.to_claim_id for link in competing])
-            .order_by("event__start", "slug")[:12]
+        competing = list(
+            ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
         )
+        rivals = {link.to_claim_id: [] for link in competing}  # competing claim id -> its citations
+        citations = []
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+            (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
+        sides = sides_of(citations, competing, competing_citations=rivals)
+        related = Claim.objects.for_listing().related_to(
+            claim,
+            subject_ids=[actor.pk for actor in claim.subjects.all()],
+            tag_ids=[tag.pk for tag in claim.tags.all()],
+            exclude=list(rivals),
+            limit=RELATED_CLAIMS,
+        )
+        permalink = self.request.build_absolute_uri(claim.get_absolute_url())
+        reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
             citations=citations,
-            supporting=sides[Stance.SUPPORTS],
-            disputing=sides[Stance.DISPUTES],
-            qualifying=sides[Stance.QUALIFIES],
+            **sides,
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
-            competing=competing,
-            competing_support=competing_support,
-            disputing_count=len(sides[Stance.DISPUTES]) + len(competing_support),
             related=related,
+            reference=reference,
             **kwargs,
         )
 
@@ -420,12 +420,21 @@ class ArticleListView(FilteredMixin, TemplateView):
 class ArticleDetailView(DetailView):
     """One article, its quotes marked in the text and numbered in notes.
 
+    However many claims cite it, the page stays bounded: every quote is marked
+    in the text (the text is capped in size, and so are the quotes in it), but
+    only the first NOTES_SHOWN get a number and a note below it (a later
+    quote keeps its mark and id, unnumbered), and each stance lists its first
+    CLAIMS_PER_STANCE claims, with the whole list a link away.
+
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes in reading order; `sections`:
-    (stance, claims) pairs, the claims the article supports, disputes or
-    qualifies (stances with none left out); `lost`: citations whose quote is
-    no longer in the text.
+    marked; `notes`: the EvidenceNotes shown, in reading order;
+    `notes_total`: how many quotes are marked in all, `notes_hidden`: how
+    many of them have no note; `sections`: (stance, claims, total) triples,
+    the first claims the article supports, disputes or qualifies, and how
+    many there are (stances with none left out);
+    `claims_total`: the distinct claims it bears on; `lost`: citations whose
+    quote is no longer in the text.
     """
 
     template_name = "articles/article_detail.html"
@@ -433,73 +442,46 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        citations = list(article.citations.select_related("claim").order_by("start", "pk"))
-        claims = list(Claim.objects.for_listing().cited_in(article.slug).order_by("slug"))
-        stances = defaultdict(set)
+        # Hundreds of citations on a busy article: load only what marks and notes read.
+        citations = list(
+            article.citations.select_related("claim")
+            .only(*CITATION_FIELDS, "claim__slug", "claim__text")
+            .order_by("start", "pk")
+        )
         for citation in citations:
-            stances[citation.claim_id].add(citation.stance)
-        sections = [(stance, [claim for claim in claims if stance in stances[claim.pk]]) for stance in Stance]
+            citation.article = article  # every citation quotes this one article: no second copy of its text
+        claims_by_stance = {stance: {} for stance in Stance}
+        for citation in citations:
+            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        firsts = {
+            stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
+            for stance, claims in claims_by_stance.items()
+        }
+        # The listed claims again, with what a list row shows: a bounded set, in one query.
+        listed = Claim.objects.for_listing().in_bulk([claim.pk for first in firsts.values() for claim in first])
+        sections = [
+            (stance, [listed[claim.pk] for claim in first], len(claims_by_stance[stance]))
+            for stance, first in firsts.items()
+            if first
+        ]
         notes = evidence_notes(citations)
+        shown = notes[:NOTES_SHOWN]
+        # Every quote is marked and keeps its id (claim pages link to it); only those with a note get a number.
+        body_marks, caption_marks = [], []
+        for note in notes:
+            marks = caption_marks if note.in_captions else body_marks
+            marks.append(note.highlight(numbered=note.number <= NOTES_SHOWN))
         return super().get_context_data(
-            body=highlighted_body(article, [note for note in notes if not note.in_captions]),
-            captions=highlighted_captions(article, [note for note in notes if note.in_captions]),
-            notes=notes,
-            sections=[(stance, found) for stance, found in sections if found],
+            body=highlighted_body(article, body_marks),
+            captions=highlighted_captions(article, caption_marks),
+            notes=shown,
+            notes_total=len(notes),
+            notes_hidden=len(notes) - len(shown),
+            sections=sections,
+            claims_total=len({citation.claim_id for citation in citations}),
             lost=[citation for citation in citations if not citation.anchored],
             **kwargs,
         )
-
-
-@dataclass(frozen=True)
-class EvidenceNote:
-    """One marked quote on an article page: its number, where it is, and what it is evidence for."""
-
-    number: int
-    citation: Citation
-    in_captions: bool
-
-    @property
-    def note_id(self):
-        return f"note-{self.citation.pk}"
-
-    def highlight(self):
-        citation = self.citation
-        return Highlight(
-            start=citation.start,
-            end=citation.end,
-            anchor_id=citation.anchor_id,
-            href=f"#{self.note_id}",
-            label=f"{citation.get_stance_display().capitalize()}: {citation.claim.text}",
-            css_class=f"stance-{citation.stance}",
-            number=self.number,
-        )
-
-
-def evidence_notes(citations):
-    """The article's anchored quotes, numbered in reading order: the body's first, then the captions'."""
-    anchored = [c for c in citations if c.anchored and c.start is not None]
-    in_captions = {c.pk: c.location == Location.CAPTIONS for c in anchored}
-    ordered = sorted(anchored, key=lambda c: (in_captions[c.pk], c.start, c.end, c.pk))
-    return [EvidenceNote(number, c, in_captions[c.pk]) for number, c in enumerate(ordered, start=1)]
-
-
-def highlighted_body(article, notes):
-    """The article's Markdown as HTML, every anchored quote marked, with numbered markers to its notes."""
-    return _cached_render("body", article.body, notes, render_highlighted)
-
-
-def highlighted_captions(article, notes):
-    """The photo captions (plain text) as HTML, their quotes marked the same way."""
-    if not article.captions:
-        return ""
-    return _cached_render("captions", article.captions, notes, render_plain_highlighted)
-
-
-def _cached_render(kind, text, notes, render):
-    # Cached under a hash of everything the HTML depends on, so an edit renders afresh.
-    highlights = [note.highlight() for note in notes]
-    digest = hashlib.sha256(repr((kind, text, highlights)).encode()).hexdigest()
-    return cache.get_or_set(f"article-html:{kind}:{digest}", lambda: render(text, highlights))
 
 
 # --- Actors and tags ---------------------------------------------------------------
@@ -564,8 +546,11 @@ class ActorDetailView(DetailView):
                 Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
                 capped=True,
             ),
+            # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
             claims_about=first_rows(
-                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().about(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.subjects.through.objects.filter(actor=actor),
             ),
             articles=first_rows(
                 Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
@@ -605,17 +590,23 @@ class TagDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
+        # Each is counted by its tag links: one index, no join.
         tag = self.object.pk
-        events = Event.objects.tagged(tag)
         # Source counts add up every citation of an event's claims: only for the events shown.
-        shown = events.order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
+        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(), capped=True
+                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                capped=True,
+                counted=Article.objects.tag_links(tag),
             ),
-            events=first_rows(Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=events),
+            events=first_rows(
+                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+            ),
             claims=first_rows(
-                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()), capped=True
+                Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                capped=True,
+                counted=Claim.objects.tag_links(tag),
             ),
             **kwargs,
         )
@@ -669,7 +660,8 @@ def search(request):
         return bad_request(request, problems)
     else:
         problem = " ".join(form.errors["q"])
-    return render(
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.
+    return TemplateResponse(
         request,
         "articles/search.html",
         {"form": form, "query": query, "results": results, "problem": problem},

@@ -140,3 +140,27 @@ def test_a_quote_from_the_captions_is_checked_against_the_captions():
     article.captions = "Lam waves."
     article.save()
     assert "Claim “greeted”: quote not found in the captions of “captioned”: “Children greet Lam”" in run_check()[1]
+
+
+def test_a_claim_keeps_its_events_date_to_sort_by_and_a_stale_copy_fails_until_refreshed():
+    import datetime
+
+    from articles.models import Claim
+
+    event = make_event(slug="visit", start=datetime.date(2025, 10, 9))
+    claim = make_claim(slug="dated", event=event, citations=[(make_article("Lam went."), "Lam went.")])
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 9)
+    event.start = datetime.date(2025, 10, 10)
+    event.save()
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 10)
+    claim.event = None
+    claim.save()
+    assert Claim.objects.get(slug="dated").event_start is None
+
+    Claim.objects.filter(slug="dated").update(event=event, event_start=datetime.date(1999, 1, 1))
+    code, output = run_check()
+    assert code == 1
+    assert "Claim “dated”: stored event date 1999-01-01, but its event starts 2025-10-10." in output
+    call_command("refresh_status", stdout=io.StringIO())
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 10)
+    assert run_check()[0] == 0

@@ -133,7 +133,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     url = world.wire_story.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
     # 1 the article with publisher and wire, 2 its authors, 3 its tags,
-    # 4 its citations with their claims, 5 the claims it bears on, with status.
+    # 4 its citations with their claims' words, 5 the claims listed under it, with claimant and event.
     with django_assert_num_queries(5):
         client.get(url)
 
@@ -200,3 +200,61 @@ def test_a_quote_from_the_captions_is_marked_in_the_captions_and_noted_as_in_a_p
     note = note[: note.index("</li>")]
     assert "(in a photo caption)" in note
     assert '<a href="/claims/children-greeted/">Children greeted To Lam at the airport.</a>' in note
+
+
+# --- A busy article: hundreds of quotes stay readable and bounded -------------------------------------
+
+
+@pytest.fixture
+def busy_article(monkeypatch):
+    """An article quoted five times for five claims (three supported, two disputed), with the page's caps at 2."""
+    from articles import views
+    from articles.models import Stance
+    from tests.factories import make_article, make_claim
+
+    monkeypatch.setattr(views, "NOTES_SHOWN", 2)
+    monkeypatch.setattr(views, "CLAIMS_PER_STANCE", 2)
+    sentences = [f"Sentence number {n} is quoted." for n in range(1, 6)]
+    article = make_article(" ".join(sentences), slug="busy")
+    stances = [Stance.SUPPORTS, Stance.SUPPORTS, Stance.DISPUTES, Stance.SUPPORTS, Stance.DISPUTES]
+    claims = [
+        make_claim(f"Claim {n}.", slug=f"claim-{n}", citations=[(article, sentence, stance)])
+        for n, (sentence, stance) in enumerate(zip(sentences, stances, strict=True), start=1)
+    ]
+    return article, claims
+
+
+def test_a_busy_article_numbers_and_notes_only_its_first_quotes_but_marks_them_all(busy_article, client):
+    article, claims = busy_article
+    page = page_of(client, article)
+    body = body_of(page)
+    for claim in claims:
+        assert claim.citations.get().anchor_id in body.ids  # every claim page's link still lands on its quote
+    notes = page[page.index('class="evidence-notes"') : page.index('id="claims-heading"')]
+    assert notes.count('<li id="note-') == 2
+    assert page.count('<a class="evidence-ref ') == 2  # the numbered markers after the quotes
+    assert "The first 2 of 5 marked passages. The other 3 are" in page
+
+
+def test_a_busy_article_lists_its_first_claims_per_stance_and_links_to_them_all(busy_article, client):
+    article, claims = busy_article
+    page = page_of(client, article)
+    listed = page[page.index('id="claims-heading"') :]
+    assert "It supports (3)</h3>" in listed
+    assert "It disputes (2)</h3>" in listed
+    assert "The first 2 of 3, by name." in listed
+    assert claims[3].get_absolute_url() not in listed  # claim-4: the third supported, by name
+    assert claims[0].get_absolute_url() in listed
+    assert '<a href="/claims/?article=busy">All 5 claims citing this article</a>' in listed
+
+
+def test_a_busy_article_runs_the_same_queries(busy_article, client, django_assert_num_queries):
+    article, claims = busy_article
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(5):
+        client.get(article.get_absolute_url())
+
+
+def test_an_editors_title_is_marked_in_the_heading(world, client):
+    page = page_of(client, world.faq)
+    assert f'<h1>{world.faq.title} <span class="note-inline title-note">(title by our editors)</span></h1>' in page

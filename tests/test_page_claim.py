@@ -1,5 +1,11 @@
 """A claim's permalink page: status, who stands behind it, every citation in context, both sides, competing claims."""
 
+import html
+import io
+import json
+import re
+from datetime import date
+
 import pytest
 
 from articles.models import Actor, Citation, Stance
@@ -146,14 +152,14 @@ def test_an_unknown_claim_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.last_2007.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
-    # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its citations
-    # with speakers, articles, publishers and wires, 5 the articles' authors, 6 its
-    # competing-claim links with the other claims, 7 their citations, 8 their articles'
-    # authors, 9 related claims.
-    with django_assert_num_queries(9):
+    # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its competing-claim
+    # links with the other claims, 5 the citations of it and of its competitors, with
+    # speakers, articles, publishers and wires, 6 the articles' authors, 7 the related
+    # claims' ids, ranked, 8 those claims with claimant and event.
+    with django_assert_num_queries(8):
         client.get(url)
-    # Without competing claims there are no competing citations to fetch.
-    with django_assert_num_queries(7):
+    # Without competing claims: the same eight.
+    with django_assert_num_queries(8):
         client.get(world.visit_dates.get_absolute_url())
 
 
@@ -246,7 +252,7 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     url = claim.get_absolute_url()
     cite(claim, make_article(body), "One said yes.")
     client.get(url)  # warm the content-type cache taggit uses
-    # No competing claims yet: no competing citations or their authors to fetch.
+    # No competing claims yet; no related claims either, so nothing to load after ranking them.
     with django_assert_num_queries(7):
         client.get(url)
     for n in range(6):
@@ -259,8 +265,8 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     cite(claim, lost, "One said yes.")
     lost.body = "Nothing."
     lost.save()
-    # The same nine queries as in test_it_runs_a_fixed_number_of_queries.
-    with django_assert_num_queries(9):
+    # Still seven: more voices, competitors and lost quotes, and still nothing related to load.
+    with django_assert_num_queries(7):
         page = page_of(client, claim)
     assert "Needs review (1)" in page
     assert page.count("for a competing claim</span>") == 6
@@ -289,3 +295,168 @@ def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(c
         '<dt>Claimed by</dt><dd>no claimant named: see <a href="#origins-heading">who stands behind it</a></dd>' in page
     )
     assert "<li>Nguyen Khac Giang (quoted in one article) — one voice.</li>" in page
+
+
+# --- Related claims: closest first, from a bounded set ------------------------------------------------
+
+
+def related_slugs(page):
+    related = page[page.index('id="related-heading"') : page.index('id="cite-heading"')]
+    return re.findall(r'<li class="related-claim"><a href="/claims/([^/]+)/">', related)
+
+
+def test_related_claims_put_the_same_event_first_then_shared_actors_then_shared_tags(client):
+    from tests.factories import make_event
+
+    kim, lam, other = make_actor("Kim"), make_actor("Lam"), make_actor("Someone else")
+    visit, other_event = make_event("The visit"), make_event("Something else")
+    claim = make_claim("Kim met Lam.", slug="met", subjects=[kim, lam], event=visit, tags=["visit", "talks"])
+    make_claim("Tagged once.", slug="a-one-tag", tags=["talks"])
+    make_claim("Tagged twice.", slug="b-two-tags", tags=["visit", "talks"])
+    make_claim("About Kim.", slug="c-one-actor", subjects=[kim], event=other_event)
+    make_claim("About both.", slug="d-two-actors", subjects=[kim, lam])
+    make_claim("Said by Lam.", slug="e-claimant", claimant=lam, subjects=[other])
+    make_claim("On the visit.", slug="z-same-event", event=visit)
+    make_claim("Unrelated.", slug="unrelated", subjects=[other], event=other_event, tags=["other"])
+    page = page_of(client, claim)
+    assert related_slugs(page) == [
+        "z-same-event",
+        "d-two-actors",
+        "c-one-actor",
+        "e-claimant",
+        "b-two-tags",
+        "a-one-tag",
+    ]
+
+
+def test_related_claims_leave_out_the_claim_itself_and_its_competitors(client):
+    kim = make_actor("Kim")
+    claim = make_claim("Kim came.", slug="came", subjects=[kim])
+    rival = make_claim("Kim stayed away.", slug="stayed-away", subjects=[kim])
+    claim.conflicts_with.add(rival, through_defaults={"note": "came vs stayed away"})
+    make_claim("Kim spoke.", slug="spoke", subjects=[kim])
+    assert related_slugs(page_of(client, claim)) == ["spoke"]
+
+
+def test_related_claims_are_drawn_from_a_bounded_set_of_candidates(client, monkeypatch):
+    from articles import models
+
+    kim = make_actor("Kim")
+    claim = make_claim("Kim came.", slug="came", subjects=[kim])
+    for n in range(5):
+        make_claim(f"Kim said {n}.", slug=f"said-{n}", subjects=[kim])
+    defaults = models.ClaimQuerySet.related_to.__kwdefaults__
+    monkeypatch.setattr(models.ClaimQuerySet.related_to, "__kwdefaults__", {**defaults, "per_source": 2})
+    # Each source (here: claims about Kim) offers at most two candidates, plus the claim itself.
+    assert len(related_slugs(page_of(client, claim))) == 1
+
+
+def test_a_claim_with_nothing_in_common_with_others_says_so(client):
+    make_claim("Something else.", slug="else")
+    page = page_of(client, make_claim("Alone.", slug="alone"))
+    assert related_slugs(page) == []
+    assert "No other claim concerns the same event or actors." in page
+
+
+# --- Editorial titles, and citing the claim --------------------------------------------------------
+
+
+def test_an_editors_title_is_marked_where_a_quote_names_its_article(world, client):
+    page = page_of(client, world.last_2005)  # quoted from the FAQ, whose title our editors wrote
+    assert (
+        f'<a href="{world.faq.get_absolute_url()}">{world.faq.title}</a> '
+        '<span class="note-inline title-note">(title by our editors)</span>'
+    ) in page
+    own_headline = page_of(client, world.greeted)
+    assert "(title by our editors)" not in own_headline
+
+
+def cite_block(page):
+    return page[page.index('id="cite-heading"') : page.index("</section>", page.index('id="cite-heading"'))]
+
+
+def code_block(block, summary):
+    """The unescaped text of the <pre> under the <details> whose summary starts with `summary`."""
+    start = block.index(f"<summary>{summary}")
+    code = block[block.index("<code>", start) + len("<code>") : block.index("</code>", start)]
+    return html.unescape(code)
+
+
+def test_cite_this_gives_one_line_with_the_permalink_once_and_todays_access_date(world, client):
+    block = cite_block(page_of(client, world.visit_dates))
+    line = block[block.index('<p class="cite-line">') : block.index("</p>", block.index('<p class="cite-line">'))]
+    today = date.today()
+    assert f"(accessed {today.day} {today:%B} {today.year})." in line
+    assert "Corroborated by 2 independent sources." in line
+    assert re.sub(r"<[^>]+>", "", line).count("http://testserver/claims/visit-9-11-october/") == 1  # as it reads
+    assert '<a href="http://testserver/claims/visit-9-11-october/">' in line
+
+
+def test_cite_this_offers_bibtex_that_parses(world, client):
+    from pybtex.database import parse_string
+
+    bibtex = code_block(cite_block(page_of(client, world.visit_dates)), "BibTeX")
+    entry = parse_string(bibtex, "bibtex").entries["visit-9-11-october"]
+    assert entry.type == "misc"
+    assert entry.fields["title"] == "{" + world.visit_dates.text + "}"
+    assert entry.fields["url"] == "http://testserver/claims/visit-9-11-october/"
+    assert entry.fields["urldate"] == date.today().isoformat()
+
+
+def test_bibtex_escapes_what_bibtex_reads_as_markup(client):
+    from pybtex.database import parse_string
+
+    claim = make_claim("Trade rose 50% & costs fell {sharply} for #1_firms.", slug="escaped")
+    bibtex = code_block(cite_block(page_of(client, claim)), "BibTeX")
+    title = parse_string(bibtex, "bibtex").entries["escaped"].fields["title"]
+    assert title == r"{Trade rose 50\% \& costs fell \{sharply\} for \#1\_firms.}"
+
+
+def test_cite_this_offers_csl_json_for_reference_managers(world, client):
+    csl = json.loads(code_block(cite_block(page_of(client, world.visit_dates)), "CSL-JSON"))
+    assert len(csl) == 1
+    item = csl[0]
+    assert item["id"] == "visit-9-11-october"
+    assert item["type"] == "webpage"
+    assert item["title"] == world.visit_dates.text
+    assert item["URL"] == "http://testserver/claims/visit-9-11-october/"
+    today = date.today()
+    assert item["accessed"] == {"date-parts": [[today.year, today.month, today.day]]}
+    assert item["container-title"] == "To Lam in Pyongyang"
+
+
+# --- Stored quote context ---------------------------------------------------------------------------
+
+
+def test_a_quotes_context_is_stored_with_it_and_follows_edits_of_the_article(client):
+    article = make_article("First sentence. The quoted words are here. Last sentence.\n\nAnother paragraph.")
+    claim = make_claim(citations=[(article, "quoted words")])
+    citation = claim.citations.get()
+    assert (citation.context_before, citation.context_after) == ("First sentence. The ", " are here. Last sentence.")
+    article.body = "A new opening. The quoted words remain. A new ending."
+    article.save()
+    citation.refresh_from_db()
+    assert (citation.context_before, citation.context_after) == ("A new opening. The ", " remain. A new ending.")
+    assert "A new opening. The <mark" in page_of(client, claim)
+
+
+def test_a_quote_without_stored_context_is_shown_in_context_all_the_same(client):
+    article = make_article("Before it. The quoted words. After it.")
+    claim = make_claim(citations=[(article, "The quoted words.")])
+    claim.citations.update(context_before=None, context_after=None)  # as a bulk insert leaves it
+    assert (
+        '<p>Before it. <mark class="quote-mark quote-mark--supports">The quoted words.</mark> After it.</p>'
+        in page_of(client, claim)
+    )
+
+
+def test_refresh_quote_context_fills_what_a_bulk_insert_left_out(client):
+    from django.core.management import call_command
+
+    article = make_article("Before it. The quoted words. After it.")
+    claim = make_claim(citations=[(article, "The quoted words.")])
+    claim.citations.update(context_before=None, context_after=None)
+    out = io.StringIO()
+    call_command("refresh_quote_context", stdout=out)
+    assert "Refreshed the quote context of 1 citation(s)." in out.getvalue()
+    assert Citation.objects.filter(claim=claim, context_before="Before it. ", context_after=" After it.").exists()

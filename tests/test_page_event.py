@@ -63,7 +63,7 @@ def test_it_shows_the_first_twenty_claims_and_links_to_all(world, client):
     assert page.count('<article class="attesting-claim">') == 20
     assert '<a class="more" href="/claims/?event=state-visit">See all 23 claims on this event →</a>' in page
     listed = client.get("/claims/?event=state-visit").content.decode()
-    assert "23 claims on <strong>To Lam&#x27;s state visit to North Korea</strong>." in listed
+    assert "23 claims on <strong>To Lam&#x27;s state visit to North Korea</strong>," in listed
 
 
 def test_a_short_list_has_no_see_all_link(world, client):

@@ -160,7 +160,7 @@ def test_it_pages_the_claims_keeping_the_filters(world, client):
     assert second.status_code == 200
     second = second.content.decode()
     assert "<title>Agreement grid: Kim Jong Un (from “Grid extra 15.”)" in second
-    assert 'value="kim-jong-un"' in second
+    assert 'name="actor" value="kim-jong-un"' in second
     assert 'href="?actor=kim-jong-un&amp;before=zz-grid-15" rel="prev"' in second
     assert 'rel="next"' not in second
     assert second.count('<th scope="row" class="grid__claim">') == 6

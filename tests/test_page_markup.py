@@ -1,7 +1,7 @@
 """Every reader page shares the frame a reader and a screen reader rely on.
 
 One h1, headings that never skip a level, no duplicate ids, the landmarks and
-skip link, a title and meta description, Open Graph tags, no inline styles or
+skip link, a title and meta description, Open Graph tags and a share card, no inline styles or
 scripts (the Content-Security-Policy would block them), and no block elements
 inside <mark>. The browser tests run axe-core and the Nu checker on top of this.
 """
@@ -98,6 +98,6 @@ def test_every_page_has_the_sites_frame_and_a_sound_outline(world, client):
             assert landmark in outline.tags, f"{url}: no <{landmark}>"
         assert 'class="skip-link" href="#main"' in html, url
         assert outline.meta.get("description"), f"{url}: no meta description"
-        for prop in ("og:title", "og:description", "og:type", "og:url"):
+        for prop in ("og:title", "og:description", "og:type", "og:url", "og:image", "og:image:alt", "twitter:card"):
             assert outline.meta.get(prop), f"{url}: no {prop}"
         assert outline.problems == [], f"{url}: {outline.problems}"

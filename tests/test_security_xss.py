@@ -59,6 +59,7 @@ class _Inspector(HTMLParser):
         self.marker = marker
         self.problems = []
         self._raw_text_element = None  # "script" or "style" while inside one
+        self._data_island = False  # inside <script type="application/json"> or "application/ld+json"
 
     def handle_starttag(self, tag, attrs):
         self._check(tag, attrs)
@@ -67,7 +68,11 @@ class _Inspector(HTMLParser):
             self._raw_text_element = tag
             # The CSP allows no inline script or style, so no page of ours has
             # any; JSON data islands are inert and allowed.
-            if attributes.get("type") not in ("application/json", "application/ld+json"):
+            self._data_island = tag == "script" and attributes.get("type") in (
+                "application/json",
+                "application/ld+json",
+            )
+            if not self._data_island:
                 self.problems.append(f"inline <{tag}> element")
 
     def handle_startendtag(self, tag, attrs):
@@ -76,8 +81,15 @@ class _Inspector(HTMLParser):
     def handle_endtag(self, tag):
         if tag == self._raw_text_element:
             self._raw_text_element = None
+            self._data_island = False
 
     def handle_data(self, data):
+        if self._data_island:
+            # Content may ride in a data island (the JSON-LD quotes the claim), escaped so
+            # that no "<" is left to close the element or open a comment.
+            if "<" in data:
+                self.problems.append(f"unescaped '<' in a data island: {data.strip()[:80]!r}")
+            return
         if self._raw_text_element and self.marker in data:
             self.problems.append(f"<{self._raw_text_element}> holding content: {data.strip()[:80]!r}")
 

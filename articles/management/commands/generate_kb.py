@@ -477,6 +477,7 @@ class Generator:
                 {"id": p.actor.pk, "name": p.actor.name, "kind": p.actor.kind} for p in event.participations.all()
             ]
             self.event_info[event.pk] = (people, _date_phrase(event.start, event.date_precision), "the capital")
+            self.event_starts[event.pk] = event.start
         self.event_ids = ids
         self.event_pick = Picker(rng, [e.pk for e in existing] + ids, offset=5)
         self.log(f"events: {len(ids)} (+{len(participations)} participations)")
@@ -533,7 +534,7 @@ class Generator:
                     "kind": kind,
                     "claimant_id": claimant["id"] if claimant else None,
                     "event_id": event_id,
-                    "event_start": self.event_starts.get(event_id),
+                    "event_start": self.event_starts[event_id] if event_id else None,
                 }
             )
             subjects.extend({"claim_id": pk, "actor_id": actor["id"]} for actor in about)
@@ -655,6 +656,7 @@ class Generator:
                 }
             )
             for (claim_id, stance, _, quote), start, end in spans:
+                context_before, _, context_after = anchoring.in_context(text, start, end)
                 citations.append(
                     {
                         "claim_id": claim_id,
@@ -665,6 +667,8 @@ class Generator:
                         "end": end,
                         "prefix": text[max(0, start - anchoring.CONTEXT_CHARS) : start],
                         "suffix": text[end : end + anchoring.CONTEXT_CHARS],
+                        "context_before": context_before,
+                        "context_after": context_after,
                         "anchored": True,
                     }
                 )

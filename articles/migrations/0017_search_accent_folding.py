@@ -80,7 +80,7 @@ def drop_configuration(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_url_label"),
+        ("articles", "0016_slug_redirects"),
     ]
 
     operations = [
