@@ -163,6 +163,7 @@ class Results:
     events: list = field(default_factory=list)
     actors: list = field(default_factory=list)
     more: set = field(default_factory=set)  # kinds with more ranked results than shown
+    only_exclusions: bool = False  # every word was excluded (-word): nothing to look for
 
     @property
     def total(self):
@@ -195,6 +196,10 @@ def search(query, *, kind="", page=1):
     """Search `query` (already normalised): every kind, or one `kind` a page at a time. One query per kind searched."""
     results = Results(query=query, kind=kind, page=page)
     if not terms_of(query):
+        return results
+    if not wanted_terms(parse_query(query)):
+        # PostgreSQL would match every text without those words (a scan of all of them); neither database does.
+        results.only_exclusions = True
         return results
     # {kind: (offset, how many)}
     wanted = {kind: ((page - 1) * PER_PAGE, PER_PAGE)} if kind else {name: (0, OVERVIEW_PER_KIND) for name in KINDS}
@@ -332,8 +337,6 @@ def _condition(clauses, fields, alias_field=False):
 
 def _fallback(query, wanted):
     clauses = parse_query(query)
-    if not wanted_terms(clauses):
-        return {kind: [] for kind in wanted}  # only exclusions: nothing to look for
     searches = {
         # Query: claims, with claimant and event.
         "claims": (Claim.objects.for_listing(), ["text"], "text", "text"),

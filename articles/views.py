@@ -650,6 +650,8 @@ def search(request):
                 return bad_request(request, [f"“page={page}”: there is no page {page} of these results."])
             if not results.total and not any(ch.isalnum() for ch in query):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
+            elif results.only_exclusions:
+                problem = "That search only leaves words out (-word). Add a word to look for, e.g. “Trump -Kim”."
     elif set(form.errors) - {"q"}:
         problems = [
             f"“{name}={request.GET.get(name, '')}”: {error}"

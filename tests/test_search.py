@@ -214,6 +214,13 @@ def test_a_minus_sign_excludes_a_word(world, client):
     assert world.interview.get_absolute_url() not in page
 
 
+def test_a_search_that_only_leaves_words_out_asks_for_a_word(world, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = search(client, '-Kim -"state visit"')
+    assert "That search only leaves words out (-word). Add a word to look for" in page
+    assert not urls_in(page)
+
+
 def test_a_phrase_in_quotes_must_occur_as_written(world, client):
     assert world.greeted.get_absolute_url() in search(client, '"greeted To Lam"')
     assert world.greeted.get_absolute_url() not in search(client, '"Lam greeted"')
