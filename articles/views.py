@@ -303,11 +303,14 @@ class ContestedView(FilteredMixin, TemplateView):
             Claim.objects.contested_entries()
             .for_listing()
             .prefetch_related(
-                Prefetch("citations", queryset=citations_with_sources()),
+                # Quotes show their stored context: the articles' texts stay in the database.
+                Prefetch("citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS)),
                 Prefetch(
                     "conflict_links",
                     queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-                    .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+                    .prefetch_related(
+                        Prefetch("to_claim__citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS))
+                    )
                     .order_by("to_claim__slug"),
                 ),
             )
@@ -346,7 +349,7 @@ class GridView(FilteredMixin, TemplateView):
         citations = (
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
-            .defer("article__body", "article__captions")  # a cell needs the article's name and date, not its text
+            .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
             .prefetch_related("article__authors")
         )
         articles = {}
