@@ -16,6 +16,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.urls import reverse
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
@@ -37,7 +38,7 @@ def by_stance(citations):
     return groups
 
 
-def sides_of(citations, competing_links=(), competing_citations=None):
+def sides_of(citations, competing_links=(), competing_citations=None, *, limit=None):
     """A claim's two sides as the sides include shows them (templates/includes/sides.html).
 
     `citations`: the claim's citations (lost ones are left out: they count for
@@ -45,7 +46,9 @@ def sides_of(citations, competing_links=(), competing_citations=None):
     its citations loaded, or else `competing_citations`: {competing claim id:
     its citations}, when the caller fetched them some other way. A competing
     claim's anchored supporting quotes go on the disputing side, because they
-    say that something else happened.
+    say that something else happened. With `limit`, each side keeps its first
+    `limit` quotes (a list of many claims shows a few of each); `*_total`
+    still count them all.
     """
     groups = by_stance(c for c in citations if c.anchored)
     competing_links = list(competing_links)
@@ -61,12 +64,25 @@ def sides_of(citations, competing_links=(), competing_citations=None):
         for citation in citations_of(link)
         if citation.anchored and citation.stance == Stance.SUPPORTS
     ]
+    supporting, disputing, qualifying = groups[Stance.SUPPORTS], groups[Stance.DISPUTES], groups[Stance.QUALIFIES]
+    totals = {
+        "supporting_total": len(supporting),
+        "disputing_total": len(disputing) + len(competing_support),
+        "qualifying_total": len(qualifying),
+    }
+    if limit is not None:
+        # The disputing side shares its room: direct disputes first, then competing support.
+        supporting, disputing, qualifying = supporting[:limit], disputing[:limit], qualifying[:limit]
+        competing_support = competing_support[: limit - len(disputing)]
+    shown = len(supporting) + len(disputing) + len(qualifying) + len(competing_support)
+    totals["trimmed"] = shown < sum(totals.values())
     return {
-        "supporting": groups[Stance.SUPPORTS],
-        "disputing": groups[Stance.DISPUTES],
-        "qualifying": groups[Stance.QUALIFIES],
+        "supporting": supporting,
+        "disputing": disputing,
+        "qualifying": qualifying,
         "competing": competing_links,
         "competing_support": competing_support,
+        **totals,
     }
 
 
@@ -460,6 +476,19 @@ class Article(FuzzyDateMixin, models.Model):
             parts.append(f"via {self.wire.name}")
         return ", ".join(parts) or "author and publisher not stated"
 
+    @property
+    def short_label(self):
+        """A few words telling this article from others in a column heading: its outlet (publisher, else
+        wire service, else first author, else the start of its title) and its date, e.g. "Tuoi Tre, October 2025"."""
+        outlet = self.publisher or self.wire
+        if outlet is not None:
+            name = outlet.name
+        else:
+            authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+            # Nobody named: the title's first words say more than the kind of article.
+            name = authors[0].name if authors else Truncator(self.title).words(4, truncate="…")
+        return f"{name}, {self.date_display}" if self.published else name
+
     def reanchor_citations(self):
         """Find every quote again in the current texts; flag, never drop, the lost ones.
 
@@ -680,24 +709,27 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.select_related("claimant", "event")
 
     def contested_entries(self):
-        """The contested claims in reading order (event date, undated last, then slug), each disagreement once.
+        """The contested claims, each disagreement once, for a list in reading order
+        (event date, undated last; then most independent origins; then id: listing.CLAIM_ORDERINGS[0]).
 
         Two competing claims are one disagreement, listed under the one that
-        comes first, where the other's supporting quotes stand on the disputing
-        side (models.sides_of). So a claim is left out when every claim it
-        competes with is contested and comes before it: the page already shows
-        it there, named and linked.
+        comes first in that order, where the other's supporting quotes stand on
+        the disputing side (models.sides_of). So a claim is left out when every
+        claim it competes with is contested and comes before it: the page
+        already shows it there, named and linked.
         """
         undated = datetime.date.max
-        entries = self.contested().annotate(entry_date=Coalesce("event__start", Value(undated)))
-        rival_date = Coalesce("to_claim__event__start", Value(undated))
+        own_date = Coalesce(OuterRef("event_start"), Value(undated))
         earlier = Q(to_claim__status=ClaimStatus.CONTESTED) & (
-            Q(rival_date__lt=OuterRef("entry_date"))
-            | Q(rival_date=OuterRef("entry_date"), to_claim__slug__lt=OuterRef("slug"))
+            Q(rival_date__lt=own_date)
+            | Q(rival_date=own_date, to_claim__origin_count__gt=OuterRef("origin_count"))
+            | Q(rival_date=own_date, to_claim__origin_count=OuterRef("origin_count"), to_claim_id__lt=OuterRef("pk"))
         )
         links = ClaimConflict.objects.filter(from_claim=OuterRef("pk"))
-        shown_elsewhere = Exists(links) & ~Exists(links.alias(rival_date=rival_date).exclude(earlier))
-        return entries.exclude(shown_elsewhere).order_by("entry_date", "slug")
+        later_or_uncontested = links.alias(rival_date=Coalesce("to_claim__event_start", Value(undated))).exclude(
+            earlier
+        )
+        return self.contested().exclude(Exists(links) & ~Exists(later_or_uncontested))
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
