@@ -257,10 +257,21 @@ def timeline(context, request):
             "tags": [tag_ref(request, tag) for tag in event.tag_list],
         }
 
+    window = context["window"]
+    later = None
+    if context["later_after"]:
+        query = request.GET.copy()
+        query.update({**{name: str(value) for name, value in window.params.items()}, "after": context["later_after"]})
+        later = absolute(request, f"{request.path}?{query.urlencode()}")
     return {
         "filters": filters(context),
         "first_year": context["first_year"],
         "last_year": context["last_year"],
+        # The stretch of time shown (articles.timeline.Window) and how many events start in it (null: a month).
+        "window": {"kind": window.kind, "label": window.label, **{k: str(v) for k, v in window.params.items()}},
+        "count": context["window_count"],
+        "total": context["total"],
+        "next": later,
         "events": [event(request, e) for e in context["events"]],
     }
 

@@ -9,6 +9,7 @@ several gets a "Did you mean" page; one that fits nothing is a 400 naming
 the parameter. A form with nothing chosen runs no query at all.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -18,6 +19,7 @@ from taggit.models import Tag
 
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
+from articles.timeline import parse_cursor
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
@@ -234,27 +236,63 @@ def _cursor_field(name):
 
 
 class TimelineFilterForm(FilterForm):
-    """?actor=to-lam&tag=state-visit&from=2000&to=2025 (or ?year=2025)."""
+    """?actor=to-lam&tag=state-visit&from=2000&to=2025, and a window: ?decade=2020, ?year=2025 or ?month=2025-10.
+
+    `after` continues a window past its first page (see articles.timeline).
+    An actor or tag that exists but matches no event is not an error: the
+    page shows an empty timeline and says so.
+    """
 
     actor = LookupField("actors", "Actor")
     tag = LookupField("tags", "Tag")
-    # ?year=2025 is a shortcut for from=2025&to=2025 (the year headings link to it); not shown in the form.
-    year = _year_field("Year")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
-        self.fields["year"].widget = forms.HiddenInput()
-        self.order_fields(["actor", "tag", "from", "to", "year"])
+        # The window and the page in it, chosen by the overview's and the pages' links; not shown in the form.
+        self.fields["decade"] = _year_field("Decade")
+        self.fields["year"] = _year_field("Year")
+        self.fields["month"] = forms.CharField(label="Month", max_length=7)
+        self.fields["after"] = forms.CharField(label="After", max_length=40)
+        for name in ("decade", "year", "month", "after"):
+            self.fields[name].widget = forms.HiddenInput()
         for field in self.fields.values():
             field.required = False
+
+    def clean_decade(self):
+        decade = self.cleaned_data.get("decade")
+        if decade is not None and decade % 10:
+            raise ValidationError(f"a decade is named by its first year, e.g. {decade - decade % 10}.")
+        return decade
+
+    def clean_month(self):
+        text = self.cleaned_data.get("month")
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise ValidationError("write a month as YYYY-MM, e.g. 2025-10.") from None
+
+    def clean_after(self):
+        text = self.cleaned_data.get("after")
+        if not text:
+            return None
+        try:
+            return parse_cursor(text)
+        except ValueError:
+            raise ValidationError("this is not a place on the timeline; follow the page’s own links.") from None
 
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("from"), cleaned.get("to")
         if first is not None and last is not None and first > last:
             raise ValidationError(f"“from={first}” is after “to={last}”: the year range runs backwards.")
+        windows = [name for name in ("decade", "year", "month") if self.data.get(name)]
+        if len(windows) > 1:
+            raise ValidationError(f"“{windows[0]}” and “{windows[1]}” each choose a stretch of time; keep one.")
         return cleaned
 
 

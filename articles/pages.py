@@ -90,9 +90,14 @@ READER_PAGES = [
         "timeline/",
         views.timeline,
         serializer=api.timeline,
-        params=("actor", "tag", "from", "to", "year"),
+        # Filters (actor, tag, from, to), then the window and the page in it (articles.timeline).
+        params=("actor", "tag", "from", "to", "decade", "year", "month", "after"),
         load_weight=3,
-        samples={"by actor": {"actor": "to-lam"}},
+        samples={
+            "by actor": {"actor": "to-lam"},
+            "a year": {"year": "2025"},
+            "an actor with no events": {"actor": "asean"},
+        },
     ),
     ReaderPage(
         "event",

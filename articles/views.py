@@ -20,7 +20,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import versioning
 from articles.citing import Reference
-from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions, notes_html
 from articles.forms import (
     FINDERS,
     LOOKUP_MAX_LENGTH,
@@ -40,8 +40,8 @@ from articles.listing import (
     SECTION_LIMIT,
     TAG_ORDERING,
     FilteredMixin,
+    Section,
     attach_sources,
-    attach_tags,
     bad_request,
     citations_with_sources,
     first_rows,
@@ -62,6 +62,16 @@ from articles.models import (
 from articles.search import search as run_search
 from articles.services import origins_of
 from articles.templatetags.kb import SITE_NAME
+from articles.timeline import (
+    build_overview,
+    choose_window,
+    cursor_of,
+    group_by_heading,
+    neighbours,
+    subject_event,
+    timeline_url,
+    window_page,
+)
 
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
@@ -98,11 +108,10 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        # The busiest-sourced events, shown in date order.
-        key_events = sorted(
-            Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
-        )
-        contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
+        # The busiest-sourced events (stored counts, an index scan), shown in date order.
+        key_events = sorted(Event.objects.on_timeline().key_events()[:5], key=lambda e: (e.start, e.title))
+        # Counted apart from the five shown: a window count would read every contested claim.
+        contested = Claim.objects.contested()
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -111,39 +120,69 @@ class HomeView(TemplateView):
                 "actors": Actor.objects.count(),
             },
             key_events=key_events,
-            contested=contested.rows,
-            contested_count=contested.total,
+            contested=list(contested.for_listing().order_by("slug")[:5]),
+            contested_count=contested.count(),
             tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
             **kwargs,
         )
 
 
 class TimelineView(FilteredMixin, TemplateView):
-    """Every event in date order, filtered by actor, tag and years.
+    """The events of one window of history (articles.timeline), filtered by actor, tag and years.
 
     Context: `form`, `filters`: the validated filter form and the values the
-    reader chose; `events`: the matching events, each with its participants,
-    `source_count` and `tag_list`; `first_year`, `last_year`: the year bounds
-    (None when open); `actor_name`, `tag_name`: the chosen actor's and tag's
-    names, for the heading.
+    reader chose; `window`: the timeline.Window shown; `window_count`: how
+    many matching events start in it (None for a month); `total`: how many
+    match the filters in all; `events`: the page's events in timeline order,
+    each with its participants, stored `source_count` and `contested`, and
+    `tag_list`; `groups`: (Heading, events) pairs, the same events under
+    headings at their own precision;
+    `shown`: how many events the page shows; `later_url`, `later_after`: the
+    next page of the window and its ?after= (None on its last); `continued`: whether this page continues
+    an earlier one; `window_url`: the window's first page; `earlier`, `up`,
+    `later`: neighbouring windows (timeline.Link or None); `overview`: the
+    timeline.Overview drawn at the top (None when nothing matches);
+    `first_year`, `last_year`: the from/to bounds (None when open);
+    `actor_name`, `tag_name`: the chosen actor's and tag's names.
     """
 
     template_name = "articles/timeline.html"
     form_class = TimelineFilterForm
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.on_timeline()
         filters = self.filters
+        events = Event.objects.all()
         if "actor" in filters:
             events = events.involving(filters["actor"])
         if "tag" in filters:
             events = events.tagged(filters["tag"])
         first, last = filters.get("from"), filters.get("to")
-        if "year" in filters:
-            first = last = filters["year"]
-        events = attach_tags(events.in_years(first, last))
+        events = events.in_years(first, last)
+        counts = events.year_counts()
+        window = choose_window(filters, counts)
+        page, next_key = window_page(events, window, filters.get("after"))
+        later_after = next_key and cursor_of(next_key)
+        later_url = later_after and timeline_url(filters, **window.params, after=later_after)
+        subject = subject_event()
+        earlier, up, later = neighbours(window, counts, filters)
+        window_count = window.count(counts)
+        if window_count is None and not later_url and "after" not in filters:
+            window_count = len(page)  # a month is not counted per year, but one page of it is all of it
         return super().get_context_data(
-            events=events,
+            window=window,
+            window_count=window_count,
+            total=sum(n for _, n, _ in counts),
+            events=page,
+            groups=group_by_heading(page, window),
+            shown=len(page),
+            later_url=later_url,
+            later_after=later_after,
+            continued="after" in filters,
+            window_url=timeline_url(filters, **window.params),
+            earlier=earlier,
+            up=up,
+            later=later,
+            overview=build_overview(counts, window, page, subject, filters),
             first_year=first,
             last_year=last,
             actor_name=self.form.chosen_label("actor"),
@@ -155,22 +194,25 @@ class TimelineView(FilteredMixin, TemplateView):
 class EventDetailView(DetailView):
     """One event with the claims made about it.
 
-    Context: `event` (and `object`): with participants, `source_count` and
-    tags; `claims`: a listing.Section of its first claims (by slug), each with
-    its citations and their voices.
+    Context: `event` (and `object`): with participants, tags and its stored
+    `source_count`, `contested` and `claim_count`; `claims`: a
+    listing.Section of its first claims (by slug), each with its citations
+    and their voices, and their total (the stored count).
     """
 
     template_name = "articles/event_detail.html"
     queryset = Event.objects.on_timeline().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        # The stored count, not a window count: that would read every claim of a busy event to show 20.
         claims = (
             Claim.objects.for_listing()
             .filter(event=self.object)
             .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
-        return super().get_context_data(claims=first_rows(claims), **kwargs)
+        section = Section(rows=list(claims[:SECTION_LIMIT]), total=self.object.claim_count)
+        return super().get_context_data(claims=section, **kwargs)
 
 
 # --- Claims --------------------------------------------------------------------------
@@ -431,7 +473,8 @@ class ArticleDetailView(DetailView):
 
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes shown, in reading order;
+    marked; `notes`: the EvidenceNotes shown, in reading order, and
+    `notes_html` those notes rendered (evidence.notes_html);
     `notes_total`: how many quotes are marked in all, `notes_hidden`: how
     many of them have no note; `sections`: (stance, claims, total) triples,
     the first claims the article supports, disputes or qualifies, and how
@@ -478,6 +521,7 @@ class ArticleDetailView(DetailView):
             body=highlighted_body(article, body_marks),
             captions=highlighted_captions(article, caption_marks),
             notes=shown,
+            notes_html=notes_html(shown),
             notes_total=len(notes),
             notes_hidden=len(notes) - len(shown),
             sections=sections,

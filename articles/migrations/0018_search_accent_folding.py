@@ -80,7 +80,7 @@ def drop_configuration(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0016_slug_redirects"),
+        ("articles", "0017_event_stored_counts"),
     ]
 
     operations = [
