@@ -11,7 +11,7 @@ CANDIDATES newest matches (by primary key, an index order) are ranked; the page
 shows the best of those, and snippets are cut for the shown rows only. A
 search of one kind pages through its ranked candidates (?kind=claims&page=2).
 
-On PostgreSQL, migrations 0003, 0009 and 0017 keep a stored, weighted
+On PostgreSQL, migrations 0003, 0009 and 0018 keep a stored, weighted
 tsvector column (`search_vector`) with a GIN index on each searched table,
 built with the accent-folding text search configuration `kb_english`. We match
 it with websearch_to_tsquery (which accepts anything a person types and never
@@ -49,7 +49,7 @@ KINDS = {"claims": "Claims", "events": "Events", "articles": "Articles", "actors
 OVERVIEW_PER_KIND = 5  # a search of everything shows this many of each kind
 PER_PAGE = 20  # a search of one kind shows this many a page
 CANDIDATES = 200  # the newest matches of a kind that are ranked; the rest are not looked at
-CONFIG = "kb_english"  # migration 0017: English, accents folded
+CONFIG = "kb_english"  # migration 0018: English, accents folded
 # How much of a long text column the search vector covers. Migration 0009 builds
 # the vectors with the same number; changing it needs a new migration.
 INDEXED_CHARS = 60_000

@@ -1,7 +1,7 @@
 """Search: one box across claims, events, articles and actors.
 
 PostgreSQL uses the stored, accent-folded tsvector columns (migrations 0003,
-0009, 0017: ranked, with ts_headline snippets); SQLite uses the fallback that
+0009, 0018: ranked, with ts_headline snippets); SQLite uses the fallback that
 parses the same syntax. Both render the same page, and both pass every test
 here that is not marked for one database; the CI runs this file on each.
 """
