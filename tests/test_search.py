@@ -349,6 +349,16 @@ def test_only_the_newest_matches_are_ranked(world, client, monkeypatch):
     assert "Only the 3 newest matches of each kind are ranked." in page
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stop words are PostgreSQL's")
+def test_postgres_finds_nothing_for_stop_words_and_exclusions_without_scanning(world, client):
+    # websearch_to_tsquery("the -kim") is !'kim': it would match every text without "kim".
+    page = search(client, "the -kim")
+    assert "0 results for “the -kim”." in page
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT querytree(websearch_to_tsquery('kb_english', 'the -kim'))")
+        assert cursor.fetchone() == ("T",)
+
+
 def vocabulary(size):
     """`size` distinct lower-case words of six letters ("aaaaaa", "aaaaab", …)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
