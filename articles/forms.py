@@ -18,7 +18,7 @@ from django.db.models import Q
 from taggit.models import Tag
 
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
-from articles.search import MAX_QUERY_LENGTH, normalise_query
+from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
 from articles.timeline import parse_cursor
 
 ANY = ""
@@ -329,18 +329,25 @@ class ClaimFilterForm(FilterForm):
         return cleaned
 
 
-class GridFilterForm(FilterForm):
-    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
+class PageForm(FilterForm):
+    """?page=2, for a numbered list with no other filters."""
+
+    page = _page_field()
+
+
+class CursorForm(FilterForm):
+    """?after=<slug> or ?before=<slug>, for a keyset-paged list with no other filters (an old ?page=2 is forwarded)."""
+
+    after = _cursor_field("after")
+    before = _cursor_field("before")
+    page = _page_field()
+
+
+class GridFilterForm(CursorForm):
+    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &after=<slug>"""
 
     event = LookupField("events", "Event")
     actor = LookupField("actors", "Actor")
-    page = _page_field()
-
-
-class PageForm(FilterForm):
-    """?page=2, for a paged list with no other filters."""
-
-    page = _page_field()
 
 
 class ArticleFilterForm(FilterForm):
@@ -385,12 +392,29 @@ class CursorForm(FilterForm):
 
 
 class SearchForm(forms.Form):
+    """The search box, and which kind of result to page through (?kind=claims&page=2)."""
+
     q = forms.CharField(
         label="Search articles, claims, events and actors",
         required=False,
         # Longer queries are not cut off silently: the page explains.
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
         strip=False,
+    )
+    kind = forms.ChoiceField(
+        choices=[(ANY, "everything"), *KINDS.items()],
+        required=False,
+        error_messages={"invalid_choice": f"search one of {', '.join(KINDS)}, or leave it out to search everything."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=CANDIDATES // PER_PAGE,
+        error_messages={
+            "invalid": "enter a page number, e.g. 2.",
+            "min_value": "pages are numbered from 1.",
+            "max_value": f"only the best {CANDIDATES} results are shown; add a word to narrow the search.",
+        },
     )
 
     def clean_q(self):
@@ -400,6 +424,12 @@ class SearchForm(forms.Form):
                 f"That search is {len(query)} characters long; please keep it under {MAX_QUERY_LENGTH}."
             )
         return query
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("page") and not cleaned.get("kind"):
+            self.add_error("page", "pages are for one kind of result: add kind=claims, events, articles or actors.")
+        return cleaned
 
 
 class ClaimHistoryForm(FilterForm):

@@ -16,6 +16,8 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
@@ -37,7 +39,7 @@ def by_stance(citations):
     return groups
 
 
-def sides_of(citations, competing_links=(), competing_citations=None):
+def sides_of(citations, competing_links=(), competing_citations=None, *, limit=None):
     """A claim's two sides as the sides include shows them (templates/includes/sides.html).
 
     `citations`: the claim's citations (lost ones are left out: they count for
@@ -45,7 +47,9 @@ def sides_of(citations, competing_links=(), competing_citations=None):
     its citations loaded, or else `competing_citations`: {competing claim id:
     its citations}, when the caller fetched them some other way. A competing
     claim's anchored supporting quotes go on the disputing side, because they
-    say that something else happened.
+    say that something else happened. With `limit`, each side keeps its first
+    `limit` quotes (a list of many claims shows a few of each); `*_total`
+    still count them all.
     """
     groups = by_stance(c for c in citations if c.anchored)
     competing_links = list(competing_links)
@@ -61,12 +65,25 @@ def sides_of(citations, competing_links=(), competing_citations=None):
         for citation in citations_of(link)
         if citation.anchored and citation.stance == Stance.SUPPORTS
     ]
+    supporting, disputing, qualifying = groups[Stance.SUPPORTS], groups[Stance.DISPUTES], groups[Stance.QUALIFIES]
+    totals = {
+        "supporting_total": len(supporting),
+        "disputing_total": len(disputing) + len(competing_support),
+        "qualifying_total": len(qualifying),
+    }
+    if limit is not None:
+        # The disputing side shares its room: direct disputes first, then competing support.
+        supporting, disputing, qualifying = supporting[:limit], disputing[:limit], qualifying[:limit]
+        competing_support = competing_support[: limit - len(disputing)]
+    shown = len(supporting) + len(disputing) + len(qualifying) + len(competing_support)
+    totals["trimmed"] = shown < sum(totals.values())
     return {
-        "supporting": groups[Stance.SUPPORTS],
-        "disputing": groups[Stance.DISPUTES],
-        "qualifying": groups[Stance.QUALIFIES],
+        "supporting": supporting,
+        "disputing": disputing,
+        "qualifying": qualifying,
         "competing": competing_links,
         "competing_support": competing_support,
+        **totals,
     }
 
 
@@ -460,6 +477,19 @@ class Article(FuzzyDateMixin, models.Model):
             parts.append(f"via {self.wire.name}")
         return ", ".join(parts) or "author and publisher not stated"
 
+    @cached_property  # a grid names an article in its heading and in every cell that cites it
+    def short_label(self):
+        """A few words telling this article from others in a column heading: its outlet (publisher, else
+        wire service, else first author, else the start of its title) and its date, e.g. "Tuoi Tre, October 2025"."""
+        outlet = self.publisher or self.wire
+        if outlet is not None:
+            name = outlet.name
+        else:
+            authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+            # Nobody named: the title's first words say more than the kind of article.
+            name = authors[0].name if authors else Truncator(self.title).words(4, truncate="…")
+        return f"{name}, {self.date_display}" if self.published else name
+
     def reanchor_citations(self):
         """Find every quote again in the current texts; flag, never drop, the lost ones.
 
@@ -684,24 +714,27 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.select_related("claimant", "event")
 
     def contested_entries(self):
-        """The contested claims in reading order (event date, undated last, then slug), each disagreement once.
+        """The contested claims, each disagreement once, for a list in reading order
+        (event date, undated last; then most independent origins; then id: listing.CLAIM_ORDERINGS[0]).
 
         Two competing claims are one disagreement, listed under the one that
-        comes first, where the other's supporting quotes stand on the disputing
-        side (models.sides_of). So a claim is left out when every claim it
-        competes with is contested and comes before it: the page already shows
-        it there, named and linked.
+        comes first in that order, where the other's supporting quotes stand on
+        the disputing side (models.sides_of). So a claim is left out when every
+        claim it competes with is contested and comes before it: the page
+        already shows it there, named and linked.
         """
         undated = datetime.date.max
-        entries = self.contested().annotate(entry_date=Coalesce("event__start", Value(undated)))
-        rival_date = Coalesce("to_claim__event__start", Value(undated))
+        own_date = Coalesce(OuterRef("event_start"), Value(undated))
         earlier = Q(to_claim__status=ClaimStatus.CONTESTED) & (
-            Q(rival_date__lt=OuterRef("entry_date"))
-            | Q(rival_date=OuterRef("entry_date"), to_claim__slug__lt=OuterRef("slug"))
+            Q(rival_date__lt=own_date)
+            | Q(rival_date=own_date, to_claim__origin_count__gt=OuterRef("origin_count"))
+            | Q(rival_date=own_date, to_claim__origin_count=OuterRef("origin_count"), to_claim_id__lt=OuterRef("pk"))
         )
         links = ClaimConflict.objects.filter(from_claim=OuterRef("pk"))
-        shown_elsewhere = Exists(links) & ~Exists(links.alias(rival_date=rival_date).exclude(earlier))
-        return entries.exclude(shown_elsewhere).order_by("entry_date", "slug")
+        later_or_uncontested = links.alias(rival_date=Coalesce("to_claim__event_start", Value(undated))).exclude(
+            earlier
+        )
+        return self.contested().exclude(Exists(links) & ~Exists(later_or_uncontested))
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
@@ -722,9 +755,9 @@ class ClaimQuerySet(TaggedQuerySet):
         within a bounded set of candidates, each drawn through an index: at
         most `per_source` rows from each of the claims on the same event, the
         subject links and the claimant column naming its actors, and the tag
-        links naming its tags. A popular actor's tens of thousands of claims
-        are never all read, so the counts are those within the candidates.
-        `subject_ids` and `tag_ids` are the claim's, as the caller has them
+        links naming its tags; then what each candidate shares is counted
+        exactly. A popular actor's tens of thousands of claims are never all
+        read. `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
         "tags": n}, what it has in common with `claim`.
@@ -740,47 +773,69 @@ class ClaimQuerySet(TaggedQuerySet):
         db = connections[self.db]
         qn = db.ops.quote_name
         claims, subjects = qn(Claim._meta.db_table), qn(Claim.subjects.through._meta.db_table)
-        sources, params = [], []
-
-        def source(event, actor, tag, sql, values):
-            # One bounded source of candidates; each row counts for the same event, a shared actor or a shared tag.
-            weights = f"{event} AS same_event, {actor} AS actors, {tag} AS tags"
-            sources.append(f"SELECT id, {weights} FROM ({sql} LIMIT %s) AS {qn(f'source_{len(sources)}')}")
-            params.extend([*values, per_source])
+        tagged_items = qn(TaggedItem._meta.db_table)
+        claim_type = ContentType.objects.get_for_model(Claim).pk  # cached after the first request
 
         def ids(values):
             return ", ".join(["%s"] * len(values))
 
+        # Where candidates come from: each source an index lookup, at most `per_source` rows.
+        sources, source_params = [], []
         if claim.event_id:
-            source(1, 0, 0, f"SELECT id FROM {claims} WHERE event_id = %s", [claim.event_id])
+            sources.append(f"SELECT id FROM {claims} WHERE event_id = %s")
+            source_params.append([claim.event_id])
         if actor_ids:
-            source(0, 1, 0, f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})", actor_ids)
-            source(0, 1, 0, f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})", actor_ids)
+            sources.append(f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})")
+            sources.append(f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})")
+            source_params += [actor_ids, actor_ids]
         if tag_ids:
-            tagged = f"SELECT object_id AS id FROM {qn(TaggedItem._meta.db_table)} WHERE content_type_id = %s"
-            claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
-            source(0, 0, 1, f"{tagged} AND tag_id IN ({ids(tag_ids)})", [claim_type.pk, *tag_ids])
+            sources.append(
+                f"SELECT object_id AS id FROM {tagged_items} WHERE content_type_id = %s AND tag_id IN ({ids(tag_ids)})"
+            )
+            source_params.append([claim_type, *tag_ids])
         if not sources:
             return []
+        candidates = " UNION ".join(
+            f"SELECT id FROM ({sql} LIMIT %s) AS {qn(f'source_{n}')}" for n, sql in enumerate(sources)
+        )
+        # What each candidate shares with the claim, counted exactly: a few hundred index probes at most.
+        same_event, actors, tags, params = "0", "0", "0", []
+        if claim.event_id:
+            same_event = "CASE WHEN claim.event_id = %s THEN 1 ELSE 0 END"
+            params.append(claim.event_id)
+        if actor_ids:
+            actors = (
+                f"(SELECT COUNT(*) FROM {subjects} AS link WHERE link.claim_id = claim.id"
+                f" AND link.actor_id IN ({ids(actor_ids)}))"
+                f" + CASE WHEN claim.claimant_id IN ({ids(actor_ids)}) THEN 1 ELSE 0 END"
+            )
+            params += [*actor_ids, *actor_ids]
+        if tag_ids:
+            tags = (
+                f"(SELECT COUNT(*) FROM {tagged_items} AS item WHERE item.object_id = claim.id"
+                f" AND item.content_type_id = %s AND item.tag_id IN ({ids(tag_ids)}))"
+            )
+            params += [claim_type, *tag_ids]
+        for values in source_params:
+            params += [*values, per_source]
         left_out = [claim.pk, *exclude]
+        params += left_out
         sql = (
-            "SELECT ranked.id, ranked.same_event, ranked.actors, ranked.tags FROM ("
-            "SELECT id, SUM(same_event) AS same_event, SUM(actors) AS actors, SUM(tags) AS tags FROM ("
-            + " UNION ALL ".join(sources)
-            + ") AS candidates GROUP BY id"
-            f") AS ranked JOIN {claims} AS claim ON claim.id = ranked.id"
-            f" WHERE ranked.id NOT IN ({ids(left_out)})"
-            " ORDER BY ranked.same_event DESC, ranked.actors DESC, ranked.tags DESC,"
-            " claim.event_start IS NULL, claim.event_start, claim.slug LIMIT %s"
+            f"SELECT id, same_event, actors, tags FROM ("
+            f"SELECT claim.id, claim.slug, claim.event_start, {same_event} AS same_event, {actors} AS actors,"
+            f" {tags} AS tags FROM {claims} AS claim WHERE claim.id IN ({candidates})"
+            f" AND claim.id NOT IN ({ids(left_out)})"
+            ") AS ranked ORDER BY same_event DESC, actors DESC, tags DESC,"
+            " event_start IS NULL, event_start, slug LIMIT %s"
         )
         with db.cursor() as cursor:
-            cursor.execute(sql, [*params, *left_out, limit])
+            cursor.execute(sql, [*params, limit])
             ranked = cursor.fetchall()
         found = self.in_bulk([row[0] for row in ranked])
         related = []
         for pk, same_event, actors, tags in ranked:
             if pk in found:
-                # Why it is related, for the reader: counted within the candidates, as ranked.
+                # Why it is related, for the reader.
                 found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
                 related.append(found[pk])
         return related

@@ -116,9 +116,20 @@ READER_PAGES = [
         load_weight=2,
         samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
-    ReaderPage("contested", "claims/contested/", views.contested, serializer=api.contested, params=PAGE, load_weight=2),
     ReaderPage(
-        "grid", "claims/grid/", views.agreement_grid, serializer=api.agreement_grid, params=("event", "actor", *PAGE)
+        "contested",
+        "claims/contested/",
+        views.contested,
+        serializer=api.contested,
+        params=(*CURSOR, *PAGE),
+        load_weight=2,
+    ),
+    ReaderPage(
+        "grid",
+        "claims/grid/",
+        views.agreement_grid,
+        serializer=api.agreement_grid,
+        params=("event", "actor", *CURSOR, *PAGE),
     ),
     ReaderPage(
         "claim",
@@ -175,9 +186,9 @@ READER_PAGES = [
         "search/",
         views.search,
         serializer=api.search,
-        params=("q",),
+        params=("q", "kind", "page"),
         load_weight=2,
-        samples={"by word": {"q": "visit"}},
+        samples={"by word": {"q": "visit"}, "one kind": {"q": "visit", "kind": "claims"}},
         # Every query is a new address: cached briefly, so random queries cannot pile up.
         max_cache_seconds=60,
     ),

@@ -42,6 +42,7 @@ from django.utils.text import slugify
 
 from articles import anchoring, versioning
 from articles.models import Article, Citation, Claim, Location
+from articles.search import CONFIG as SEARCH_CONFIG
 
 # --- Positions ---------------------------------------------------------------------
 
@@ -285,7 +286,7 @@ def similar_claims(text, *, limit=5, exclude=()):
         from django.db.models import F
         from django.db.models.expressions import RawSQL
 
-        query = SearchQuery(" | ".join(words[:12]), search_type="raw", config="english")
+        query = SearchQuery(" | ".join(words[:12]), search_type="raw", config=SEARCH_CONFIG)
         candidates = (
             candidates.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
             .filter(vector=query)
@@ -329,7 +330,7 @@ def find_claims(query, *, limit=FOUND):
         from django.db.models import F
         from django.db.models.expressions import RawSQL
 
-        wanted = SearchQuery(" ".join(words), search_type="plain", config="english")
+        wanted = SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG)
         claims = (
             claims.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
             .filter(vector=wanted)
@@ -402,27 +403,32 @@ def cite(
     the claim's status. One revision records the claim whole, with the change
     note as its comment. Returns the citation.
     """
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        if claim is None:
-            claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
-            claim.full_clean()
-            claim.save()
-            _log(user, claim, "Added from an article's reading view.")
-            default = f"Added claim and cited “{article.title}”."
-        else:
-            # As the admin does before a first edit: what the claim was can be put back.
+    with transaction.atomic():
+        if claim is not None:
+            # As the admin does before a first edit, and before this edit's revision begins (History orders
+            # revisions by when they began): what the claim was can be put back.
             versioning.record_baselines([claim], "As it was before its first edit in the admin.")
-            default = f"Cited “{article.title}”."
-        citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
-        citation.speaker = speaker
-        # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
-        citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
-        citation.full_clean()
-        citation.save()
-        _log(user, citation, "Added from an article's reading view.")
-        versioning.add_whole(claim)
-        reversion.set_comment(note or default)
+        with reversion.create_revision():
+            reversion.set_user(user)
+            if claim is None:
+                claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
+                claim.full_clean()
+                claim.save()
+                _log(user, claim, "Added from an article's reading view.")
+                default = f"Added claim and cited “{article.title}”."
+            else:
+                default = f"Cited “{article.title}”."
+            citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
+            citation.speaker = speaker
+            # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
+            citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
+            citation.full_clean()
+            citation.save()
+            _log(user, citation, "Added from an article's reading view.")
+            versioning.add_whole(claim)
+            reversion.set_comment(note or default)
+    # The receivers refreshed the stored status in the database, not this instance.
+    claim.refresh_from_db()
     return citation
 
 

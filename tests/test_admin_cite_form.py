@@ -5,6 +5,7 @@ import html
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from django.utils.html import strip_tags
 from reversion.models import Version
 
 from articles import workbench
@@ -140,7 +141,19 @@ def test_citing_into_an_existing_claim_anchors_refreshes_the_status_and_records_
     assert revision.user.username == "bob"
     assert LogEntry.objects.filter(object_id=str(citation.pk)).exists()
     followed = editor_client.get(response["Location"])
-    assert "Cited “Kim Jong Un said the visit was “historic”.” as supports" in page_text(followed)
+    assert (
+        "Cited “Kim Jong Un said the visit was “historic”.”: it supports Kim called the visit historic. "
+        "(the claim’s status now: Single source)."
+    ) in " ".join(strip_tags(page_text(followed)).split())
+
+
+def test_the_citation_shows_in_the_claims_history_with_the_note(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="Kim's own words"))
+    page = page_text(editor_client.get(reverse("admin:articles_claim_history", args=[claim.pk])))
+    assert "Kim's own words" in page
+    assert "Added citation:" in page
 
 
 def test_a_save_without_a_note_gets_one_that_says_what_happened(editor_client):
@@ -386,3 +399,28 @@ def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_cli
     page = page_text(response)
     assert "A quote has at most 5000 characters (this one has 5001)." in page
     assert "A claim has at most 2000 characters (this one has 2001)." in page
+
+
+def test_without_the_autocomplete_the_speaker_is_named_and_found_by_an_alias(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    kim = make_actor("Kim Jong Un", aliases=["Kim Jong-un"])
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="kim jong-un")
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get().speaker == kim
+
+
+def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    make_actor("Kim Jong Un", slug="kju")
+    make_actor("Kim Jong Un", slug="kju-2")
+    response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Nobody"))
+    assert "No actor is called “Nobody”. Add them under Actors first, or leave it empty." in page_text(response)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Kim Jong Un")
+    )
+    assert "Several actors are called “Kim Jong Un”: choose one in the list above." in page_text(response)
+    assert Citation.objects.count() == 0

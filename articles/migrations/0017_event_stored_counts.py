@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(fields=['start', 'contested'], name='event_start_idx'),
+            index=models.Index(fields=['start'], name='event_start_idx'),
         ),
         migrations.AddIndex(
             model_name='event',
