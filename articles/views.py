@@ -11,6 +11,7 @@ gets the 400 page, naming the parameter, rather than a silently different list.
 
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
@@ -176,6 +177,28 @@ class EventDetailView(DetailView):
 # --- Claims --------------------------------------------------------------------------
 
 
+def preload(instance, name, rows):
+    """Fill `instance.<name>.all()` with `rows` (a QuerySet), as prefetch_related would; returns the rows.
+
+    One plain query: for a single object, prefetch_related's machinery costs
+    three times the query it runs (1.2 ms of Python each for a claim's
+    subjects and tags). The result goes where prefetch_related puts it, so
+    code that reads the relation (the JSON-LD, the templates) finds it there.
+    """
+    rows._fetch_all()
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = rows
+    return list(rows)
+
+
+def tags_of(claim):
+    """The filter on Tag for one claim's tags."""
+    return {
+        "taggit_taggeditem_items__content_type": ContentType.objects.get_for_model(Claim),
+        "taggit_taggeditem_items__object_id": claim.pk,
+    }
+
+
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
@@ -186,7 +209,9 @@ class ClaimDetailView(DetailView):
     text is loaded), their articles' authors, and the related claims (ranked,
     then loaded).
 
-    Context: `claim`; `citations`: all its citations; `supporting`,
+    Context: `claim`; `subjects`, `tags`: the actors it is about and its
+    tags (also what claim.subjects.all() and claim.tags.all() return);
+    `citations`: all its citations; `supporting`,
     `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
     (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
@@ -197,10 +222,12 @@ class ClaimDetailView(DetailView):
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
+    queryset = Claim.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         claim = self.object
+        subjects = preload(claim, "subjects", Actor.objects.filter(claims_about=claim))
+        tags = preload(claim, "tags", Tag.objects.filter(**tags_of(claim)).order_by("name"))
         competing = list(
             ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
         )
@@ -211,14 +238,16 @@ class ClaimDetailView(DetailView):
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
             claim,
-            subject_ids=[actor.pk for actor in claim.subjects.all()],
-            tag_ids=[tag.pk for tag in claim.tags.all()],
+            subject_ids=[actor.pk for actor in subjects],
+            tag_ids=[tag.pk for tag in tags],
             exclude=list(rivals),
             limit=RELATED_CLAIMS,
         )
         permalink = self.request.build_absolute_uri(claim.get_absolute_url())
         reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
+            subjects=subjects,
+            tags=tags,
             citations=citations,
             **sides,
             needs_review=[c for c in citations if not c.anchored],
