@@ -16,6 +16,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
@@ -476,7 +477,7 @@ class Article(FuzzyDateMixin, models.Model):
             parts.append(f"via {self.wire.name}")
         return ", ".join(parts) or "author and publisher not stated"
 
-    @property
+    @cached_property  # a grid names an article in its heading and in every cell that cites it
     def short_label(self):
         """A few words telling this article from others in a column heading: its outlet (publisher, else
         wire service, else first author, else the start of its title) and its date, e.g. "Tuoi Tre, October 2025"."""

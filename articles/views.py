@@ -400,7 +400,6 @@ class GridView(FilteredMixin, TemplateView):
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
             .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
-            .prefetch_related("article__authors")
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -410,6 +409,8 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
+        # Authors once per article, not once per citation of it (for the short labels).
+        prefetch_related_objects(list(articles.values()), "authors")
         # The articles citing most of the page's claims are columns; the others share one.
         reach = Counter(article_id for _, article_id in stances)
         widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))
