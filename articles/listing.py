@@ -484,3 +484,25 @@ def attach_sources(claims, limit=SOURCES_SHOWN):
         claim.sources = shown
         claim.more_sources = totals.get(claim.pk, 0) - len(shown)
     return claims
+
+
+def preload(instance, name, rows):
+    """Fill `instance.<name>.all()` with `rows` (a QuerySet), as prefetch_related would; returns the rows.
+
+    One plain query: for a single object, prefetch_related's machinery costs
+    three times the query it runs (1.2 ms of Python each for a claim's
+    subjects and tags). The result goes where prefetch_related puts it, so
+    code that reads the relation (the JSON-LD, the templates) finds it there.
+    """
+    rows._fetch_all()
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = rows
+    return list(rows)
+
+
+def tags_of(obj):
+    """The filter on Tag for one object's tags: Tag.objects.filter(**tags_of(claim))."""
+    return {
+        "taggit_taggeditem_items__content_type": ContentType.objects.get_for_model(obj),
+        "taggit_taggeditem_items__object_id": obj.pk,
+    }

@@ -47,6 +47,8 @@ from articles.listing import (
     first_rows,
     keyset_page,
     ordering_named,
+    preload,
+    tags_of,
 )
 from articles.models import (
     Actor,
@@ -228,7 +230,9 @@ class ClaimDetailView(DetailView):
     text is loaded), their articles' authors, and the related claims (ranked,
     then loaded).
 
-    Context: `claim`; `citations`: all its citations; `supporting`,
+    Context: `claim`; `subjects`, `tags`: the actors it is about and its
+    tags (also what claim.subjects.all() and claim.tags.all() return);
+    `citations`: all its citations; `supporting`,
     `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
     (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
@@ -239,10 +243,12 @@ class ClaimDetailView(DetailView):
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
+    queryset = Claim.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         claim = self.object
+        subjects = preload(claim, "subjects", Actor.objects.filter(claims_about=claim))
+        tags = preload(claim, "tags", Tag.objects.filter(**tags_of(claim)).order_by("name"))
         competing = list(
             ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
         )
@@ -253,14 +259,16 @@ class ClaimDetailView(DetailView):
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
             claim,
-            subject_ids=[actor.pk for actor in claim.subjects.all()],
-            tag_ids=[tag.pk for tag in claim.tags.all()],
+            subject_ids=[actor.pk for actor in subjects],
+            tag_ids=[tag.pk for tag in tags],
             exclude=list(rivals),
             limit=RELATED_CLAIMS,
         )
         permalink = self.request.build_absolute_uri(claim.get_absolute_url())
         reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
+            subjects=subjects,
+            tags=tags,
             citations=citations,
             **sides,
             needs_review=[c for c in citations if not c.anchored],
