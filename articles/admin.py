@@ -21,8 +21,10 @@ from articles.models import (
     DatePrecision,
     Event,
     Participation,
+    SlugRedirect,
     normalise_newlines,
 )
+from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 from articles.workbench_admin import WorkbenchAdmin
 
@@ -180,7 +182,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkbenchAdmin, TextAsTyped, VersionedAdmin):
+class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, VersionedAdmin):
     # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
     list_display = [
         "title",
@@ -354,3 +356,25 @@ class CitationAdmin(TextAsTyped, VersionedAdmin):
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote if len(citation.quote) < 90 else f"{citation.quote[:89]}…"
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses, recorded when a slug is renamed (articles.redirects). Delete one to let the slug 404."""
+
+    list_display = ["kind", "old_slug", "now_at", "created"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]
+    readonly_fields = ["kind", "old_slug", "object_id", "now_at", "created"]
+
+    def has_add_permission(self, request):
+        return False  # recorded by renames only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="now at")
+    def now_at(self, redirect):
+        from articles.redirects import current_url
+
+        return current_url(redirect.kind, redirect.old_slug) or "—"

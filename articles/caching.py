@@ -68,7 +68,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from articles.db_router import replica_reads
@@ -394,7 +394,7 @@ _memory = _RecentPages()
 
 # Parameters the filter forms read as whole numbers (articles.forms): "01", " 1" and
 # "1.000" are all page 1, so each must be one URL, or every spelling is a fresh render.
-INTEGER_PARAMS = frozenset({"page", "year", "from", "to"})
+INTEGER_PARAMS = frozenset({"page", "decade", "year", "from", "to"})
 
 
 def _canonical_value(name, value):
@@ -428,14 +428,17 @@ def canonical_redirect(request, allowed):
     return response
 
 
-def page_identity(request):
-    """(cache key, digest) for this page: scheme, host, path and its parameters in a fixed order."""
+def page_identity(request, representation=""):
+    """(cache key, digest) for this page: scheme, host, path, its parameters in a fixed order, and the
+    representation chosen by content negotiation (HTML or JSON at one address)."""
     query = ""
     if request.META.get("QUERY_STRING") and request.GET:
         query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
     # The raw Host: CommonMiddleware has already refused any host not in ALLOWED_HOSTS.
     host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
     where = f"{request.scheme}://{host}{request.path}?{query}"
+    if representation:
+        where = f"{where} as {representation}"
     digest = hashlib.sha256(where.encode()).hexdigest()
     return f"{PAGE_PREFIX}{digest[:32]}", digest
 
@@ -446,11 +449,11 @@ def etag_for(version, digest):
 
 def not_modified(request, version, etag):
     """True when the client's copy is current (RFC 9110: If-None-Match wins over If-Modified-Since)."""
-    if_none_match = request.headers.get("If-None-Match")
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         theirs = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
         return "*" in theirs or etag.removeprefix("W/") in theirs
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and version.owns_its_second and version.modified <= since
 
 
@@ -468,9 +471,10 @@ def signed_in(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def _public(response, version, etag):
-    # The same URL is private for a signed-in editor: shared caches must key on the cookie.
-    response["Vary"] = "Cookie"
+def _public(response, version, etag, vary="Cookie"):
+    # The same URL is private for a signed-in editor: shared caches must key on the cookie
+    # (and on Accept, where one address has an HTML and a JSON representation).
+    response["Vary"] = vary
     response["ETag"] = etag
     response["Last-Modified"] = _http_date(version.modified)
     # Reader views set no Cache-Control of their own: write it whole rather than patch it.
@@ -480,18 +484,23 @@ def _public(response, version, etag):
 
 def _storable(response):
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
-    return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept-encoding"}
+    return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept", "accept-encoding"}
 
 
-def reader_view(view, allowed_params, *, max_cache_seconds=None):
+def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None):
     """`view`, served as a reader page: canonical parameters, page cache, validators and Cache-Control.
 
-    articles.pages applies this to every reader page; nothing else needs to.
+    articles.pages applies this to every reader page (and kb/urls.py to the
+    annotation endpoints); nothing else needs to.
     `max_cache_seconds` caps how long a page stays in the shared cache: a page
     whose parameters are free text (search) has endless addresses, and anyone
     could fill the cache with them; a short life bounds what they can pile up.
+    `negotiate(request)`, when given, names the representation the request
+    gets at this address (articles.api.representation: "html" or "json"):
+    each is cached and tagged apart, and responses say `Vary: Accept`.
     """
     allowed = frozenset(allowed_params)
+    vary = "Accept, Cookie" if negotiate else "Cookie"
 
     def cache_seconds():
         seconds = settings.PAGE_CACHE_SECONDS
@@ -507,20 +516,26 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None):
         if signed_in(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
+            if negotiate:
+                patch_vary_headers(response, ["Accept"])
             return response
 
-        key, digest = page_identity(request)
+        key, digest = page_identity(request, negotiate(request) if negotiate else "")
         caching = cache_seconds() > 0
-        conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
+        # request.META, not request.headers: building the headers mapping costs more than the rest of a hit.
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         remembered = _memory.get(key) if caching else None
         # One round trip for the version, and the page with it unless this process already holds it.
         fetch_page = caching and not conditional and remembered is None
         version, entry = read_version(key if fetch_page else None)
         if version is None:  # the cache is unavailable: render, and promise nothing
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if negotiate:
+                patch_vary_headers(response, ["Accept"])
+            return response
         etag = etag_for(version, digest)
         if conditional and not_modified(request, version, etag):
-            return _public(HttpResponseNotModified(), version, etag)
+            return _public(HttpResponseNotModified(), version, etag, vary)
         if remembered is not None and remembered[0] == version.current:
             entry = remembered
         elif caching and not fetch_page:
@@ -530,7 +545,7 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None):
             _memory.put(key, entry)
             response = HttpResponse(entry[1], content_type=entry[2])
             response["X-Page-Cache"] = "hit"
-            return _public(response, version, etag)
+            return _public(response, version, etag, vary)
 
         lagging = time.time() - version.current / 1_000_000 < settings.DATABASE_REPLICA_LAG
         with replica_reads(not lagging):
@@ -538,12 +553,14 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None):
             if hasattr(response, "render"):
                 response.render()
         if not _storable(response):
+            if negotiate:
+                patch_vary_headers(response, ["Accept"])
             return response
         if caching:
             entry = (version.current, response.content, response["Content-Type"])
             caches["default"].set(key, entry, cache_seconds())
             _memory.put(key, entry)
         response["X-Page-Cache"] = "miss" if caching else "off"
-        return _public(response, version, etag)
+        return _public(response, version, etag, vary)
 
     return serve

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from taggit.models import TaggedItem
 
 from articles.models import Citation, Stance
@@ -34,7 +34,8 @@ class BadFilter(Exception):
 def bad_request(request, problems, *, retry_url=None):
     """The site's 400 page, saying which parameter was wrong and how."""
     context = {"problems": problems, "retry_url": retry_url or request.path}
-    return render(request, "400.html", context, status=400)
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads the problems from its context.
+    return TemplateResponse(request, "400.html", context, status=400)
 
 
 class FilteredMixin:
@@ -110,7 +111,8 @@ def did_you_mean(request, form, ambiguous):
         field = form.fields[name]
         options = [(label, replaced_params(request, {name: slug})) for slug, label, _ in found.options]
         questions.append({"name": name, "noun": field.finder.noun, "text": found.text, "options": options})
-    return render(request, "articles/did_you_mean.html", {"questions": questions})
+    # A TemplateResponse, not render(): the JSON twin (articles.api) reads the questions from its context.
+    return TemplateResponse(request, "articles/did_you_mean.html", {"questions": questions})
 
 
 def paginate(objects, number, per_page):

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from django.urls import path
 
-from articles import views
+from articles import api, views
 from articles.caching import reader_view
+from articles.redirects import with_slug_redirects
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,42 @@ class ReaderPage:
     samples: dict = field(default_factory=dict)
     # At most this long in the shared page cache (None: PAGE_CACHE_SECONDS).
     max_cache_seconds: int | None = None
+    # The page's JSON twin: a function of (view context, request) returning the page's data (articles.api).
+    serializer: object = None
 
     @property
     def is_detail(self):
         return bool(self.slug_model)
 
     def url_pattern(self):
+        """The page at its address, as it is (DATA_PAGES, which are JSON already)."""
         return path(
             self.route,
             reader_view(self.view, self.params, max_cache_seconds=self.max_cache_seconds),
             name=self.name,
         )
+
+    @property
+    def json_route(self):
+        """The JSON twin's address: the page's, with `.json` for its trailing slash ("claims/x.json")."""
+        return f"{self.route.rstrip('/')}.json" if self.route else "index.json"
+
+    def url_patterns(self):
+        """The page at its address (HTML, or JSON by `Accept`), and its JSON twin at the `.json` address."""
+        patterns = []
+        for route, name, always_json in ((self.route, self.name, False), (self.json_route, f"{self.name}-json", True)):
+            view = self.view
+            if self.is_detail:
+                view = with_slug_redirects(view, self.name, self.slug_model, json=always_json)
+            view = api.json_twin(view, self.serializer, always=always_json)
+            cached = reader_view(
+                view,
+                self.params,
+                max_cache_seconds=self.max_cache_seconds,
+                negotiate=(lambda request: "json") if always_json else api.representation,
+            )
+            patterns.append(path(route, cached, name=name))
+        return patterns
 
     def slugs(self):
         """Slugs of the objects this page can show (for tests, the bench and the load test)."""
@@ -58,51 +84,111 @@ PAGE = ("page",)
 CURSOR = ("after", "before")
 
 READER_PAGES = [
-    ReaderPage("home", "", views.home, load_weight=4),
+    ReaderPage("home", "", views.home, serializer=api.home, load_weight=4),
     ReaderPage(
         "timeline",
         "timeline/",
         views.timeline,
-        params=("actor", "tag", "from", "to", "year"),
+        serializer=api.timeline,
+        # Filters (actor, tag, from, to), then the window and the page in it (articles.timeline).
+        params=("actor", "tag", "from", "to", "decade", "year", "month", "after"),
         load_weight=3,
-        samples={"by actor": {"actor": "to-lam"}},
+        samples={
+            "by actor": {"actor": "to-lam"},
+            "a year": {"year": "2025"},
+            "an actor with no events": {"actor": "asean"},
+        },
     ),
-    ReaderPage("event", "events/<slug:slug>/", views.event_detail, slug_model="articles.Event", load_weight=3),
+    ReaderPage(
+        "event",
+        "events/<slug:slug>/",
+        views.event_detail,
+        serializer=api.event_detail,
+        slug_model="articles.Event",
+        load_weight=3,
+    ),
     ReaderPage(
         "claims",
         "claims/",
         views.claim_list,
+        serializer=api.claim_list,
         params=("status", "kind", "actor", "role", "event", "article", "tag", "sort", *CURSOR, *PAGE),
         load_weight=2,
         samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
-    ReaderPage("contested", "claims/contested/", views.contested, params=PAGE, load_weight=2),
-    ReaderPage("grid", "claims/grid/", views.agreement_grid, params=("event", "actor", *PAGE)),
-    ReaderPage("claim", "claims/<slug:slug>/", views.claim_detail, slug_model="articles.Claim", load_weight=5),
+    ReaderPage(
+        "contested",
+        "claims/contested/",
+        views.contested,
+        serializer=api.contested,
+        params=(*CURSOR, *PAGE),
+        load_weight=2,
+    ),
+    ReaderPage(
+        "grid",
+        "claims/grid/",
+        views.agreement_grid,
+        serializer=api.agreement_grid,
+        params=("event", "actor", *CURSOR, *PAGE),
+    ),
+    ReaderPage(
+        "claim",
+        "claims/<slug:slug>/",
+        views.claim_detail,
+        serializer=api.claim_detail,
+        slug_model="articles.Claim",
+        load_weight=5,
+    ),
     ReaderPage(
         "claim_history",
         "claims/<slug:slug>/history/",
         views.claim_history,
+        serializer=api.claim_history,
         params=("revision", "before"),
         slug_model="articles.Claim",
     ),
     ReaderPage(
-        "articles", "articles/", views.article_list, params=("actor", "tag", "sort", *CURSOR, *PAGE), load_weight=2
+        "articles",
+        "articles/",
+        views.article_list,
+        serializer=api.article_list,
+        params=("actor", "tag", "sort", *CURSOR, *PAGE),
+        load_weight=2,
     ),
-    ReaderPage("article", "articles/<slug:slug>/", views.article_detail, slug_model="articles.Article", load_weight=4),
     ReaderPage(
-        "actors", "actors/", views.actor_list, params=("kind", *CURSOR), samples={"by kind": {"kind": "person"}}
+        "article",
+        "articles/<slug:slug>/",
+        views.article_detail,
+        serializer=api.article_detail,
+        slug_model="articles.Article",
+        load_weight=4,
     ),
-    ReaderPage("actor", "actors/<slug:slug>/", views.actor_detail, slug_model="articles.Actor", load_weight=2),
-    ReaderPage("tags", "tags/", views.tag_list, params=CURSOR),
-    ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, slug_model="taggit.Tag"),
+    ReaderPage(
+        "actors",
+        "actors/",
+        views.actor_list,
+        serializer=api.actor_list,
+        params=("kind", *CURSOR),
+        samples={"by kind": {"kind": "person"}},
+    ),
+    ReaderPage(
+        "actor",
+        "actors/<slug:slug>/",
+        views.actor_detail,
+        serializer=api.actor_detail,
+        slug_model="articles.Actor",
+        load_weight=2,
+    ),
+    ReaderPage("tags", "tags/", views.tag_list, serializer=api.tag_list, params=CURSOR),
+    ReaderPage("tag", "tags/<slug:slug>/", views.tag_detail, serializer=api.tag_detail, slug_model="taggit.Tag"),
     ReaderPage(
         "search",
         "search/",
         views.search,
-        params=("q",),
+        serializer=api.search,
+        params=("q", "kind", "page"),
         load_weight=2,
-        samples={"by word": {"q": "visit"}},
+        samples={"by word": {"q": "visit"}, "one kind": {"q": "visit", "kind": "claims"}},
         # Every query is a new address: cached briefly, so random queries cannot pile up.
         max_cache_seconds=60,
     ),

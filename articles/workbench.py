@@ -93,6 +93,9 @@ class Passage:
     end: int
     quote: str
     sentence: str
+    # The anchoring's TextQuoteSelector context: the text just before and after, as Citation.anchor() stores it.
+    prefix: str = ""
+    suffix: str = ""
 
 
 def passage(article, location, start, end):
@@ -112,7 +115,9 @@ def passage(article, location, start, end):
     spans = sentence_spans(text)
     covering = [(s, e) for s, e in spans if s < end and e > start]
     sentence = text[covering[0][0] : covering[-1][1]] if covering else text[start:end]
-    return Passage(location, start, end, text[start:end], sentence)
+    prefix = text[max(0, start - anchoring.CONTEXT_CHARS) : start]
+    suffix = text[end : end + anchoring.CONTEXT_CHARS]
+    return Passage(location, start, end, text[start:end], sentence, prefix, suffix)
 
 
 def text_token(text):
@@ -306,6 +311,38 @@ def similar_claims(text, *, limit=5, exclude=()):
     return scored[:limit]
 
 
+FOUND = 10
+
+
+def find_claims(query, *, limit=FOUND):
+    """Claims whose text holds every word of `query`, best first: finding a claim without the autocomplete.
+
+    One query, at most `limit` rows: on PostgreSQL a full-text match on the
+    claims' search vector, ranked; on SQLite every word as a substring.
+    """
+    words = re.findall(r"\w+", query or "")[:12]
+    if not words:
+        return []
+    claims = Claim.objects.select_related("claimant")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+        from django.db.models import F
+        from django.db.models.expressions import RawSQL
+
+        wanted = SearchQuery(" ".join(words), search_type="plain", config="english")
+        claims = (
+            claims.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
+            .filter(vector=wanted)
+            .annotate(rank=SearchRank(F("vector"), wanted))
+            .order_by("-rank", "pk")
+        )
+    else:
+        for word in words:
+            claims = claims.filter(text__icontains=word)
+        claims = claims.order_by("pk")
+    return list(claims[:limit])
+
+
 # --- Writes ----------------------------------------------------------------------------
 
 
@@ -340,35 +377,57 @@ def _log(user, obj, message):
     LogEntry.objects.log_actions(user.pk, [obj], ADDITION, change_message=message, single_object=True)
 
 
-def cite(*, article, location, quote, near, stance, speaker, user, note="", claim=None, new_claim_text=""):
-    """Save a citation of `quote` (at or near `near`) into `claim`, or into a new claim with `new_claim_text`.
+def cite(
+    *,
+    article,
+    location,
+    quote,
+    stance,
+    speaker,
+    user,
+    near=None,
+    prefix="",
+    suffix="",
+    note="",
+    claim=None,
+    new_claim_text="",
+):
+    """Save a citation of `quote` into `claim`, or into a new claim with `new_claim_text`.
 
+    `near`, `prefix` and `suffix` say where the editor selected it (the
+    anchoring's start and its context either side): of several occurrences,
+    or after the article was edited, anchoring prefers the one they describe.
     The citation is validated as the admin validates it (full_clean) and saved
     by Citation.save(), which anchors it; the receivers in services.py refresh
     the claim's status. One revision records the claim whole, with the change
     note as its comment. Returns the citation.
     """
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        if claim is None:
-            claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
-            claim.full_clean()
-            claim.save()
-            _log(user, claim, "Added from an article's reading view.")
-            default = f"Added claim and cited “{article.title}”."
-        else:
-            # As the admin does before a first edit: what the claim was can be put back.
+    with transaction.atomic():
+        if claim is not None:
+            # As the admin does before a first edit, and before this edit's revision begins (History orders
+            # revisions by when they began): what the claim was can be put back.
             versioning.record_baselines([claim], "As it was before its first edit in the admin.")
-            default = f"Cited “{article.title}”."
-        citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
-        citation.speaker = speaker
-        # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
-        citation.start = near
-        citation.full_clean()
-        citation.save()
-        _log(user, citation, "Added from an article's reading view.")
-        versioning.add_whole(claim)
-        reversion.set_comment(note or default)
+        with reversion.create_revision():
+            reversion.set_user(user)
+            if claim is None:
+                claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
+                claim.full_clean()
+                claim.save()
+                _log(user, claim, "Added from an article's reading view.")
+                default = f"Added claim and cited “{article.title}”."
+            else:
+                default = f"Cited “{article.title}”."
+            citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
+            citation.speaker = speaker
+            # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
+            citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
+            citation.full_clean()
+            citation.save()
+            _log(user, citation, "Added from an article's reading view.")
+            versioning.add_whole(claim)
+            reversion.set_comment(note or default)
+    # The receivers refreshed the stored status in the database, not this instance.
+    claim.refresh_from_db()
     return citation
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -110,13 +111,30 @@ class WorkbenchAdmin:
         `misquote` and `similar` after a refusal), `context_before`,
         `context_after`: the text around the passage, `position`: the passage
         as a Passage, `text_changed`: whether the article changed since the
-        form was drawn.
+        form was drawn, `found_claims`: the claims a search found (the way to
+        an existing claim without JavaScript), or None.
         """
         article = self._article(request, object_id)
         if not request.user.has_perm("articles.add_citation"):
             raise PermissionDenied
-        status, problem, text_changed = 200, "", False
-        if request.method == "POST":
+        status, problem, text_changed, found_claims = 200, "", False, None
+        if request.method == "POST" and "_find_claims" in request.POST:
+            # Finding a claim without the autocomplete (no JavaScript): the form as it was, plus the claims found.
+            data = request.POST
+            found_claims = workbench.find_claims(data.get("claim_search", ""))
+            form = CiteForm(
+                initial={name: data.get(name) for name in data if name != "csrfmiddlewaretoken"}, article=article
+            )
+            location = data.get("location") if data.get("location") in Location.values else Location.BODY
+            chosen = _found(
+                article,
+                location,
+                data.get("quote", "").strip(),
+                _int(data.get("start")),
+                data.get("prefix", ""),
+                data.get("suffix", ""),
+            )
+        elif request.method == "POST":
             data = request.POST.copy()
             if "use_passage" in data:
                 data["quote"] = data["use_passage"]
@@ -125,37 +143,23 @@ class WorkbenchAdmin:
             if "_create_anyway" in data:
                 data["create_anyway"] = "1"
             form = CiteForm(data, article=article)
+            citation = None
             if form.is_valid():
-                cleaned = form.cleaned_data
-                citation = workbench.cite(
-                    article=article,
-                    location=cleaned["location"],
-                    quote=cleaned["quote"],
-                    near=cleaned.get("start"),
-                    stance=cleaned["stance"],
-                    speaker=cleaned.get("speaker"),
-                    user=request.user,
-                    note=cleaned.get("change_note", ""),
-                    claim=cleaned["claim"] if cleaned["target"] == CiteForm.EXISTING else None,
-                    new_claim_text=cleaned.get("new_claim", ""),
-                )
-                claim = citation.claim
-                messages.success(
-                    request,
-                    format_html(
-                        "Cited “{}” as {} <a href='{}'>{}</a> (status now: {}).",
-                        _clip(citation.quote),
-                        f"{citation.get_stance_display()}",
-                        reverse("admin:articles_claim_change", args=[claim.pk]),
-                        _clip(claim.text),
-                        claim.status_label,
-                    ),
-                )
+                citation = self._save_citation(request, article, form)
+            if citation is not None:
                 return redirect(reverse("admin:articles_article_read", args=[article.pk]) + f"#{citation.anchor_id}")
             status = 400
             location = data.get("location") if data.get("location") in Location.values else Location.BODY
             text_changed = data.get("text_token") not in ("", None, workbench.text_token(article.text_of(location)))
-            chosen = _found(article, location, form.cleaned_data.get("quote"), form.cleaned_data.get("start"))
+            cleaned = form.cleaned_data
+            chosen = _found(
+                article,
+                location,
+                cleaned.get("quote"),
+                cleaned.get("start"),
+                cleaned.get("prefix") or "",
+                cleaned.get("suffix") or "",
+            )
         else:
             location = request.GET.get("location", Location.BODY)
             if location not in Location.values:
@@ -176,7 +180,13 @@ class WorkbenchAdmin:
                 )
             initial = {"location": location, "text_token": workbench.text_token(text)}
             if chosen is not None:
-                initial.update(quote=chosen.quote, start=chosen.start, new_claim=chosen.sentence)
+                initial.update(
+                    quote=chosen.quote,
+                    start=chosen.start,
+                    prefix=chosen.prefix,
+                    suffix=chosen.suffix,
+                    new_claim=chosen.sentence,
+                )
             form = CiteForm(initial=initial, article=article)
         before = after = ""
         if chosen is not None:
@@ -192,9 +202,50 @@ class WorkbenchAdmin:
             context_after=after,
             problem=problem,
             text_changed=text_changed,
+            found_claims=found_claims,
             location_label=Location(location).label,
         )
         return TemplateResponse(request, "admin/articles/article/cite.html", context, status=status)
+
+    def _save_citation(self, request, article, form):
+        """Save the valid form through workbench.cite; None, with the form's errors set, if the models refuse it."""
+        cleaned = form.cleaned_data
+        try:
+            citation = workbench.cite(
+                article=article,
+                location=cleaned["location"],
+                quote=cleaned["quote"],
+                near=cleaned.get("start"),
+                prefix=cleaned.get("prefix") or "",
+                suffix=cleaned.get("suffix") or "",
+                stance=cleaned["stance"],
+                speaker=cleaned.get("speaker"),
+                user=request.user,
+                note=cleaned.get("change_note", ""),
+                claim=cleaned["claim"] if cleaned["target"] == CiteForm.EXISTING else None,
+                new_claim_text=cleaned.get("new_claim", ""),
+            )
+        except ValidationError as error:
+            # What the form could not know: a save that raced this one (the same passage, just cited).
+            for message in error.messages:
+                form.add_error(None, message)
+            return None
+        except IntegrityError:
+            form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
+            return None
+        claim = citation.claim
+        messages.success(
+            request,
+            format_html(
+                "Cited “{}”: it {} <a href='{}'>{}</a> (the claim’s status now: {}).",
+                _clip(citation.quote),
+                citation.get_stance_display(),
+                reverse("admin:articles_claim_change", args=[claim.pk]),
+                _clip(claim.text),
+                claim.status_label,
+            ),
+        )
+        return citation
 
     # --- Add article from text ------------------------------------------------------------
 
@@ -229,6 +280,9 @@ class WorkbenchAdmin:
                     except ValidationError as error:
                         for message in error.messages:
                             form.add_error(None, message)
+                        status = 400
+                    except IntegrityError:
+                        form.add_error(None, "An article with this title was added a moment ago: create it again.")
                         status = 400
                     else:
                         messages.success(
@@ -303,7 +357,7 @@ def _render_sentences(text, highlights, location, cite_url, can_cite):
     return render_plain_spans(text, highlights, spans, wrap)
 
 
-def _found(article, location, quote, near):
+def _found(article, location, quote, near, prefix="", suffix=""):
     """The passage where `quote` is found in the text (nearest `near`), or None."""
-    found = anchoring.anchor(article.text_of(location) or "", quote or "", near=near)
+    found = anchoring.anchor(article.text_of(location) or "", quote or "", near=near, prefix=prefix, suffix=suffix)
     return workbench.passage(article, location, found.start, found.end) if found else None

@@ -29,11 +29,16 @@ class CiteForm(forms.Form):
 
     quote = forms.CharField(
         strip=False,
+        max_length=5_000,
+        error_messages={"max_length": "A quote has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Exactly as in the article, curly quotes and dashes included.",
     )
     location = forms.ChoiceField(choices=Location.choices, widget=forms.HiddenInput)
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # The text either side of the passage when the form was drawn (anchoring's context).
+    prefix = forms.CharField(required=False, strip=False, max_length=200, widget=forms.HiddenInput)
+    suffix = forms.CharField(required=False, strip=False, max_length=200, widget=forms.HiddenInput)
     text_token = forms.CharField(required=False, widget=forms.HiddenInput)
     target = forms.ChoiceField(
         label="Cite it for",
@@ -44,10 +49,19 @@ class CiteForm(forms.Form):
     claim = forms.ModelChoiceField(
         queryset=Claim.objects.all(), required=False, widget=_autocomplete(Citation, "claim"), label="Existing claim"
     )
+    claim_search = forms.CharField(
+        label="Find a claim",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 40, "type": "search"}),
+        help_text="A few of its words; the claims found are listed with a button to cite into each.",
+    )
     new_claim = forms.CharField(
         label="New claim",
         required=False,
         strip=False,
+        max_length=2_000,
+        error_messages={"max_length": "A claim has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Filled in from the sentence: say what is claimed, in your words.",
     )

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the session is read: a client over its API limit costs one cache round trip.
+    "articles.ratelimit.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -196,6 +198,12 @@ PAGE_MEMORY_ENTRIES = env_int("PAGE_MEMORY_ENTRIES", 200)
 # with ETag / 304; a shared cache or CDN may keep a page s-maxage seconds.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 60)
+
+# --- Read API -----------------------------------------------------------------------
+# Each client address may make API_RATE_LIMIT API requests (JSON twins, annotations)
+# per API_RATE_WINDOW seconds, counted in the cache above; 0 turns the limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
 
 # --- Security -----------------------------------------------------------------
 # HTTPS=true turns on everything that assumes the site is served over TLS.

@@ -5,6 +5,7 @@ import html
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from django.utils.html import strip_tags
 from reversion.models import Version
 
 from articles import workbench
@@ -140,7 +141,19 @@ def test_citing_into_an_existing_claim_anchors_refreshes_the_status_and_records_
     assert revision.user.username == "bob"
     assert LogEntry.objects.filter(object_id=str(citation.pk)).exists()
     followed = editor_client.get(response["Location"])
-    assert "Cited “Kim Jong Un said the visit was “historic”.” as supports" in page_text(followed)
+    assert (
+        "Cited “Kim Jong Un said the visit was “historic”.”: it supports Kim called the visit historic. "
+        "(the claim’s status now: Single source)."
+    ) in " ".join(strip_tags(page_text(followed)).split())
+
+
+def test_the_citation_shows_in_the_claims_history_with_the_note(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="Kim's own words"))
+    page = page_text(editor_client.get(reverse("admin:articles_claim_history", args=[claim.pk])))
+    assert "Kim's own words" in page
+    assert "Added citation:" in page
 
 
 def test_a_save_without_a_note_gets_one_that_says_what_happened(editor_client):
@@ -291,3 +304,98 @@ def test_readers_cannot_reach_the_form(client):
     assert client.get(cite_url(article)).status_code == 302
     assert client.post(cite_url(article), {}).status_code == 302
     assert Citation.objects.count() == 0
+
+
+# --- Without JavaScript, and what the form does not break ------------------------------------
+
+
+def test_without_the_autocomplete_a_claim_is_found_by_its_words_and_cited_into(editor_client):
+    article = make_article(BODY)
+    wanted = make_claim("Kim Jong Un called the visit historic.")
+    make_claim("Trade grew after 2017.")
+    data = form_data(article, KIM, claim_search="historic visit", stance="qualifies", change_note="kept")
+    response = editor_client.post(cite_url(article), {**data, "_find_claims": "1"})
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["found_claims"]] == [wanted.pk]
+    page = response.content.decode()
+    assert f'name="cite_into" value="{wanted.pk}"' in page
+    assert 'value="kept"' in page
+    assert Citation.objects.count() == 0
+
+    response = editor_client.post(cite_url(article), {**data, "cite_into": str(wanted.pk)})
+    assert response.status_code == 302
+    citation = Citation.objects.get()
+    assert (citation.claim, citation.stance) == (wanted, "qualifies")
+
+
+def test_a_search_that_finds_nothing_says_so(editor_client):
+    article = make_article(BODY)
+    response = editor_client.post(
+        cite_url(article), {**form_data(article, KIM, claim_search="zebras"), "_find_claims": "1"}
+    )
+    assert "No claim holds all of those words." in page_text(response)
+
+
+def test_the_selected_occurrence_is_kept_when_the_article_was_edited_meanwhile(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    second = BODY.rindex(KIM)
+    form = editor_client.get(cite_url(article, start=second, end=second + len(KIM))).context["form"]
+    # Someone inserts a paragraph at the top: every offset moves.
+    article.body = "A new first paragraph.\n\n" + BODY
+    article.save()
+    data = form_data(article, KIM, claim=claim.pk, **{k: form.initial[k] for k in ("start", "prefix", "suffix")})
+    assert editor_client.post(cite_url(article), data).status_code == 302
+    citation = Citation.objects.get()
+    assert citation.start == article.body.rindex(KIM)
+
+
+def test_the_form_costs_a_fixed_number_of_queries(editor_client, django_assert_num_queries):
+    article = make_article(BODY)
+    editor_client.get(cite_url(article, start=0, end=10))
+    # Session, user, the article (with its authors), the editor's permissions (two).
+    with django_assert_num_queries(6):
+        assert editor_client.get(cite_url(article, start=0, end=10)).status_code == 200
+
+
+def test_a_claim_form_opened_before_a_citation_was_added_here_refuses_its_stale_save(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    change = reverse("admin:articles_claim_change", args=[claim.pk])
+    opened = change_form_fields(editor_client.get(change).content.decode())
+    editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk))
+    response = editor_client.post(change, with_changes(opened, text="Kim said the visit was historic."))
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Someone saved this claim after you opened the form" in page
+    assert "Added meanwhile: citation" in page
+    assert Citation.objects.filter(claim=claim).count() == 1
+
+
+def test_a_save_that_races_another_is_refused_with_a_message_not_an_error_page(editor_client, monkeypatch):
+    from django.db import IntegrityError
+
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+
+    def raced(**kwargs):
+        raise IntegrityError("citation_unique")
+
+    monkeypatch.setattr(workbench, "cite", raced)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="mine"))
+    assert response.status_code == 400
+    assert "This passage was cited for this claim a moment ago, perhaps by a second click." in page_text(response)
+    assert 'value="mine"' in response.content.decode()
+
+
+def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_client):
+    article = make_article(BODY)
+    response = editor_client.post(
+        cite_url(article), form_data(article, "x" * 5_001, target="new", new_claim="y" * 2_001)
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "A quote has at most 5000 characters (this one has 5001)." in page
+    assert "A claim has at most 2000 characters (this one has 2001)." in page

@@ -173,3 +173,15 @@ def test_an_upload_in_utf8_with_a_byte_order_mark_reads_as_text():
 def test_an_unreadable_upload_says_why(data, message):
     with pytest.raises(workbench.UnreadableText, match=re.escape(message)):
         workbench.decode_upload(data)
+
+
+@pytest.mark.django_db
+def test_every_refusal_of_a_misquote_names_the_differing_characters_the_inline_form_too():
+    from articles.models import quote_not_found_message
+
+    article = make_article("He called Vietnam’s ties “historic”.", title="Ties")
+    message = quote_not_found_message(article, "Vietnam's ties")
+    assert message == (
+        "This quote does not occur word for word in the body of “Ties”. The nearest passage is: “Vietnam’s ties” "
+        "Your quote has ' (U+0027 APOSTROPHE) where the article has ’ (U+2019 RIGHT SINGLE QUOTATION MARK)."
+    )

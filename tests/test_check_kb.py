@@ -119,6 +119,20 @@ def test_a_stale_stored_status_fails():
     assert "but its citations give single-source" in output
 
 
+def test_a_stale_stored_event_count_fails():
+    from articles.models import Event
+
+    event = make_event(slug="stale-event")
+    make_claim(event=event, citations=[(make_article("Lam went."), "Lam went.")])
+    Event.objects.filter(slug="stale-event").update(source_count=5, contested=True)
+    code, output = run_check()
+    assert code == 1
+    assert (
+        "Event “stale-event”: stored 5 source(s), 1 claim(s), contested True, but its claims give 1, 1, False."
+        in output
+    )
+
+
 def test_the_database_refuses_a_date_precision_without_a_date():
     from articles.models import Article
 
@@ -140,3 +154,27 @@ def test_a_quote_from_the_captions_is_checked_against_the_captions():
     article.captions = "Lam waves."
     article.save()
     assert "Claim “greeted”: quote not found in the captions of “captioned”: “Children greet Lam”" in run_check()[1]
+
+
+def test_a_claim_keeps_its_events_date_to_sort_by_and_a_stale_copy_fails_until_refreshed():
+    import datetime
+
+    from articles.models import Claim
+
+    event = make_event(slug="visit", start=datetime.date(2025, 10, 9))
+    claim = make_claim(slug="dated", event=event, citations=[(make_article("Lam went."), "Lam went.")])
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 9)
+    event.start = datetime.date(2025, 10, 10)
+    event.save()
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 10)
+    claim.event = None
+    claim.save()
+    assert Claim.objects.get(slug="dated").event_start is None
+
+    Claim.objects.filter(slug="dated").update(event=event, event_start=datetime.date(1999, 1, 1))
+    code, output = run_check()
+    assert code == 1
+    assert "Claim “dated”: stored event date 1999-01-01, but its event starts 2025-10-10." in output
+    call_command("refresh_status", stdout=io.StringIO())
+    assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 10)
+    assert run_check()[0] == 0

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from articles import listing
 from tests.factories import make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -62,15 +63,23 @@ def test_an_unknown_actor_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.thayer.get_absolute_url()
     client.get(url)
-    # 1 the actor, 2 aliases, 3 the first participations with events, 4 the first claims made and
-    # 5 the first claims about them, with status, 6 the first articles with publisher and wire,
-    # 7 their authors (for the credit line); each with how many there are in all, as a window
-    # count in the same query.
-    with django_assert_num_queries(7):
+    # 1 the actor, 2 aliases; then for each list, its count (capped) and its first rows:
+    # 3-4 participations with events, 5-6 claims made and 7-8 claims about them, with
+    # claimant and event, 9-10 articles with publisher and wire; 11 their authors (for the credit line).
+    with django_assert_num_queries(11):
         client.get(url)
     make_a_prolific_thayer(world)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_a_long_list_is_counted_only_up_to_a_cap(world, client, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    make_a_prolific_thayer(world)
+    page = page_of(client, world.thayer)
+    made = section(page, "made-heading")
+    assert "Claims Carl Thayer makes (more than 5)" in made
+    assert "See all claims Carl Thayer makes (more than 5) →</a>" in made
 
 
 def make_a_prolific_thayer(world):
@@ -129,11 +138,11 @@ def test_it_shows_the_first_twenty_of_a_long_list_and_links_to_all(world, client
 def test_each_see_all_link_leads_to_the_whole_list(world, client):
     make_a_prolific_thayer(world)
     assert (
-        "22 claims made by <strong>Carl Thayer</strong>."
+        "22 claims made by <strong>Carl Thayer</strong>,"
         in client.get("/claims/?actor=carl-thayer&role=claimant").content.decode()
     )
     assert (
-        "22 claims about <strong>Carl Thayer</strong>."
+        "22 claims about <strong>Carl Thayer</strong>,"
         in client.get("/claims/?actor=carl-thayer&role=subject").content.decode()
     )
     assert (
@@ -141,7 +150,7 @@ def test_each_see_all_link_leads_to_the_whole_list(world, client):
         in client.get("/timeline/?actor=carl-thayer").content.decode()
     )
     articles = client.get("/articles/?actor=carl-thayer").content.decode()
-    assert "22 articles written, published or sent out by <strong>Carl Thayer</strong>." in articles
+    assert "22 articles written, published or sent out by <strong>Carl Thayer</strong>, newest first." in articles
 
 
 def test_a_short_list_has_no_see_all_link(world, client):

@@ -1,27 +1,72 @@
-"""The actors index: everyone, grouped by kind, with aliases and how much they appear."""
+"""The actors index: everyone by name, a page at a time, whole or of one kind, with aliases."""
 
 import pytest
 from django.urls import reverse
+
+from articles import views
+from tests.factories import make_actor
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:actors")
 
 
-def test_it_groups_actors_by_kind(world, client):
+def names(page):
+    return [row.split('">', 2)[1].split("<", 1)[0] for row in page.split('<p class="actor-item__name"><a href=')[1:]]
+
+
+def test_it_lists_actors_by_name_with_their_kind_and_aliases(world, client):
     page = client.get(URL).content.decode()
-    assert page.index(">People</h2>") < page.index(">States</h2>") < page.index(">Media outlets</h2>")
-    assert world.bloomberg.get_absolute_url() in page[page.index(">Media outlets</h2>") :]
+    assert "7 actors, by name." in page
+    listed = names(page)
+    assert listed == sorted(listed)
+    assert 'Vietnam</a> <span class="meta">state</span> <span class="aliases">also Hanoi</span>' in page
 
 
-def test_it_shows_aliases_and_counts(world, client):
-    page = client.get(URL).content.decode()
-    assert "also Hanoi" in page
-    assert "2 events" in page
-    assert "1 claim made" in page
+def test_it_shows_one_kind_when_asked(world, client):
+    page = client.get(URL, {"kind": "outlet"}).content.decode()
+    assert "<h1>Actors: media outlets</h1>" in page
+    assert names(page) == ["Bloomberg", "The Straits Times", "Tuoi Tre"]
+    assert '<a class="chip" href="/actors/" title="Remove this filter">Kind: media outlet' in page
 
 
-def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
+def test_a_kind_with_no_actors_yet_is_an_empty_list(world, client):
+    page = client.get(URL, {"kind": "party"}).content.decode()
+    assert "0 actors (political parties), by name." in page
+    assert "No actor of this kind yet." in page
+
+
+def test_it_pages_a_long_list(world, client, monkeypatch):
+    monkeypatch.setattr(views, "ACTORS_PER_PAGE", 3)
+    first = client.get(URL).content.decode()
+    assert names(first) == ["Bloomberg", "Carl Thayer", "Kim Jong Un"]
+    assert '<a href="?after=kim-jong-un" rel="next">Next page →</a>' in first
+    second = client.get(URL, {"after": "kim-jong-un"}).content.decode()
+    assert names(second) == ["The Straits Times", "To Lam", "Tuoi Tre"]
+    third = client.get(URL, {"after": "tuoi-tre"}).content.decode()
+    assert names(third) == ["Vietnam"]
+    assert 'rel="next"' not in third
+    back = client.get(URL, {"before": "straits-times"}).content.decode()
+    assert names(back) == ["Bloomberg", "Carl Thayer", "Kim Jong Un"]
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [({"kind": "alien"}, "“kind=alien”: not a kind of actor"), ({"after": "nobody"}, "“after=nobody”")],
+)
+def test_a_bad_filter_is_a_bad_request(world, client, params, named):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert named in response.content.decode()
+
+
+def test_it_runs_a_fixed_number_of_queries_without_a_count_per_actor(world, client, django_assert_num_queries):
+    for n in range(30):
+        make_actor(f"Extra actor {n:02d}")
     client.get(URL)
-    # 1 actors with event and claim counts, 2 their aliases.
-    with django_assert_num_queries(2):
-        client.get(URL)
+    # 1 a page of actors, 2 the capped count, 3 their aliases.
+    with django_assert_num_queries(3):
+        page = client.get(URL).content.decode()
+    assert "event" not in page.split('<ul class="actor-list">', 1)[1]
+    # A later page also looks up the row it starts after.
+    with django_assert_num_queries(4):
+        client.get(URL, {"after": "kim-jong-un", "kind": "person"})

@@ -33,50 +33,79 @@ def test_it_counts_quotes_and_claims(world, client):
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)
-    # 1 actors and 2 tags for the filter form, 3 the count for the pager,
-    # 4 a page of articles with publisher, wire and citation counts, 5 their authors.
-    with django_assert_num_queries(5):
+    # 1 a page of articles, 2 the capped count, 3 the page's articles with publisher,
+    # wire and citation counts, 4 their authors.
+    with django_assert_num_queries(4):
         client.get(URL)
-    with django_assert_num_queries(5):
-        client.get(URL, {"actor": "bloomberg", "tag": "wire", "page": "1"})
+    # Each chosen actor or tag is found by slug: one query each; a later page looks up its first row.
+    with django_assert_num_queries(7):
+        client.get(URL, {"actor": "bloomberg", "tag": "wire", "after": "edited-report"})
 
 
-def test_its_actor_filter_offers_publishers_wire_services_and_authors_only(world, client):
+def test_its_filter_form_takes_a_name_instead_of_listing_every_actor(world, client):
     page = client.get(URL).content.decode()
-    choices = page[page.index('name="actor"') : page.index("</select>", page.index('name="actor"'))]
-    for behind in (world.tuoi_tre, world.straits, world.bloomberg, world.thayer):  # publisher, wire, author
-        assert f'<option value="{behind.slug}">{behind.name}</option>' in choices
-    assert f'value="{world.kim.slug}"' not in choices  # only ever the subject of claims
+    assert '<input type="text" name="actor"' in page
+    assert f'<option value="{world.kim.slug}"' not in page
+    response = client.get(URL, {"actor": "Bloomberg"})
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/?actor=bloomberg"
 
 
 def test_it_filters_by_actor_and_tag(world, client):
     page = client.get(URL, {"actor": "bloomberg"}).content.decode()
-    assert "2 articles written, published or sent out by <strong>Bloomberg</strong>." in page
+    assert "2 articles written, published or sent out by <strong>Bloomberg</strong>, newest first." in page
+    assert "Written, published or sent out by: Bloomberg" in page  # the chip
     assert world.wire_copy.get_absolute_url() in page
     assert world.interview.get_absolute_url() not in page
     page = client.get(URL, {"tag": "mediation"}).content.decode()
-    assert "1 article tagged <strong>mediation</strong>." in page
+    assert "1 article tagged <strong>mediation</strong>, newest first." in page
     assert world.interview.get_absolute_url() in page
     assert world.wire_story.get_absolute_url() not in page
+
+
+def test_an_actor_behind_no_article_gives_an_empty_list(world, client):
+    page = client.get(URL, {"actor": "kim-jong-un"}).content.decode()
+    assert "0 articles written, published or sent out by <strong>Kim Jong Un</strong>" in page
+    assert "No article matches these filters." in page
+
+
+def test_it_sorts_oldest_first_or_by_title(world, client):
+    page = client.get(URL, {"sort": "oldest"}).content.decode()
+    order = [page.index(a.get_absolute_url()) for a in (world.interview, world.wire_story, world.edited, world.faq)]
+    assert order == sorted(order)  # undated last either way
+    page = client.get(URL, {"sort": "title"}).content.decode()
+    titles = [world.edited, world.faq, world.interview, world.wire_copy, world.wire_story]
+    order = [page.index(a.get_absolute_url()) for a in titles]
+    assert order == sorted(order)
+
+
+def listed_slugs(page):
+    return [row.split('href="/articles/', 1)[1].split("/", 1)[0] for row in page.split('<li class="article-item">')[1:]]
 
 
 def test_it_pages_a_long_list(world, client):
     for n in range(50):
         make_article(title=f"Old piece {n:02d}", slug=f"zz-piece-{n:02d}", published=datetime.date(2001, 1, 1))
     first = client.get(URL).content.decode()
-    assert "55 articles; 1–50 shown here." in first
-    assert 'href="?page=2" rel="next"' in first
-    second = client.get(URL, {"page": "2"}).content.decode()
-    assert "Page 2 of 2" in second
-    assert world.faq.get_absolute_url() in second  # undated: last
+    assert "55 articles, newest first." in first
+    on_first = listed_slugs(first)
+    assert len(on_first) == 50
+    assert f'<a href="?after={on_first[-1]}" rel="next">Next page →</a>' in first
+    second = client.get(URL, {"after": on_first[-1]}).content.decode()
+    assert listed_slugs(second) == [*(f"zz-piece-{n}" for n in range(46, 50)), "visit-faq"]  # undated: last
+    response = client.get(URL, {"page": "2"})
+    assert response.status_code == 301
+    assert response["Location"] == f"/articles/?after={on_first[-1]}"
 
 
 @pytest.mark.parametrize(
     "params, named",
     [
-        ({"page": "999"}, "“page=999”: there is no page 999; the last page is 1."),
-        ({"page": "abc"}, "“page=abc”: enter a page number, e.g. 2."),
-        ({"actor": "nobody"}, "“actor=nobody”"),
+        ({"page": "999"}, "“page=999”: page numbers are no longer used; follow the page links."),
+        ({"page": "abc"}, "“page=abc”: pages are numbered from 1"),
+        ({"actor": "nobody"}, "“actor=nobody”: no actor has that slug, name or alias."),
+        ({"after": "no-such-article"}, "“after=no-such-article”: there is no article"),
+        ({"sort": "popular"}, "“sort=popular”: not a sort order"),
     ],
 )
 def test_a_bad_filter_or_page_is_a_bad_request(world, client, params, named):

@@ -154,11 +154,12 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     client.get(url)  # warm the content-type cache taggit uses
     # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its competing-claim
     # links with the other claims, 5 the citations of it and of its competitors, with
-    # speakers, articles, publishers and wires, 6 the articles' authors, 7 related claims.
-    with django_assert_num_queries(7):
+    # speakers, articles, publishers and wires, 6 the articles' authors, 7 the related
+    # claims' ids, ranked, 8 those claims with claimant and event.
+    with django_assert_num_queries(8):
         client.get(url)
-    # Without competing claims: the same seven.
-    with django_assert_num_queries(7):
+    # Without competing claims: the same eight.
+    with django_assert_num_queries(8):
         client.get(world.visit_dates.get_absolute_url())
 
 
@@ -251,7 +252,7 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     url = claim.get_absolute_url()
     cite(claim, make_article(body), "One said yes.")
     client.get(url)  # warm the content-type cache taggit uses
-    # No competing claims yet.
+    # No competing claims yet; no related claims either, so nothing to load after ranking them.
     with django_assert_num_queries(7):
         client.get(url)
     for n in range(6):
@@ -264,7 +265,7 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     cite(claim, lost, "One said yes.")
     lost.body = "Nothing."
     lost.save()
-    # The same seven queries as in test_it_runs_a_fixed_number_of_queries.
+    # Still seven: more voices, competitors and lost quotes, and still nothing related to load.
     with django_assert_num_queries(7):
         page = page_of(client, claim)
     assert "Needs review (1)" in page
@@ -301,7 +302,7 @@ def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(c
 
 def related_slugs(page):
     related = page[page.index('id="related-heading"') : page.index('id="cite-heading"')]
-    return re.findall(r'<p class="claim-item__text"><a href="/claims/([^/]+)/">', related)
+    return re.findall(r'<li class="related-claim"><a href="/claims/([^/]+)/">', related)
 
 
 def test_related_claims_put_the_same_event_first_then_shared_actors_then_shared_tags(client):
@@ -344,7 +345,8 @@ def test_related_claims_are_drawn_from_a_bounded_set_of_candidates(client, monke
     claim = make_claim("Kim came.", slug="came", subjects=[kim])
     for n in range(5):
         make_claim(f"Kim said {n}.", slug=f"said-{n}", subjects=[kim])
-    monkeypatch.setattr(models.ClaimQuerySet.related_to, "__kwdefaults__", {"per_source": 2})
+    defaults = models.ClaimQuerySet.related_to.__kwdefaults__
+    monkeypatch.setattr(models.ClaimQuerySet.related_to, "__kwdefaults__", {**defaults, "per_source": 2})
     # Each source (here: claims about Kim) offers at most two candidates, plus the claim itself.
     assert len(related_slugs(page_of(client, claim))) == 1
 

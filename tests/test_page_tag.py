@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from articles import listing, views
 from tests.factories import make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -38,18 +39,39 @@ def test_the_tags_index_lists_every_tag_in_use(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = reverse("articles:tag", args=["history"])
     client.get(url)
-    # 1 the tag, 2 its first articles with publisher and wire, 3 its first events with source
-    # counts, 4 their participants, 5 its first claims with status; each with how many there
-    # are in all, as a window count in the same query. No article has the tag yet.
-    with django_assert_num_queries(5):
+    # 1 the tag; then for each list its count (capped) and its first rows: 2-3 articles with
+    # publisher and wire, 4-5 events with source counts (counted for those shown only),
+    # 6 their participants, 7-8 claims with claimant and event. No article has the tag yet.
+    with django_assert_num_queries(8):
         client.get(url)
     make_lots_of_history()
     # ... and now that articles have it, one more for their authors (for the credit line).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         client.get(url)
-    # The index: 1 tags with how often each is used.
-    with django_assert_num_queries(1):
+    # The index: 1 a page of tags in use, 2 how many there are (capped).
+    with django_assert_num_queries(2):
         client.get(reverse("articles:tags"))
+
+
+def test_the_tags_index_is_paged_by_name(world, client, monkeypatch):
+    monkeypatch.setattr(views, "TAGS_PER_PAGE", 2)
+    first = client.get(reverse("articles:tags")).content.decode()
+    assert "4 tags in use, by name." in first
+    assert 'href="/tags/history/"' in first
+    assert 'href="/tags/wire/"' not in first
+    assert '<a href="?after=mediation" rel="next">Next page →</a>' in first
+    second = client.get(reverse("articles:tags"), {"after": "mediation"}).content.decode()
+    assert 'href="/tags/state-visit/"' in second
+    assert 'href="/tags/wire/"' in second
+    assert 'href="/tags/history/"' not in second
+
+
+def test_a_tag_on_many_claims_is_counted_only_up_to_a_cap(world, client, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    make_lots_of_history()
+    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    assert "More than 5 articles, more than 5 events and more than 5 claims carry this tag." in page
+    assert "See all claims tagged history (more than 5) →</a>" in page
 
 
 def make_lots_of_history():
@@ -73,7 +95,10 @@ def test_it_shows_the_first_twenty_of_each_list_and_links_to_all(world, client):
         '<a class="more" href="/timeline/?tag=history">See all 24 events tagged history on the timeline →</a>' in page
     )
     assert '<a class="more" href="/claims/?tag=history">See all 22 claims tagged history →</a>' in page
-    assert "22 articles tagged <strong>history</strong>" in client.get("/articles/?tag=history").content.decode()
+    assert (
+        "22 articles tagged <strong>history</strong>, newest first"
+        in client.get("/articles/?tag=history").content.decode()
+    )
     assert "22 claims tagged <strong>history</strong>" in client.get("/claims/?tag=history").content.decode()
 
 

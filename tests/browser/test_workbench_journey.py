@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, Citation, Claim
-from tests.browser.support import screenshot
+from tests.browser.support import axe_violations, screenshot
 from tests.factories import PASSWORD, make_article, make_claim
 
 pytestmark = [pytest.mark.browser]
@@ -66,7 +66,12 @@ def unexpected(problems):
 
 def choose_in_autocomplete(page, select_id, search, option_text):
     page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(search)
+    # Each request must finish before the next starts: the live server's request threads share one
+    # in-memory SQLite connection, and a search still running when the form is posted fails with
+    # "database table is locked". So wait for the unfiltered list, then for the filtered one.
+    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda response: "/autocomplete/" in response.url and "term=" in response.url):
+        page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option_text).first.click()
 
 
@@ -80,6 +85,7 @@ def test_an_editor_selects_a_passage_after_an_emoji_and_cites_it_into_an_existin
     expect(page.locator("h1")).to_contain_text("Read and cite")
     page.wait_for_load_state("load")  # the deferred script listens from here on
     expect(page.locator("#cite-bar")).to_be_hidden()
+    assert axe_violations(page) == []
 
     select_in_sentence(page, 0, "Tô Lâm arrived in Pyongyang")
     expect(page.locator("#cite-bar")).to_be_visible()
@@ -207,3 +213,29 @@ def test_an_editor_adds_an_article_from_text_and_cites_three_sentences_without_r
         assert citation.anchored and article.body[citation.start : citation.end] == citation.quote
         assert Claim.objects.get(pk=claim.pk).status == "single-source"
     assert page.problems == []
+
+
+def test_without_javascript_an_editor_cites_a_sentence_through_its_link_and_a_claim_search(browser, live_server, bob):
+    from tests.browser.support import DESKTOP
+
+    article = make_article(BODY, title="Lam in Pyongyang")
+    claim = make_claim("Kim Jong Un called the visit historic.", slug="historic")
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server)
+        page.goto(live_server.url + reverse("admin:articles_article_read", args=[article.pk]))
+        expect(page.locator("#cite-bar")).to_be_hidden()
+        page.locator(".reading-prose .cite-sentence").nth(1).click()
+        expect(page.locator("#id_quote")).to_have_value(SECOND)
+        page.fill("#id_claim_search", "historic")
+        page.get_by_role("button", name="Find").click()
+        expect(page.locator(".found-claims")).to_contain_text("Kim Jong Un called the visit historic.")
+        expect(page.locator("#id_quote")).to_have_value(SECOND)
+        screenshot(page, "workbench-7-no-javascript")
+        page.get_by_role("button", name="Cite into this claim").click()
+        expect(page.locator(".messagelist .success")).to_contain_text("Cited")
+        citation = Citation.objects.get(claim=claim)
+        assert citation.quote == SECOND and citation.anchored
+    finally:
+        context.close()

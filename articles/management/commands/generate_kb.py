@@ -477,6 +477,7 @@ class Generator:
                 {"id": p.actor.pk, "name": p.actor.name, "kind": p.actor.kind} for p in event.participations.all()
             ]
             self.event_info[event.pk] = (people, _date_phrase(event.start, event.date_precision), "the capital")
+            self.event_starts[event.pk] = event.start
         self.event_ids = ids
         self.event_pick = Picker(rng, [e.pk for e in existing] + ids, offset=5)
         self.log(f"events: {len(ids)} (+{len(participations)} participations)")
@@ -533,7 +534,7 @@ class Generator:
                     "kind": kind,
                     "claimant_id": claimant["id"] if claimant else None,
                     "event_id": event_id,
-                    "event_start": self.event_starts.get(event_id),
+                    "event_start": self.event_starts[event_id] if event_id else None,
                 }
             )
             subjects.extend({"claim_id": pk, "actor_id": actor["id"]} for actor in about)
@@ -864,6 +865,8 @@ class Command(BaseCommand):
                         f"removing would lose them. Unlink these first:\n{listing}"
                     )
                 deleted = remove_generated()
+                # Fixture events lose the generated claims that attested them.
+                services.events_refresh_counts(Event.objects.all())
             _content_changed()
             summary = ", ".join(f"{n} {name}" for name, n in deleted.items() if n)
             self.stdout.write(self.style.SUCCESS(f"Removed the generated data: {summary or 'there was none'}."))
@@ -881,6 +884,8 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL statement_timeout = 0")
             Generator(claims, seed, log, lost=lost).run()
+            # Rows went in without signals: the events' stored counts are filled from them here.
+            services.events_refresh_counts(Event.objects.all())
         _content_changed()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at the new tables' sizes.
