@@ -147,6 +147,15 @@ def test_a_huge_claim_is_cut_at_a_word_boundary_and_still_fits():
         assert typeface.getlength(line) <= cards.WIDTH - 2 * cards.MARGIN
 
 
+def test_a_long_claim_is_cut_before_layout_at_a_word_boundary():
+    words = ["Tổng", "Bí", "thư", "Tô", "Lâm", "thăm", "chính", "thức", "Triều", "Tiên"] * 60
+    text = cards.card_text(" ".join(words))
+    assert len(text) <= cards.MAX_CHARACTERS + 1
+    assert text.endswith("…")
+    shown = text.removesuffix("…").split()
+    assert shown == words[: len(shown)], "only whole words, in order"
+
+
 def test_a_word_wider_than_the_card_is_broken_to_fit():
     typeface = cards.font(56)
     lines = cards.wrap("x" * 400, typeface, 1000)
