@@ -63,7 +63,7 @@ MAX_SENTENCES = 500
 MAX_TERMS = 10
 MAX_IMPLIED = 3
 COMMON_SHARE = 0.02
-VERY_COMMON_SHARE = 0.2
+VERY_COMMON_SHARE = 0.05
 # Suggestions below this score are not shown; chosen on tests/data/suggestions (see README).
 MIN_SCORE = 0.34
 # At most this many claims are suggested for one sentence, each within this share of the best one's score.
