@@ -63,7 +63,7 @@ MAX_SENTENCES = 500
 MAX_TERMS = 10
 MAX_IMPLIED = 3
 COMMON_SHARE = 0.02
-VERY_COMMON_SHARE = 0.2
+VERY_COMMON_SHARE = 0.05
 # Suggestions below this score are not shown; chosen on tests/data/suggestions (see README).
 MIN_SCORE = 0.34
 # At most this many claims are suggested for one sentence, each within this share of the best one's score.
@@ -167,8 +167,8 @@ def sentences_of(text):
         if span.endswith(("**", "__")):
             span = span[:-2].rstrip()
         words = content_words(span)
-        # Headings name a subject; they assert nothing to cite.
-        heading = text.startswith("#", text.rfind("\n", 0, start) + 1)
+        # Headings name a subject and questions ask; neither asserts anything to cite.
+        heading = text.startswith("#", text.rfind("\n", 0, start) + 1) or span.endswith("?")
         if len(words_of(span)) >= MIN_WORDS and words and not heading:
             found.append(Sentence(start, start + len(span), span, words))
         if len(found) >= MAX_SENTENCES:
@@ -239,7 +239,11 @@ def suggest(text, *, year=None, cited=(), dismissed=(), names=None):
         ]
     pool, asked = _candidates(sentences)
     idf = _idf(pool)
-    cited, dismissed = set(cited), set(dismissed)
+    dismissed = set(dismissed)
+    # A sentence is cited into a claim when one of the claim's quotes from this text lies within it.
+    quotes_cited = {}
+    for claim_pk, quote in cited:
+        quotes_cited.setdefault(claim_pk, []).append(quote)
     suggestions = []
     for sentence in sentences:
         scored = []
@@ -254,7 +258,7 @@ def suggest(text, *, year=None, cited=(), dismissed=(), names=None):
         scored.sort(key=lambda s: -s.score)
         # A sentence already cited into its best claim does not promote its weaker matches (a dismissed one does).
         best = [s for s in scored[:PER_SENTENCE_SHOWN] if s.score >= NEAR_BEST * scored[0].score]
-        suggestions += [s for s in best if (s.claim.pk, s.quote) not in cited]
+        suggestions += [s for s in best if not any(quote in s.quote for quote in quotes_cited.get(s.claim.pk, ()))]
     unknown = _unique(m for m in mentions if m.actor is None)
     known = _unique(m for m in mentions if m.actor is not None)
     return Report(suggestions=suggestions, unknown_names=unknown, known_names=known)

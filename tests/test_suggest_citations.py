@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import figures
-from articles.models import Citation
+from articles.models import Citation, Claim
 from articles.names import NameIndex
 from articles.suggestions import evaluate, suggest
 
@@ -129,6 +129,29 @@ def test_an_article_is_not_offered_the_quotes_it_already_cites():
     cited = set(Citation.objects.filter(article__slug="bloomberg-rare-visit").values_list("claim__slug", "quote"))
     assert found, "the article bears on claims it does not cite yet"
     assert not {(s["claim"], s["quote"]) for s in found} & cited
+
+
+def test_a_sentence_holding_a_quote_already_cited_into_a_claim_is_not_suggested_for_it_again(tmp_path):
+    text = "Vietnam launched its Doi Moi reforms in 1986, which opened the country to trade and growth."
+    reforms = Claim.objects.get(slug="doi-moi-began-1986")
+    assert reforms.pk in {s.claim.pk for s in suggest(text, year=2025).suggestions}
+    cited = [(reforms.pk, "Vietnam launched its Doi Moi reforms in 1986")]
+    assert reforms.pk not in {s.claim.pk for s in suggest(text, year=2025, cited=cited).suggestions}
+
+
+def test_headings_and_questions_are_not_suggested(tmp_path):
+    text = (
+        "# Vietnam launched its Doi Moi reforms in 1986\n\n"
+        "Did Vietnam launch its Doi Moi reforms in 1986, opening the country to trade and growth?"
+    )
+    assert suggestions_for(tmp_path, text) == []
+    assert "No sentence of this text bears on a claim in the knowledge base." in run_on(tmp_path, text)
+
+
+def run_on(tmp_path, text):
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    return run("--file", str(path))
 
 
 def test_a_missing_file_or_unknown_article_is_a_clear_error(tmp_path):
