@@ -1113,6 +1113,8 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.article.slug}: {self.claim.slug} ← “{self.quote[:60]}”"
+
+
 # --- Old addresses ---------------------------------------------------------------
 
 
