@@ -141,7 +141,8 @@ def _protocol(view, links):
             if response.status_code == 200:
                 response["Content-Type"] = MEDIA_TYPE
         response["Allow"] = ALLOW
-        if response.status_code in (200, 204):
+        # A page of the container is not the container: only the container and the annotations say their type.
+        if response.status_code in (200, 204) and not (links == CONTAINER_LINKS and "page" in request.GET):
             response["Link"] = links
         return response
 

@@ -257,10 +257,21 @@ def timeline(context, request):
             "tags": [tag_ref(request, tag) for tag in event.tag_list],
         }
 
+    window = context["window"]
+    later = None
+    if context["later_after"]:
+        query = request.GET.copy()
+        query.update({**{name: str(value) for name, value in window.params.items()}, "after": context["later_after"]})
+        later = absolute(request, f"{request.path}?{query.urlencode()}")
     return {
         "filters": filters(context),
         "first_year": context["first_year"],
         "last_year": context["last_year"],
+        # The stretch of time shown (articles.timeline.Window) and how many events start in it (null: a month).
+        "window": {"kind": window.kind, "label": window.label, **{k: str(v) for k, v in window.params.items()}},
+        "count": context["window_count"],
+        "total": context["total"],
+        "next": later,
         "events": [event(request, e) for e in context["events"]],
     }
 
@@ -401,26 +412,31 @@ def claim_list(context, request):
 
 def contested(context, request):
     def claim(request, claim):
-        return {**claim_ref(request, claim), **sides(request, claim.sides)}
+        # The page shows a few quotes a side; the totals count them all (models.sides_of with a limit).
+        totals = {name: claim.sides[name] for name in ("supporting_total", "disputing_total", "qualifying_total")}
+        return {**claim_ref(request, claim), **sides(request, claim.sides), **totals}
 
-    return {"page": pagination(request, context["page"]), "claims": [claim(request, c) for c in context["claims"]]}
+    return {
+        "page": keyset_pagination(request, context["page"]),
+        "claims": [claim(request, c) for c in context["claims"]],
+    }
 
 
 def agreement_grid(context, request):
-    columns = context["columns"]
+    def cited(cells):
+        return [
+            {"article": cell["article"].slug, "stances": [c.stance for c in cell["citations"]]}
+            for cell in cells
+            if cell["citations"]
+        ]
+
     return {
         "filters": filters(context),
-        "page": pagination(request, context["page"]),
-        "columns": [article_ref(request, article) for article in columns],
+        "page": keyset_pagination(request, context["page"]),
+        "columns": [article_ref(request, article) for article in context["columns"]],
+        "other_articles": [article_ref(request, article) for article in context["others"]],
         "rows": [
-            {
-                "claim": claim_ref(request, row["claim"]),
-                "cells": [
-                    {"article": article.slug, "stances": [c.stance for c in cell]}
-                    for article, cell in zip(columns, row["cells"], strict=True)
-                    if cell
-                ],
-            }
+            {"claim": claim_ref(request, row["claim"]), "cells": cited(row["cells"]) + cited(row["others"])}
             for row in context["rows"]
         ],
     }
@@ -537,6 +553,8 @@ def search(context, request):
 
     return {
         "query": context["query"],
+        "kind": results.kind if results else "",
+        "page": results.page if results else 1,
         "problem": context["problem"],
         "articles": hits("articles", article_ref),
         "claims": hits("claims", claim_ref),

@@ -394,7 +394,7 @@ _memory = _RecentPages()
 
 # Parameters the filter forms read as whole numbers (articles.forms): "01", " 1" and
 # "1.000" are all page 1, so each must be one URL, or every spelling is a fresh render.
-INTEGER_PARAMS = frozenset({"page", "year", "from", "to"})
+INTEGER_PARAMS = frozenset({"page", "decade", "year", "from", "to"})
 
 
 def _canonical_value(name, value):

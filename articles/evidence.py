@@ -16,6 +16,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from articles.models import Citation, Location
 from articles.rendering import Highlight, render_highlighted, render_plain_highlighted
@@ -67,6 +69,32 @@ def highlighted_captions(article, highlights):
     if not article.captions:
         return ""
     return _cached_render("captions", article.captions, highlights, render_plain_highlighted)
+
+
+def notes_html(notes):
+    """The numbered notes under the text (includes/evidence_notes.html), cached like the text.
+
+    Keyed by everything a note shows (its number and place, its citation's
+    stance and words, its claim's address and words), so an edit of any of
+    them renders the notes afresh.
+    """
+    shown = [
+        (
+            note.number,
+            note.in_captions,
+            note.citation.pk,
+            note.citation.stance,
+            note.citation.quote,
+            note.citation.claim.slug,
+            note.citation.claim.text,
+        )
+        for note in notes
+    ]
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get_or_set(
+        f"article-html:notes:{digest}", lambda: render_to_string("includes/evidence_notes.html", {"notes": notes})
+    )
+    return mark_safe(html)  # rendered from our own template, every value escaped there
 
 
 def _cached_render(kind, text, highlights, render):

@@ -9,6 +9,7 @@ several gets a "Did you mean" page; one that fits nothing is a 400 naming
 the parameter. A form with nothing chosen runs no query at all.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -17,7 +18,8 @@ from django.db.models import Q
 from taggit.models import Tag
 
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
-from articles.search import MAX_QUERY_LENGTH, normalise_query
+from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
+from articles.timeline import parse_cursor
 
 ANY = ""
 # ?role= on the claims list: how the chosen actor takes part in a claim.
@@ -234,27 +236,63 @@ def _cursor_field(name):
 
 
 class TimelineFilterForm(FilterForm):
-    """?actor=to-lam&tag=state-visit&from=2000&to=2025 (or ?year=2025)."""
+    """?actor=to-lam&tag=state-visit&from=2000&to=2025, and a window: ?decade=2020, ?year=2025 or ?month=2025-10.
+
+    `after` continues a window past its first page (see articles.timeline).
+    An actor or tag that exists but matches no event is not an error: the
+    page shows an empty timeline and says so.
+    """
 
     actor = LookupField("actors", "Actor")
     tag = LookupField("tags", "Tag")
-    # ?year=2025 is a shortcut for from=2025&to=2025 (the year headings link to it); not shown in the form.
-    year = _year_field("Year")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
-        self.fields["year"].widget = forms.HiddenInput()
-        self.order_fields(["actor", "tag", "from", "to", "year"])
+        # The window and the page in it, chosen by the overview's and the pages' links; not shown in the form.
+        self.fields["decade"] = _year_field("Decade")
+        self.fields["year"] = _year_field("Year")
+        self.fields["month"] = forms.CharField(label="Month", max_length=7)
+        self.fields["after"] = forms.CharField(label="After", max_length=40)
+        for name in ("decade", "year", "month", "after"):
+            self.fields[name].widget = forms.HiddenInput()
         for field in self.fields.values():
             field.required = False
+
+    def clean_decade(self):
+        decade = self.cleaned_data.get("decade")
+        if decade is not None and decade % 10:
+            raise ValidationError(f"a decade is named by its first year, e.g. {decade - decade % 10}.")
+        return decade
+
+    def clean_month(self):
+        text = self.cleaned_data.get("month")
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise ValidationError("write a month as YYYY-MM, e.g. 2025-10.") from None
+
+    def clean_after(self):
+        text = self.cleaned_data.get("after")
+        if not text:
+            return None
+        try:
+            return parse_cursor(text)
+        except ValueError:
+            raise ValidationError("this is not a place on the timeline; follow the page’s own links.") from None
 
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("from"), cleaned.get("to")
         if first is not None and last is not None and first > last:
             raise ValidationError(f"“from={first}” is after “to={last}”: the year range runs backwards.")
+        windows = [name for name in ("decade", "year", "month") if self.data.get(name)]
+        if len(windows) > 1:
+            raise ValidationError(f"“{windows[0]}” and “{windows[1]}” each choose a stretch of time; keep one.")
         return cleaned
 
 
@@ -291,18 +329,25 @@ class ClaimFilterForm(FilterForm):
         return cleaned
 
 
-class GridFilterForm(FilterForm):
-    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &page=2"""
+class PageForm(FilterForm):
+    """?page=2, for a numbered list with no other filters."""
+
+    page = _page_field()
+
+
+class CursorForm(FilterForm):
+    """?after=<slug> or ?before=<slug>, for a keyset-paged list with no other filters (an old ?page=2 is forwarded)."""
+
+    after = _cursor_field("after")
+    before = _cursor_field("before")
+    page = _page_field()
+
+
+class GridFilterForm(CursorForm):
+    """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &after=<slug>"""
 
     event = LookupField("events", "Event")
     actor = LookupField("actors", "Actor")
-    page = _page_field()
-
-
-class PageForm(FilterForm):
-    """?page=2, for a paged list with no other filters."""
-
-    page = _page_field()
 
 
 class ArticleFilterForm(FilterForm):
@@ -347,12 +392,29 @@ class CursorForm(FilterForm):
 
 
 class SearchForm(forms.Form):
+    """The search box, and which kind of result to page through (?kind=claims&page=2)."""
+
     q = forms.CharField(
         label="Search articles, claims, events and actors",
         required=False,
         # Longer queries are not cut off silently: the page explains.
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
         strip=False,
+    )
+    kind = forms.ChoiceField(
+        choices=[(ANY, "everything"), *KINDS.items()],
+        required=False,
+        error_messages={"invalid_choice": f"search one of {', '.join(KINDS)}, or leave it out to search everything."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=CANDIDATES // PER_PAGE,
+        error_messages={
+            "invalid": "enter a page number, e.g. 2.",
+            "min_value": "pages are numbered from 1.",
+            "max_value": f"only the best {CANDIDATES} results are shown; add a word to narrow the search.",
+        },
     )
 
     def clean_q(self):
@@ -362,6 +424,12 @@ class SearchForm(forms.Form):
                 f"That search is {len(query)} characters long; please keep it under {MAX_QUERY_LENGTH}."
             )
         return query
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("page") and not cleaned.get("kind"):
+            self.add_error("page", "pages are for one kind of result: add kind=claims, events, articles or actors.")
+        return cleaned
 
 
 class ClaimHistoryForm(FilterForm):

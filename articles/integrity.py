@@ -133,6 +133,18 @@ def stored_statuses_are_fresh():
     return problems
 
 
+def stored_event_counts_are_fresh():
+    stale = Event.objects.with_fresh_counts().exclude(
+        source_count=F("fresh_source_count"), contested=F("fresh_contested"), claim_count=F("fresh_claim_count")
+    )
+    return [
+        f"Event “{event.slug}”: stored {event.source_count} source(s), {event.claim_count} claim(s), contested "
+        f"{event.contested}, but its claims give {event.fresh_source_count}, {event.fresh_claim_count}, "
+        f"{event.fresh_contested}. Run manage.py refresh_status."
+        for event in stale.order_by("slug")
+    ]
+
+
 def stored_event_dates_are_fresh():
     """Claim.event_start, the copy the claims list sorts by, equals its event's start."""
     stale = Claim.objects.with_stale_event_date().order_by("slug")
@@ -161,6 +173,7 @@ CHECKS = {
     ),
     "every competing-claim link has a note for readers": conflict_links_have_notes,
     "every claim's stored status matches its citations": stored_statuses_are_fresh,
+    "every event's stored source and claim counts and contested mark match its claims": stored_event_counts_are_fresh,
     "every claim's stored event date matches its event": stored_event_dates_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
 }

@@ -14,8 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.urls import reverse
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
@@ -37,7 +38,7 @@ def by_stance(citations):
     return groups
 
 
-def sides_of(citations, competing_links=(), competing_citations=None):
+def sides_of(citations, competing_links=(), competing_citations=None, *, limit=None):
     """A claim's two sides as the sides include shows them (templates/includes/sides.html).
 
     `citations`: the claim's citations (lost ones are left out: they count for
@@ -45,7 +46,9 @@ def sides_of(citations, competing_links=(), competing_citations=None):
     its citations loaded, or else `competing_citations`: {competing claim id:
     its citations}, when the caller fetched them some other way. A competing
     claim's anchored supporting quotes go on the disputing side, because they
-    say that something else happened.
+    say that something else happened. With `limit`, each side keeps its first
+    `limit` quotes (a list of many claims shows a few of each); `*_total`
+    still count them all.
     """
     groups = by_stance(c for c in citations if c.anchored)
     competing_links = list(competing_links)
@@ -61,12 +64,25 @@ def sides_of(citations, competing_links=(), competing_citations=None):
         for citation in citations_of(link)
         if citation.anchored and citation.stance == Stance.SUPPORTS
     ]
+    supporting, disputing, qualifying = groups[Stance.SUPPORTS], groups[Stance.DISPUTES], groups[Stance.QUALIFIES]
+    totals = {
+        "supporting_total": len(supporting),
+        "disputing_total": len(disputing) + len(competing_support),
+        "qualifying_total": len(qualifying),
+    }
+    if limit is not None:
+        # The disputing side shares its room: direct disputes first, then competing support.
+        supporting, disputing, qualifying = supporting[:limit], disputing[:limit], qualifying[:limit]
+        competing_support = competing_support[: limit - len(disputing)]
+    shown = len(supporting) + len(disputing) + len(qualifying) + len(competing_support)
+    totals["trimmed"] = shown < sum(totals.values())
     return {
-        "supporting": groups[Stance.SUPPORTS],
-        "disputing": groups[Stance.DISPUTES],
-        "qualifying": groups[Stance.QUALIFIES],
+        "supporting": supporting,
+        "disputing": disputing,
+        "qualifying": qualifying,
         "competing": competing_links,
         "competing_support": competing_support,
+        **totals,
     }
 
 
@@ -460,6 +476,19 @@ class Article(FuzzyDateMixin, models.Model):
             parts.append(f"via {self.wire.name}")
         return ", ".join(parts) or "author and publisher not stated"
 
+    @property
+    def short_label(self):
+        """A few words telling this article from others in a column heading: its outlet (publisher, else
+        wire service, else first author, else the start of its title) and its date, e.g. "Tuoi Tre, October 2025"."""
+        outlet = self.publisher or self.wire
+        if outlet is not None:
+            name = outlet.name
+        else:
+            authors = sorted(self.authors.all(), key=lambda actor: actor.slug)
+            # Nobody named: the title's first words say more than the kind of article.
+            name = authors[0].name if authors else Truncator(self.title).words(4, truncate="…")
+        return f"{name}, {self.date_display}" if self.published else name
+
     def reanchor_citations(self):
         """Find every quote again in the current texts; flag, never drop, the lost ones.
 
@@ -481,19 +510,72 @@ class Article(FuzzyDateMixin, models.Model):
 # --- Events --------------------------------------------------------------------
 
 
+# Where a date of each precision sorts among the others that start on the same
+# day: "the 1950s" before "1950" before "January 1950" before "1 January 1950",
+# so that each heading's events stay together (see articles.timeline).
+PRECISION_RANK = {DatePrecision.DECADE: 0, DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
+
+
 class EventQuerySet(TaggedQuerySet):
     def on_timeline(self):
-        """Events in date order, with participants and their source count preloaded."""
-        return (
-            self.with_source_count()
-            .prefetch_related(models.Prefetch("participations", queryset=Participation.objects.select_related("actor")))
-            .order_by("start", "end", "title")
+        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+        return self.prefetch_related(
+            models.Prefetch("participations", queryset=Participation.objects.select_related("actor"))
+        ).order_by("start", "end", "title")
+
+    def in_timeline_order(self):
+        """Ordered as the timeline lists them: (start, precision rank, pk), the key its pages continue after."""
+        ranks = [models.When(date_precision=precision, then=rank) for precision, rank in PRECISION_RANK.items()]
+        return self.annotate(precision_rank=models.Case(*ranks, default=3)).order_by("start", "precision_rank", "pk")
+
+    def after(self, start, rank, pk):
+        """Events after the key (start, precision rank, pk) in timeline order (needs in_timeline_order())."""
+        return self.filter(
+            Q(start__gt=start)
+            | Q(start=start, precision_rank__gt=rank)
+            | Q(start=start, precision_rank=rank, pk__gt=pk)
         )
 
-    def with_source_count(self):
-        """Annotate `source_count`: the distinct origins of the anchored quotes supporting its claims."""
-        counted = Q(claims__citations__stance=Stance.SUPPORTS, claims__citations__anchored=True)
-        return self.annotate(source_count=Count("claims__citations__origin", filter=counted, distinct=True))
+    def starting_in(self, first, stop):
+        """Events whose start lies in [first, stop): each event belongs to the one window where it starts."""
+        return self.filter(start__gte=first, start__lt=stop)
+
+    def key_events(self):
+        """The events most independent sources stand behind, busiest first (an index scan on stored counts)."""
+        return self.order_by("-source_count", "start", "pk")
+
+    def year_counts(self):
+        """[(year, events, contested events)] by the year each starts, from one GROUP BY (no rows read out)."""
+        rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("start"))
+            .values("year")
+            .annotate(n=Count("pk"), disputed=Count("pk", filter=Q(contested=True)))
+            .order_by("year")
+        )
+        return [(row["year"], row["n"], row["disputed"]) for row in rows]
+
+    def with_fresh_counts(self):
+        """Annotate `fresh_source_count`, `fresh_contested` and `fresh_claim_count`, from claims and citations.
+
+        What the stored `source_count`, `contested` and `claim_count` must
+        equal: kept so by services.events_refresh_counts, verified by check_kb.
+        """
+        counted = (
+            Citation.objects.counted()
+            .filter(claim__event=OuterRef("pk"))
+            .order_by()
+            .values("claim__event")
+            .annotate(n=Count("origin", distinct=True))
+            .values("n")
+        )
+        disputed = Claim.objects.filter(event=OuterRef("pk"), status=ClaimStatus.CONTESTED)
+        claims = Claim.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("pk"))
+        return self.annotate(
+            fresh_source_count=Coalesce(Subquery(counted), 0),
+            fresh_contested=Exists(disputed),
+            fresh_claim_count=Coalesce(Subquery(claims.values("n")), 0),
+        )
 
     def involving(self, actor_slug):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
@@ -521,6 +603,15 @@ class Event(FuzzyDateMixin, models.Model):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_approximate = models.BooleanField(default=False, verbose_name="date is approximate")
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # Derived from its claims and their citations by services.events_refresh_counts
+    # on every write that can change them; never typed (see with_fresh_counts).
+    source_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many distinct origins stand behind the anchored quotes supporting its claims.",
+    )
+    contested = models.BooleanField(default=False, editable=False, help_text="Whether one of its claims is contested.")
+    claim_count = models.PositiveIntegerField(default=0, editable=False, help_text="How many claims attest it.")
     # When the record was added and last saved: feeds and the sitemap's lastmod read them.
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -530,6 +621,12 @@ class Event(FuzzyDateMixin, models.Model):
 
     class Meta:
         ordering = ["start", "end", "title"]
+        indexes = [
+            # The timeline's windows and its counts per year.
+            models.Index(fields=["start"], name="event_start_idx"),
+            # The home page's key events.
+            models.Index(fields=["-source_count", "start"], name="event_key_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -555,6 +652,17 @@ class Event(FuzzyDateMixin, models.Model):
     def citations(self):
         """The event's sources: every citation of every claim that attests it (one query)."""
         return Citation.objects.filter(claim__event=self).select_related("article", "claim")
+
+    @property
+    def timeline_key(self):
+        """Where the event sorts on the timeline: EventQuerySet.in_timeline_order's key."""
+        return (self.start, PRECISION_RANK[self.date_precision], self.pk)
+
+    def get_timeline_url(self):
+        """The event on the timeline: its year's window, from the event on, whatever the year holds."""
+        from articles.timeline import timeline_url_of
+
+        return timeline_url_of(self)
 
 
 class Participation(models.Model):
@@ -601,24 +709,27 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.select_related("claimant", "event")
 
     def contested_entries(self):
-        """The contested claims in reading order (event date, undated last, then slug), each disagreement once.
+        """The contested claims, each disagreement once, for a list in reading order
+        (event date, undated last; then most independent origins; then id: listing.CLAIM_ORDERINGS[0]).
 
         Two competing claims are one disagreement, listed under the one that
-        comes first, where the other's supporting quotes stand on the disputing
-        side (models.sides_of). So a claim is left out when every claim it
-        competes with is contested and comes before it: the page already shows
-        it there, named and linked.
+        comes first in that order, where the other's supporting quotes stand on
+        the disputing side (models.sides_of). So a claim is left out when every
+        claim it competes with is contested and comes before it: the page
+        already shows it there, named and linked.
         """
         undated = datetime.date.max
-        entries = self.contested().annotate(entry_date=Coalesce("event__start", Value(undated)))
-        rival_date = Coalesce("to_claim__event__start", Value(undated))
+        own_date = Coalesce(OuterRef("event_start"), Value(undated))
         earlier = Q(to_claim__status=ClaimStatus.CONTESTED) & (
-            Q(rival_date__lt=OuterRef("entry_date"))
-            | Q(rival_date=OuterRef("entry_date"), to_claim__slug__lt=OuterRef("slug"))
+            Q(rival_date__lt=own_date)
+            | Q(rival_date=own_date, to_claim__origin_count__gt=OuterRef("origin_count"))
+            | Q(rival_date=own_date, to_claim__origin_count=OuterRef("origin_count"), to_claim_id__lt=OuterRef("pk"))
         )
         links = ClaimConflict.objects.filter(from_claim=OuterRef("pk"))
-        shown_elsewhere = Exists(links) & ~Exists(links.alias(rival_date=rival_date).exclude(earlier))
-        return entries.exclude(shown_elsewhere).order_by("entry_date", "slug")
+        later_or_uncontested = links.alias(rival_date=Coalesce("to_claim__event_start", Value(undated))).exclude(
+            earlier
+        )
+        return self.contested().exclude(Exists(links) & ~Exists(later_or_uncontested))
 
     # Filters on related rows use subqueries, never joins, so that each claim
     # stays one row whatever else is annotated.
@@ -639,9 +750,9 @@ class ClaimQuerySet(TaggedQuerySet):
         within a bounded set of candidates, each drawn through an index: at
         most `per_source` rows from each of the claims on the same event, the
         subject links and the claimant column naming its actors, and the tag
-        links naming its tags. A popular actor's tens of thousands of claims
-        are never all read, so the counts are those within the candidates.
-        `subject_ids` and `tag_ids` are the claim's, as the caller has them
+        links naming its tags; then what each candidate shares is counted
+        exactly. A popular actor's tens of thousands of claims are never all
+        read. `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
         "tags": n}, what it has in common with `claim`.
@@ -657,47 +768,69 @@ class ClaimQuerySet(TaggedQuerySet):
         db = connections[self.db]
         qn = db.ops.quote_name
         claims, subjects = qn(Claim._meta.db_table), qn(Claim.subjects.through._meta.db_table)
-        sources, params = [], []
-
-        def source(event, actor, tag, sql, values):
-            # One bounded source of candidates; each row counts for the same event, a shared actor or a shared tag.
-            weights = f"{event} AS same_event, {actor} AS actors, {tag} AS tags"
-            sources.append(f"SELECT id, {weights} FROM ({sql} LIMIT %s) AS {qn(f'source_{len(sources)}')}")
-            params.extend([*values, per_source])
+        tagged_items = qn(TaggedItem._meta.db_table)
+        claim_type = ContentType.objects.get_for_model(Claim).pk  # cached after the first request
 
         def ids(values):
             return ", ".join(["%s"] * len(values))
 
+        # Where candidates come from: each source an index lookup, at most `per_source` rows.
+        sources, source_params = [], []
         if claim.event_id:
-            source(1, 0, 0, f"SELECT id FROM {claims} WHERE event_id = %s", [claim.event_id])
+            sources.append(f"SELECT id FROM {claims} WHERE event_id = %s")
+            source_params.append([claim.event_id])
         if actor_ids:
-            source(0, 1, 0, f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})", actor_ids)
-            source(0, 1, 0, f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})", actor_ids)
+            sources.append(f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})")
+            sources.append(f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})")
+            source_params += [actor_ids, actor_ids]
         if tag_ids:
-            tagged = f"SELECT object_id AS id FROM {qn(TaggedItem._meta.db_table)} WHERE content_type_id = %s"
-            claim_type = ContentType.objects.get_for_model(Claim)  # cached after the first request
-            source(0, 0, 1, f"{tagged} AND tag_id IN ({ids(tag_ids)})", [claim_type.pk, *tag_ids])
+            sources.append(
+                f"SELECT object_id AS id FROM {tagged_items} WHERE content_type_id = %s AND tag_id IN ({ids(tag_ids)})"
+            )
+            source_params.append([claim_type, *tag_ids])
         if not sources:
             return []
+        candidates = " UNION ".join(
+            f"SELECT id FROM ({sql} LIMIT %s) AS {qn(f'source_{n}')}" for n, sql in enumerate(sources)
+        )
+        # What each candidate shares with the claim, counted exactly: a few hundred index probes at most.
+        same_event, actors, tags, params = "0", "0", "0", []
+        if claim.event_id:
+            same_event = "CASE WHEN claim.event_id = %s THEN 1 ELSE 0 END"
+            params.append(claim.event_id)
+        if actor_ids:
+            actors = (
+                f"(SELECT COUNT(*) FROM {subjects} AS link WHERE link.claim_id = claim.id"
+                f" AND link.actor_id IN ({ids(actor_ids)}))"
+                f" + CASE WHEN claim.claimant_id IN ({ids(actor_ids)}) THEN 1 ELSE 0 END"
+            )
+            params += [*actor_ids, *actor_ids]
+        if tag_ids:
+            tags = (
+                f"(SELECT COUNT(*) FROM {tagged_items} AS item WHERE item.object_id = claim.id"
+                f" AND item.content_type_id = %s AND item.tag_id IN ({ids(tag_ids)}))"
+            )
+            params += [claim_type, *tag_ids]
+        for values in source_params:
+            params += [*values, per_source]
         left_out = [claim.pk, *exclude]
+        params += left_out
         sql = (
-            "SELECT ranked.id, ranked.same_event, ranked.actors, ranked.tags FROM ("
-            "SELECT id, SUM(same_event) AS same_event, SUM(actors) AS actors, SUM(tags) AS tags FROM ("
-            + " UNION ALL ".join(sources)
-            + ") AS candidates GROUP BY id"
-            f") AS ranked JOIN {claims} AS claim ON claim.id = ranked.id"
-            f" WHERE ranked.id NOT IN ({ids(left_out)})"
-            " ORDER BY ranked.same_event DESC, ranked.actors DESC, ranked.tags DESC,"
-            " claim.event_start IS NULL, claim.event_start, claim.slug LIMIT %s"
+            f"SELECT id, same_event, actors, tags FROM ("
+            f"SELECT claim.id, claim.slug, claim.event_start, {same_event} AS same_event, {actors} AS actors,"
+            f" {tags} AS tags FROM {claims} AS claim WHERE claim.id IN ({candidates})"
+            f" AND claim.id NOT IN ({ids(left_out)})"
+            ") AS ranked ORDER BY same_event DESC, actors DESC, tags DESC,"
+            " event_start IS NULL, event_start, slug LIMIT %s"
         )
         with db.cursor() as cursor:
-            cursor.execute(sql, [*params, *left_out, limit])
+            cursor.execute(sql, [*params, limit])
             ranked = cursor.fetchall()
         found = self.in_bulk([row[0] for row in ranked])
         related = []
         for pk, same_event, actors, tags in ranked:
             if pk in found:
-                # Why it is related, for the reader: counted within the candidates, as ranked.
+                # Why it is related, for the reader.
                 found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
                 related.append(found[pk])
         return related
@@ -808,6 +941,8 @@ class Claim(models.Model):
         ordering = ["slug"]
         indexes = [
             models.Index(fields=["status"], name="claim_status_idx"),
+            # An event page's first claims: without it, PostgreSQL walks the slug index past every other claim.
+            models.Index(fields=["event", "slug"], name="claim_event_slug_idx"),
             # The feed of new and changed claims reads the latest few.
             models.Index(fields=["updated"], name="claim_updated_idx"),
             # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.

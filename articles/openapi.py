@@ -152,6 +152,20 @@ SCHEMAS = {
         filters=ref("Filters"),
         first_year=nullable(INTEGER),
         last_year=nullable(INTEGER),
+        window={
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": ["all", "decade", "year", "month"]},
+                "label": STRING,
+                "decade": STRING,
+                "year": STRING,
+                "month": STRING,
+            },
+            "required": ["kind", "label"],
+        },
+        count=nullable(COUNT),
+        total=COUNT,
+        next=nullable(STRING),
         events=array(
             {
                 "allOf": [ref("EventRef")],
@@ -455,6 +469,8 @@ PARAMETERS = {
     "after": {**SLUG, "description": "Keyset paging: the page after this row (follow the `next` link)."},
     "before": {**SLUG, "description": "Keyset paging: the page before this row (follow the `previous` link)."},
     "sort": {"type": "string", "description": "A sort order the page offers."},
+    "decade": {"type": "integer", "minimum": 10, "maximum": 9990, "multipleOf": 10, "description": "A decade: 1990."},
+    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "A month: 2025-10."},
 }
 # Where a page reads a parameter of the same name differently.
 PAGE_PARAMETERS = {
@@ -463,6 +479,11 @@ PAGE_PARAMETERS = {
     ("articles", "sort"): {"type": "string", "enum": [o.name for o in ARTICLE_ORDERINGS if o.name]},
     ("claim_history", "revision"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     ("claim_history", "before"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    ("timeline", "after"): {
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[.][0-3][.][0-9]+$",
+        "description": "The page of the window after this event (follow the `next` link).",
+    },
 }
 
 

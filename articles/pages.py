@@ -90,9 +90,14 @@ READER_PAGES = [
         "timeline/",
         views.timeline,
         serializer=api.timeline,
-        params=("actor", "tag", "from", "to", "year"),
+        # Filters (actor, tag, from, to), then the window and the page in it (articles.timeline).
+        params=("actor", "tag", "from", "to", "decade", "year", "month", "after"),
         load_weight=3,
-        samples={"by actor": {"actor": "to-lam"}},
+        samples={
+            "by actor": {"actor": "to-lam"},
+            "a year": {"year": "2025"},
+            "an actor with no events": {"actor": "asean"},
+        },
     ),
     ReaderPage(
         "event",
@@ -111,9 +116,20 @@ READER_PAGES = [
         load_weight=2,
         samples={"by status": {"status": "contested"}, "by sources": {"sort": "sources"}},
     ),
-    ReaderPage("contested", "claims/contested/", views.contested, serializer=api.contested, params=PAGE, load_weight=2),
     ReaderPage(
-        "grid", "claims/grid/", views.agreement_grid, serializer=api.agreement_grid, params=("event", "actor", *PAGE)
+        "contested",
+        "claims/contested/",
+        views.contested,
+        serializer=api.contested,
+        params=(*CURSOR, *PAGE),
+        load_weight=2,
+    ),
+    ReaderPage(
+        "grid",
+        "claims/grid/",
+        views.agreement_grid,
+        serializer=api.agreement_grid,
+        params=("event", "actor", *CURSOR, *PAGE),
     ),
     ReaderPage(
         "claim",
@@ -170,9 +186,9 @@ READER_PAGES = [
         "search/",
         views.search,
         serializer=api.search,
-        params=("q",),
+        params=("q", "kind", "page"),
         load_weight=2,
-        samples={"by word": {"q": "visit"}},
+        samples={"by word": {"q": "visit"}, "one kind": {"q": "visit", "kind": "claims"}},
         # Every query is a new address: cached briefly, so random queries cannot pile up.
         max_cache_seconds=60,
     ),

@@ -1,18 +1,29 @@
-"""One search box across articles, claims, events and actors.
+"""One search box across claims, events, articles and actors.
 
-On PostgreSQL, migrations 0003 and 0009 keep a stored, weighted tsvector
-column (`search_vector`) with a GIN index on each searched table; we match it with
-websearch_to_tsquery (which accepts anything a person types, quotes and
-minus signs included, and never raises), rank with ts_rank and cut snippets
-with ts_headline. The column is not a model field (SQLite could not create
-it), so it is reached through RawSQL. A tsvector holds at most 1 MB, so long
-text is indexed up to INDEXED_CHARS characters only (the text itself is stored
-whole): a body of any length saves, and is found by its first 60,000
-characters. Snippets are cut from the same prefix.
+What a reader may type is the same on both databases (README, "Searching"):
+words (all must match, in any order), "a phrase in double quotes", -word or
+-"a phrase" to exclude, and OR between two alternatives. Case and accents are
+folded: "Tô Lâm" finds "To Lam", "Doi Moi" finds "Đổi Mới". Words match whole,
+never inside another word ("un" does not match "countries").
 
-On SQLite the same page is served from a plain fallback: every word must
-occur somewhere in the searched fields (icontains), ranked by how often the
-words occur in the title, then in the text, with snippets cut in Python.
+Bounded work, whatever the size of the knowledge base: for each kind, only the
+CANDIDATES newest matches (by primary key, an index order) are ranked; the page
+shows the best of those, and snippets are cut for the shown rows only. A
+search of one kind pages through its ranked candidates (?kind=claims&page=2).
+
+On PostgreSQL, migrations 0003, 0009 and 0017 keep a stored, weighted
+tsvector column (`search_vector`) with a GIN index on each searched table,
+built with the accent-folding text search configuration `kb_english`. We match
+it with websearch_to_tsquery (which accepts anything a person types and never
+raises), rank with ts_rank and cut snippets with ts_headline. The column is not
+a model field (SQLite could not create it); StoredVector reaches it. A tsvector
+holds at most 1 MB, so long text is indexed up to INDEXED_CHARS characters
+only; snippets are cut from the same prefix.
+
+On SQLite, the fallback parses the same syntax (parse_query) and matches each
+word or phrase as a whole-word regular expression against the text folded by
+fold() (registered as the SQL function kb_fold on every SQLite connection),
+ranked by how often the words occur in the title, then in the text.
 
 Snippets are built from the raw source text, so they are escaped before
 <mark> is put around the matched words: no markup from content gets through.
@@ -24,8 +35,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Expression, F, Func, OuterRef, Q, TextField
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -34,11 +44,16 @@ from articles.models import Actor, ActorAlias, Article, Claim, Event
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-RESULTS_PER_KIND = 20
-CONFIG = "english"
+# The kinds of result, in the order the page shows them, with their headings.
+KINDS = {"claims": "Claims", "events": "Events", "articles": "Articles", "actors": "Actors"}
+OVERVIEW_PER_KIND = 5  # a search of everything shows this many of each kind
+PER_PAGE = 20  # a search of one kind shows this many a page
+CANDIDATES = 200  # the newest matches of a kind that are ranked; the rest are not looked at
+CONFIG = "kb_english"  # migration 0017: English, accents folded
 # How much of a long text column the search vector covers. Migration 0009 builds
 # the vectors with the same number; changing it needs a new migration.
 INDEXED_CHARS = 60_000
+SNIPPET_CHARS = 220
 # Private-use characters mark matches in snippets until the text is escaped.
 OPEN, CLOSE = "\ue010", "\ue011"
 WORD = re.compile(r"\w+")
@@ -52,56 +67,184 @@ def normalise_query(text):
     return " ".join(kept.split())
 
 
+# Letters that are not a base letter plus combining marks, so NFKD leaves them be;
+# PostgreSQL's unaccent folds them, and so do we.
+_SPECIAL = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe"})
+
+
+def fold(text):
+    """`text` without case or accents, as both databases compare it: fold("Đổi Mới") == "doi moi"."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(_SPECIAL)
+
+
+def _folded_with_positions(text):
+    """fold(text), and for each of its characters the index in `text` it came from."""
+    out, positions = [], []
+    for index, char in enumerate(text):
+        for folded in fold(char):
+            out.append(folded)
+            positions.append(index)
+    return "".join(out), positions
+
+
 def terms_of(query):
-    """The words of a query, lower-cased, in order, without repeats."""
+    """The words of a query, folded, in order, without repeats (operators and punctuation left out)."""
     seen = []
-    for word in WORD.findall(query.lower()):
-        if word not in seen:
+    for word in WORD.findall(fold(query)):
+        if word != "or" and word not in seen:
             seen.append(word)
     return seen[:MAX_TERMS]
+
+
+# --- The query language ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase (several words in a row), folded; `excluded` when it must not occur."""
+
+    words: tuple
+    excluded: bool = False
+
+    @property
+    def pattern(self):
+        """A regular expression for the term in folded text: whole words, with plural, -ed and -ing endings."""
+        ending = r"(?:s|es|ed|d|ing)?"
+        return r"(?<!\w)" + r"\W+".join(re.escape(word) + ending for word in self.words) + r"(?!\w)"
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def parse_query(query):
+    """The query as clauses that must all hold, each a list of alternative Terms (a OR b).
+
+    The syntax of PostgreSQL's websearch_to_tsquery: words, "phrases", a minus
+    sign before a word or phrase to exclude it, OR between alternatives.
+    parse_query('trump -kim "state visit" talks OR summit') ==
+    [[Term(("trump",))], [Term(("kim",), excluded=True)], [Term(("state", "visit"))],
+     [Term(("talks",)), Term(("summit",))]]
+    """
+    clauses, joining = [], False
+    for minus, phrase, word_minus, word in _TOKEN.findall(query):
+        if word and fold(word) == "or" and not word_minus:
+            joining = bool(clauses)
+            continue
+        words = tuple(WORD.findall(fold(phrase if phrase or not word else word)))
+        if not words:
+            continue
+        term = Term(words, excluded=bool(minus or word_minus))
+        if joining:
+            clauses[-1].append(term)
+        else:
+            clauses.append([term])
+        joining = False
+    return clauses[:MAX_TERMS]
+
+
+def wanted_terms(clauses):
+    """The terms a result may contain (the ones to highlight)."""
+    return [term for clause in clauses for term in clause if not term.excluded]
+
+
+# --- Results -------------------------------------------------------------------------
 
 
 @dataclass
 class Results:
     query: str
+    kind: str = ""  # "" for a search of everything, else one of KINDS
+    page: int = 1
     articles: list = field(default_factory=list)
     claims: list = field(default_factory=list)
     events: list = field(default_factory=list)
     actors: list = field(default_factory=list)
-    more: set = field(default_factory=set)  # kinds with more hits than shown
+    more: set = field(default_factory=set)  # kinds with more ranked results than shown
+    only_exclusions: bool = False  # every word was excluded (-word): nothing to look for
 
     @property
     def total(self):
         return len(self.articles) + len(self.claims) + len(self.events) + len(self.actors)
 
+    @property
+    def sections(self):
+        """(kind, heading, results) for each kind searched that found something, in page order."""
+        return [(kind, heading, getattr(self, kind)) for kind, heading in KINDS.items() if getattr(self, kind)]
 
-def search(query, *, limit=RESULTS_PER_KIND):
-    """Search everything for `query` (already normalised). Runs four queries."""
-    results = Results(query=query)
+    @property
+    def first_number(self):
+        return (self.page - 1) * PER_PAGE + 1
+
+    @property
+    def has_next(self):
+        return bool(self.kind) and self.kind in self.more
+
+    @property
+    def candidates(self):
+        return CANDIDATES
+
+    @property
+    def at_candidate_limit(self):
+        """True on the last page a kind can have: older matches may exist that were never ranked."""
+        return bool(self.kind) and self.first_number + self.total - 1 >= CANDIDATES
+
+
+def search(query, *, kind="", page=1):
+    """Search `query` (already normalised): every kind, or one `kind` a page at a time. One query per kind searched."""
+    results = Results(query=query, kind=kind, page=page)
     if not terms_of(query):
         return results
+    if not wanted_terms(parse_query(query)):
+        # PostgreSQL would match every text without those words (a scan of all of them); neither database does.
+        results.only_exclusions = True
+        return results
+    # {kind: (offset, how many)}
+    wanted = {kind: ((page - 1) * PER_PAGE, PER_PAGE)} if kind else {name: (0, OVERVIEW_PER_KIND) for name in KINDS}
     backend = _postgres if connection.vendor == "postgresql" else _fallback
-    for kind, found in backend(query, limit + 1).items():
+    for name, found in backend(query, wanted).items():
+        limit = wanted[name][1]
         if len(found) > limit:
-            results.more.add(kind)
-        setattr(results, kind, found[:limit])
+            results.more.add(name)
+        setattr(results, name, found[:limit])
     return results
 
 
 # --- PostgreSQL ----------------------------------------------------------------
 
 
-def _vector(model):
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(f"{table}.search_vector", [], output_field=SearchVectorField())
+class StoredVector(Expression):
+    """The table's stored search_vector column, under whatever alias the table has in the query (U0 in a subquery)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
-def _ranked(queryset, query, snippet_field, *, whole=False):
-    """Matches for `query`, best first, each with a `headline`: the whole field when `whole`, else fragments."""
-    tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+def _page_ranked(queryset, tsquery, offset, count, headline):
+    """Rows `offset`… of the CANDIDATES newest matches, best first, `count` + 1 of them, each with `headline`.
+
+    The candidates come from the GIN index, newest first; only they are ranked;
+    PostgreSQL computes the headline after the LIMIT, for the rows returned.
+    """
+    model = queryset.model
+    candidates = model.objects.alias(vector=StoredVector()).filter(vector=tsquery).order_by("-pk")
+    return (
+        queryset.filter(pk__in=candidates.values("pk")[:CANDIDATES])
+        .alias(vector=StoredVector())
+        .annotate(rank=SearchRank(F("vector"), tsquery), headline=headline)
+        .order_by("-rank", "pk")[offset : offset + count + 1]
+    )
+
+
+def _headline(text, tsquery, *, whole=False):
     options = {"highlight_all": True} if whole else {"max_words": 35, "min_words": 15, "max_fragments": 2}
-    headline = SearchHeadline(
-        Left(snippet_field, INDEXED_CHARS),
+    return SearchHeadline(
+        Left(text, INDEXED_CHARS),
         tsquery,
         config=CONFIG,
         start_sel=OPEN,
@@ -109,41 +252,48 @@ def _ranked(queryset, query, snippet_field, *, whole=False):
         fragment_delimiter=" … ",
         **options,
     )
-    return (
-        queryset.alias(vector=_vector(queryset.model))
-        .filter(vector=tsquery)
-        .annotate(rank=SearchRank(F("vector"), tsquery), headline=headline)
-        .order_by("-rank", "pk")
-    )
 
 
-def _postgres(query, limit):
-    found = {
-        # Query: articles, with publisher and wire (and one for their authors).
-        "articles": _ranked(Article.objects.with_people(), query, "body")[:limit],
-        # Query: claims, with status, claimant and event.
-        "claims": _ranked(Claim.objects.for_listing(), query, "text", whole=True)[:limit],
-        # Query: events.
-        "events": _ranked(Event.objects.all(), query, "description")[:limit],
-    }
-    # Query: actors; their aliases are in another table, so they match by substring.
+def _postgres(query, wanted):
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
-    alias_hit = Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=query))
-    found["actors"] = (
-        Actor.objects.alias(vector=_vector(Actor))
-        .filter(Q(vector=tsquery) | alias_hit)
-        .annotate(
-            rank=SearchRank(F("vector"), tsquery),
-            headline=SearchHeadline("description", tsquery, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE),
-        )
-        .order_by("-rank", "name")[:limit]
-    )
+    searches = {
+        # Query: claims, with claimant and event; the whole text, marked.
+        "claims": lambda: Claim.objects.for_listing(),
+        # Query: events.
+        "events": lambda: Event.objects.all(),
+        # Query: articles, with publisher and wire (and one for their authors).
+        "articles": lambda: Article.objects.with_people(),
+        # Query: actors (their aliases are matched below).
+        "actors": lambda: Actor.objects.all(),
+    }
+    texts = {"claims": "text", "events": "description", "articles": "body", "actors": "description"}
     out = {}
-    for kind, queryset in found.items():
-        out[kind] = list(queryset)
+    for kind, (offset, count) in wanted.items():
+        headline = _headline(texts[kind], tsquery, whole=kind == "claims")
+        if kind == "actors":
+            rows = _actors_ranked(query, tsquery, offset, count, headline)
+        else:
+            rows = _page_ranked(searches[kind](), tsquery, offset, count, headline)
+        out[kind] = list(rows)
         for obj in out[kind]:
             obj.snippet = _marked(obj.headline or "")
     return out
+
+
+def _actors_ranked(query, tsquery, offset, count, headline):
+    # Aliases live in another table, without a search vector: an actor also matches
+    # when one of its aliases contains the query, accents folded.
+    folded = Func(F("name"), function="unaccent", output_field=TextField())
+    alias_hit = Exists(
+        ActorAlias.objects.alias(folded=folded).filter(actor=OuterRef("pk"), folded__icontains=fold(query))
+    )
+    candidates = Actor.objects.alias(vector=StoredVector()).filter(Q(vector=tsquery) | alias_hit).order_by("-pk")
+    return (
+        Actor.objects.filter(pk__in=candidates.values("pk")[:CANDIDATES])
+        .alias(vector=StoredVector())
+        .annotate(rank=SearchRank(F("vector"), tsquery), headline=headline)
+        .order_by("-rank", "name", "pk")[offset : offset + count + 1]
+    )
 
 
 def _marked(text):
@@ -154,81 +304,139 @@ def _marked(text):
 # --- SQLite and anything else ------------------------------------------------------
 
 
-def _every_term_somewhere(terms, fields, extra=None):
-    condition = Q()
-    for term in terms:
+def register_fold(sender, connection, **kwargs):
+    """Give every new SQLite connection the SQL function kb_fold (see fold); connected in apps.py."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("kb_fold", 1, fold, deterministic=True)
+
+
+def _folded(name):
+    return Func(F(name), function="kb_fold", output_field=TextField())
+
+
+def _condition(clauses, fields, alias_field=False):
+    """Q for rows where every clause holds in at least one of `fields` (or an alias, for actors)."""
+
+    def found(term):
         anywhere = Q()
         for name in fields:
-            anywhere |= Q(**{f"{name}__icontains": term})
-        if extra:
-            anywhere |= extra(term)
-        condition &= anywhere
+            anywhere |= Q(**{f"fold_{name}__regex": term.pattern})
+        if alias_field:
+            aliases = ActorAlias.objects.alias(fold_name=_folded("name"))
+            anywhere |= Q(Exists(aliases.filter(actor=OuterRef("pk"), fold_name__regex=term.pattern)))
+        return ~anywhere if term.excluded else anywhere
+
+    condition = Q()
+    for clause in clauses:
+        either = Q()
+        for term in clause:
+            either |= found(term)
+        condition &= either
     return condition
 
 
-def _fallback(query, limit):
-    terms = terms_of(query)
-
-    def alias(term):
-        return Q(Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=term)))
-
+def _fallback(query, wanted):
+    clauses = parse_query(query)
     searches = {
-        # Query: articles, with publisher and wire (and one for their authors).
-        "articles": (
-            Article.objects.with_people().filter(_every_term_somewhere(terms, ["title", "body", "captions"])),
-            "title",
-            "body",
-        ),
-        # Query: claims, with status, claimant and event.
-        "claims": (
-            Claim.objects.for_listing().filter(_every_term_somewhere(terms, ["text"])).order_by("slug"),
-            "text",
-            "text",
-        ),
+        # Query: claims, with claimant and event.
+        "claims": (Claim.objects.for_listing(), ["text"], "text", "text"),
         # Query: events.
-        "events": (
-            Event.objects.filter(_every_term_somewhere(terms, ["title", "description"])),
-            "title",
-            "description",
-        ),
+        "events": (Event.objects.all(), ["title", "description"], "title", "description"),
+        # Query: articles, with publisher and wire (and one for their authors).
+        "articles": (Article.objects.with_people(), ["title", "body", "captions"], "title", "body"),
         # Query: actors, by name, description or alias.
-        "actors": (
-            Actor.objects.filter(_every_term_somewhere(terms, ["name", "description"], extra=alias)),
-            "name",
-            "description",
-        ),
+        "actors": (Actor.objects.all(), ["name", "description"], "name", "description"),
     }
+    patterns = [re.compile(term.pattern) for term in wanted_terms(clauses)]
     out = {}
-    for kind, (queryset, title_field, text_field) in searches.items():
-        rows = list(queryset[:200])
+    for kind, (offset, count) in wanted.items():
+        queryset, fields, title_field, text_field = searches[kind]
+        queryset = queryset.alias(**{f"fold_{name}": _folded(name) for name in fields})
+        matches = queryset.filter(_condition(clauses, fields, alias_field=kind == "actors"))
+        rows = list(matches.order_by("-pk")[:CANDIDATES])
         for obj in rows:
-            title, text = getattr(obj, title_field).lower(), getattr(obj, text_field).lower()
-            # A word in the title outranks any number of them in the text, as on PostgreSQL (weight A over D).
-            obj.rank = (sum(title.count(term) for term in terms), sum(text.count(term) for term in terms))
-            obj.snippet = snippet(getattr(obj, text_field), terms, width=None if kind == "claims" else 220)
-        rows.sort(key=lambda obj: obj.rank, reverse=True)
-        out[kind] = rows[:limit]
+            title, text = fold(getattr(obj, title_field)), fold(getattr(obj, text_field))
+            # A word in the title outranks any number of them in the text, as on PostgreSQL (weight A over B).
+            obj.rank = (sum(len(p.findall(title)) for p in patterns), sum(len(p.findall(text)) for p in patterns))
+        rows.sort(key=lambda obj: (obj.rank[0], obj.rank[1], -obj.pk), reverse=True)
+        rows = rows[offset : offset + count + 1]
+        for obj in rows:
+            obj.snippet = snippet(getattr(obj, text_field), patterns, width=None if kind == "claims" else SNIPPET_CHARS)
+        out[kind] = rows
     return out
 
 
-def snippet(text, terms, *, width=220):
-    """A window of `text` around the first matched term (all of it when width is None), escaped, terms in <mark>."""
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+
+
+def snippet(text, patterns, *, width=SNIPPET_CHARS):
+    """A window of `text` around the first match (all of it when width is None or the text fits), escaped,
+    matches in <mark>.
+
+    `patterns`: compiled regular expressions over the folded text (Term.pattern).
+    The window starts at the sentence holding the first match when that is near
+    enough, else at a word; it ends at a sentence end, else at a word.
+    """
     if not text:
         return ""
     text = text.replace(OPEN, "").replace(CLOSE, "")
-    width = len(text) if width is None else width
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text)
-    start = 0 if first is None else max(0, first.start() - width // 3)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 30 else start
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start + width // 2 else end
-    window = text[start:end]
-    marked = pattern.sub(lambda match: f"{OPEN}{match.group(0)}{CLOSE}", window)
+    folded, positions = _folded_with_positions(text)
+    spans = []
+    for pattern in patterns:
+        for match in pattern.finditer(folded):
+            if match.end() > match.start():
+                spans.append((positions[match.start()], positions[match.end() - 1] + 1))
+    spans = _merged(spans)
+    start, end = 0, len(text)
+    if width is not None and len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = _window_start(text, first, width)
+        end = _window_end(text, start, width)
+    pieces, at = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(text[at:span_start] + OPEN + text[span_start:span_end] + CLOSE)
+        at = span_end
+    pieces.append(text[at:end])
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
-    return _marked(f"{prefix}{marked}{suffix}")
+    return _marked(f"{prefix}{''.join(pieces).strip()}{suffix}")
+
+
+def _merged(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window_start(text, first, width):
+    """Where a window showing position `first` begins: its sentence's start if near, else a word's start."""
+    if first < width // 2:
+        return 0
+    sentence = 0
+    for match in _SENTENCE_END.finditer(text, 0, first):
+        sentence = match.end()
+    if first - sentence <= width // 2:
+        return len(text) - len(text[sentence:].lstrip())
+    start = first - width // 3
+    space = text.find(" ", start, first)
+    return space + 1 if space >= 0 else start
+
+
+def _window_end(text, start, width):
+    """Where a window from `start` ends: after its last whole sentence if that keeps half the width, else at a word."""
+    limit = min(len(text), start + width)
+    if limit == len(text):
+        return limit
+    sentence = None
+    for match in _SENTENCE_END.finditer(text, start, limit):
+        sentence = match.end()
+    if sentence is not None and sentence - start >= width // 2:
+        return sentence
+    space = text.rfind(" ", start, limit)
+    return space if space > start else limit

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from articles import anchoring
 from articles.caching import content_changed
@@ -201,6 +201,32 @@ def _refresh(claims):
             # Nor does the page cache hear of it: without this, refresh_status (or a
             # migration that recomputes statuses) left readers on the old statuses.
             content_changed(sender=Claim)
+        # An event's counts follow its claims' citations and statuses, just stored above.
+        events_refresh_counts(Event.objects.filter(pk__in=claims.values("event_id")))
+
+
+# --- Events: their stored counts ---------------------------------------------------
+
+
+def events_refresh_counts(events):
+    """Recompute and store `source_count`, `contested` and `claim_count` for `events`; True if any changed.
+
+    Called by _refresh for the events of every claim whose status is refreshed
+    (so every write path that reaches a claim's status reaches its event), and
+    by the receivers below for an event a claim leaves or a deleted claim had.
+    """
+    changed, fields = [], ["source_count", "contested", "claim_count"]
+    for event in events.with_fresh_counts().only("pk", *fields):
+        fresh = [getattr(event, f"fresh_{name}") for name in fields]
+        if [getattr(event, name) for name in fields] != fresh:
+            for name, value in zip(fields, fresh, strict=True):
+                setattr(event, name, value)
+            changed.append(event)
+    # bulk_update sends no signals and so no content_changed: say it here.
+    Event.objects.bulk_update(changed, fields, batch_size=500)
+    if changed:
+        content_changed(sender=Event)
+    return bool(changed)
 
 
 # --- Signal receivers ------------------------------------------------------------
@@ -214,6 +240,21 @@ def _claim_saved(sender, instance, created, raw=False, **kwargs):
     # A history revert or a fixture load writes the claim row whole.
     if not raw:
         claim_refresh_status(instance)
+    left = getattr(instance, "_event_before", None)
+    if left is not None and left != instance.event_id:
+        # The event the claim left loses its sources (the new one is refreshed with the claim).
+        events_refresh_counts(Event.objects.filter(pk=left))
+
+
+def _claim_saving(sender, instance, raw=False, **kwargs):
+    # Which event the claim attested before this save, to refresh it if the claim moves.
+    if instance.pk is not None:
+        instance._event_before = Claim.objects.filter(pk=instance.pk).values_list("event_id", flat=True).first()
+
+
+def _claim_deleted(sender, instance, **kwargs):
+    if instance.event_id:
+        events_refresh_counts(Event.objects.filter(pk=instance.event_id))
 
 
 def _conflict_changed(sender, instance, **kwargs):
@@ -258,9 +299,14 @@ def _authors_changed(sender, instance, action, **kwargs):
 
 
 def refresh_all_statuses():
-    """Recompute every claim's stored status, and the event date it sorts by (manage.py refresh_status)."""
+    """Recompute every claim's stored status, the event date it sorts by, and every event's counts.
+
+    (manage.py refresh_status.)
+    """
     _refresh(Claim.objects.all())
     refresh_event_dates()
+    # Events no claim attests are not reached through their claims.
+    events_refresh_counts(Event.objects.all())
 
 
 def refresh_event_dates():
@@ -290,6 +336,8 @@ def connect_signals():
     post_save.connect(_citation_changed, sender=Citation, dispatch_uid="kb-status-citation-save")
     post_delete.connect(_citation_changed, sender=Citation, dispatch_uid="kb-status-citation-delete")
     post_save.connect(_claim_saved, sender=Claim, dispatch_uid="kb-status-claim-save")
+    pre_save.connect(_claim_saving, sender=Claim, dispatch_uid="kb-event-counts-claim-saving")
+    post_delete.connect(_claim_deleted, sender=Claim, dispatch_uid="kb-event-counts-claim-delete")
     post_save.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-save")
     post_delete.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-delete")
     m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")

@@ -27,6 +27,7 @@ the measurements behind the choices.
 """
 
 import functools
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -35,11 +36,13 @@ from pathlib import Path
 
 import yaml
 from anyascii import anyascii
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from rapidfuzz import fuzz
 
 from articles import anchoring, figures
+from articles.caching import content_version
 from articles.models import Citation, Claim, Stance
 from articles.names import NameIndex
 
@@ -68,6 +71,8 @@ PER_SENTENCE_SHOWN = 2
 # How many of each sentence's candidates, by the cheap first cut, are scored in full.
 JUDGED = 8
 NEAR_BEST = 0.8
+# How long the reading view keeps an article's suggestions, at most (a write to the knowledge base retires them).
+SUGGESTIONS_CACHE_SECONDS = 3600
 # Sentences shorter than this many words are headings or fragments.
 MIN_WORDS = 5
 
@@ -255,12 +260,27 @@ def suggest(text, *, year=None, cited=(), dismissed=(), names=None):
     return Report(suggestions=suggestions, unknown_names=unknown, known_names=known)
 
 
-def suggest_for_article(article):
-    """Suggestions for an article's body, leaving out what it already cites and what editors dismissed for it."""
-    cited = article.citations.values_list("claim_id", "quote")
-    dismissed = article.dismissed_suggestions.values_list("claim_id", "quote")
+def suggest_for_article(article, *, cached=False):
+    """Suggestions for an article's body, leaving out what it already cites and what editors dismissed for it.
+
+    With `cached`, a report is kept in the cache until the knowledge base
+    changes (the content version of articles/caching.py moves on every write)
+    or the article's text, citations or dismissals do: the reading view shows
+    it on every visit, and at 100,000 claims it takes about a second to make.
+    """
+    cited = set(article.citations.values_list("claim_id", "quote"))
+    dismissed = set(article.dismissed_suggestions.values_list("claim_id", "quote"))
     year = article.published.year if article.published else None
-    return suggest(article.body, year=year, cited=cited, dismissed=dismissed)
+
+    def make():
+        return suggest(article.body, year=year, cited=cited, dismissed=dismissed)
+
+    version = content_version() if cached else None
+    if version is None:
+        return make()
+    key = repr((article.pk, article.body, year, sorted(cited), sorted(dismissed), version.current))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return cache.get_or_set(f"suggestions:{digest}", make, timeout=SUGGESTIONS_CACHE_SECONDS)
 
 
 def _unique(mentions):

@@ -54,7 +54,7 @@ class SuggestionsAdmin:
         article = response.context_data["article"]
         can_cite = response.context_data["can_cite"]
         response.context_data.update(
-            suggestions=suggest_for_article(article) if can_cite else None,
+            suggestions=suggest_for_article(article, cached=True) if can_cite else None,
             stances=Stance.choices,
             accept_url=reverse("admin:articles_article_accept_suggestion", args=[article.pk]),
             dismiss_url=reverse("admin:articles_article_dismiss_suggestion", args=[article.pk]),

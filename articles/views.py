@@ -9,7 +9,7 @@ Filters are GET forms (articles/forms.py). A value that does not validate
 gets the 400 page, naming the parameter, rather than a silently different list.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
@@ -20,7 +20,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import versioning
 from articles.citing import Reference
-from articles.evidence import evidence_notes, highlighted_body, highlighted_captions
+from articles.evidence import evidence_notes, highlighted_body, highlighted_captions, notes_html
 from articles.forms import (
     FINDERS,
     LOOKUP_MAX_LENGTH,
@@ -30,7 +30,6 @@ from articles.forms import (
     ClaimHistoryForm,
     CursorForm,
     GridFilterForm,
-    PageForm,
     SearchForm,
     TimelineFilterForm,
 )
@@ -41,14 +40,13 @@ from articles.listing import (
     SECTION_LIMIT,
     TAG_ORDERING,
     FilteredMixin,
+    Section,
     attach_sources,
-    attach_tags,
+    bad_request,
     citations_with_sources,
     first_rows,
     keyset_page,
     ordering_named,
-    page_rows,
-    paginate,
 )
 from articles.models import (
     Actor,
@@ -64,13 +62,25 @@ from articles.models import (
 from articles.search import search as run_search
 from articles.services import origins_of
 from articles.templatetags.kb import SITE_NAME
+from articles.timeline import (
+    build_overview,
+    choose_window,
+    cursor_of,
+    group_by_heading,
+    neighbours,
+    subject_event,
+    timeline_url,
+    window_page,
+)
 
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
 # An article's texts: a claim page shows its quotes' stored context, never the whole text.
 ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
-CONTESTED_PER_PAGE = 20  # each with both sides quoted in full: a long page already
-GRID_ROWS_PER_PAGE = 30
+CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
+QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
+GRID_ROWS_PER_PAGE = 15
+GRID_COLUMNS = 12  # the articles citing most of the page's claims; the rest share an "other articles" column
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
 TAGS_PER_PAGE = 200
@@ -98,11 +108,10 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        # The busiest-sourced events, shown in date order.
-        key_events = sorted(
-            Event.objects.on_timeline().order_by("-source_count", "start")[:5], key=lambda e: (e.start, e.title)
-        )
-        contested = first_rows(Claim.objects.contested().for_listing().order_by("slug"), 5)
+        # The busiest-sourced events (stored counts, an index scan), shown in date order.
+        key_events = sorted(Event.objects.on_timeline().key_events()[:5], key=lambda e: (e.start, e.title))
+        # Counted apart from the five shown: a window count would read every contested claim.
+        contested = Claim.objects.contested()
         return super().get_context_data(
             counts={
                 "articles": Article.objects.count(),
@@ -111,39 +120,69 @@ class HomeView(TemplateView):
                 "actors": Actor.objects.count(),
             },
             key_events=key_events,
-            contested=contested.rows,
-            contested_count=contested.total,
+            contested=list(contested.for_listing().order_by("slug")[:5]),
+            contested_count=contested.count(),
             tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
             **kwargs,
         )
 
 
 class TimelineView(FilteredMixin, TemplateView):
-    """Every event in date order, filtered by actor, tag and years.
+    """The events of one window of history (articles.timeline), filtered by actor, tag and years.
 
     Context: `form`, `filters`: the validated filter form and the values the
-    reader chose; `events`: the matching events, each with its participants,
-    `source_count` and `tag_list`; `first_year`, `last_year`: the year bounds
-    (None when open); `actor_name`, `tag_name`: the chosen actor's and tag's
-    names, for the heading.
+    reader chose; `window`: the timeline.Window shown; `window_count`: how
+    many matching events start in it (None for a month); `total`: how many
+    match the filters in all; `events`: the page's events in timeline order,
+    each with its participants, stored `source_count` and `contested`, and
+    `tag_list`; `groups`: (Heading, events) pairs, the same events under
+    headings at their own precision;
+    `shown`: how many events the page shows; `later_url`, `later_after`: the
+    next page of the window and its ?after= (None on its last); `continued`: whether this page continues
+    an earlier one; `window_url`: the window's first page; `earlier`, `up`,
+    `later`: neighbouring windows (timeline.Link or None); `overview`: the
+    timeline.Overview drawn at the top (None when nothing matches);
+    `first_year`, `last_year`: the from/to bounds (None when open);
+    `actor_name`, `tag_name`: the chosen actor's and tag's names.
     """
 
     template_name = "articles/timeline.html"
     form_class = TimelineFilterForm
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.on_timeline()
         filters = self.filters
+        events = Event.objects.all()
         if "actor" in filters:
             events = events.involving(filters["actor"])
         if "tag" in filters:
             events = events.tagged(filters["tag"])
         first, last = filters.get("from"), filters.get("to")
-        if "year" in filters:
-            first = last = filters["year"]
-        events = attach_tags(events.in_years(first, last))
+        events = events.in_years(first, last)
+        counts = events.year_counts()
+        window = choose_window(filters, counts)
+        page, next_key = window_page(events, window, filters.get("after"))
+        later_after = next_key and cursor_of(next_key)
+        later_url = later_after and timeline_url(filters, **window.params, after=later_after)
+        subject = subject_event()
+        earlier, up, later = neighbours(window, counts, filters)
+        window_count = window.count(counts)
+        if window_count is None and not later_url and "after" not in filters:
+            window_count = len(page)  # a month is not counted per year, but one page of it is all of it
         return super().get_context_data(
-            events=events,
+            window=window,
+            window_count=window_count,
+            total=sum(n for _, n, _ in counts),
+            events=page,
+            groups=group_by_heading(page, window),
+            shown=len(page),
+            later_url=later_url,
+            later_after=later_after,
+            continued="after" in filters,
+            window_url=timeline_url(filters, **window.params),
+            earlier=earlier,
+            up=up,
+            later=later,
+            overview=build_overview(counts, window, page, subject, filters),
             first_year=first,
             last_year=last,
             actor_name=self.form.chosen_label("actor"),
@@ -155,22 +194,25 @@ class TimelineView(FilteredMixin, TemplateView):
 class EventDetailView(DetailView):
     """One event with the claims made about it.
 
-    Context: `event` (and `object`): with participants, `source_count` and
-    tags; `claims`: a listing.Section of its first claims (by slug), each with
-    its citations and their voices.
+    Context: `event` (and `object`): with participants, tags and its stored
+    `source_count`, `contested` and `claim_count`; `claims`: a
+    listing.Section of its first claims (by slug), each with its citations
+    and their voices, and their total (the stored count).
     """
 
     template_name = "articles/event_detail.html"
     queryset = Event.objects.on_timeline().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        # The stored count, not a window count: that would read every claim of a busy event to show 20.
         claims = (
             Claim.objects.for_listing()
             .filter(event=self.object)
             .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
-        return super().get_context_data(claims=first_rows(claims), **kwargs)
+        section = Section(rows=list(claims[:SECTION_LIMIT]), total=self.object.claim_count)
+        return super().get_context_data(claims=section, **kwargs)
 
 
 # --- Claims --------------------------------------------------------------------------
@@ -288,47 +330,55 @@ class ContestedView(FilteredMixin, TemplateView):
     Two competing claims are one disagreement: it is listed under the claim that
     comes first (Claim.objects.contested_entries), with the other claim's
     supporting quotes on its disputing side, as the claim page shows them.
+    In the claims list's default order (event date, then most sources), keyset-paged.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `claims`: the
-    page's claims, each with `sides` (models.sides_of: `supporting`,
-    `disputing`, `qualifying`, `competing`, `competing_support`).
+    Context: `form`, `filters`; `page`: a listing.KeysetPage (its `count`
+    capped); `claims`: the page's claims, each with `sides` (models.sides_of:
+    `supporting`, `disputing`, `qualifying`, `competing`, `competing_support`).
     """
 
     template_name = "articles/contested.html"
-    form_class = PageForm
+    form_class = CursorForm
 
     def get_context_data(self, **kwargs):
         entries = (
             Claim.objects.contested_entries()
             .for_listing()
             .prefetch_related(
-                Prefetch("citations", queryset=citations_with_sources()),
+                # Quotes show their stored context: the articles' texts stay in the database.
+                Prefetch("citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS)),
                 Prefetch(
                     "conflict_links",
                     queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-                    .prefetch_related(Prefetch("to_claim__citations", queryset=citations_with_sources()))
+                    .prefetch_related(
+                        Prefetch("to_claim__citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS))
+                    )
                     .order_by("to_claim__slug"),
                 ),
             )
         )
-        page = paginate(entries, self.filters.get("page"), CONTESTED_PER_PAGE)
-        claims = list(page.object_list)
-        for claim in claims:
-            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all())
-        return super().get_context_data(page=page, claims=claims, **kwargs)
+        page = keyset_page(self.request, entries, CLAIM_ORDERINGS[0], CONTESTED_PER_PAGE, noun="contested claim")
+        for claim in page.rows:
+            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all(), limit=QUOTES_PER_SIDE)
+        return super().get_context_data(page=page, claims=page.rows, **kwargs)
 
 
 class GridView(FilteredMixin, TemplateView):
     """Claims down the side, articles across the top; each cell says what the article does.
 
-    A page of claims at a time; the columns are only the articles that cite a
-    claim on the page, so neither dimension grows with the whole knowledge base.
+    A page of claims at a time, keyset-paged in the claims list's default order
+    (event date, then most sources); the columns are only the articles that cite
+    a claim on the page, so neither dimension grows with the whole knowledge
+    base. On a phone the stylesheet turns each row into a card listing only the
+    articles that cite the claim, each under its short label.
 
-    Context: `form`, `filters`; `page`: the Paginator page; `columns`: the
-    articles citing the page's claims, newest first; `rows`: one dict per
-    claim, with `claim` and `cells` (per column, the article's citations of
-    the claim, one per stance); `event_name`, `actor_name`: the chosen
-    filters' names.
+    Context: `form`, `filters`, `chips`; `page`: a listing.KeysetPage (its
+    `count` capped); `columns`: the (at most GRID_COLUMNS) articles citing
+    most of the page's claims, newest first; `others`: the other articles
+    citing them; `article_count`: both together; `rows`: one dict per claim, with `claim`, `cells` (per
+    column, a dict with the `article` and its `citations` of the claim, one
+    per stance) and `others` (the same, for each other article citing it);
+    `event_name`, `actor_name`: the chosen filters' names.
     """
 
     template_name = "articles/grid.html"
@@ -336,16 +386,12 @@ class GridView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # A claim no article cites would be a row of blanks; the claims list shows those.
-        claims = Claim.objects.with_citations()
-        if "event" in self.filters:
-            claims = claims.on_event(self.filters["event"])
-        if "actor" in self.filters:
-            claims = claims.involving(self.filters["actor"])
-        page = paginate(claims.order_by("event__start", "slug"), self.filters.get("page"), GRID_ROWS_PER_PAGE)
-        claims = page_rows(page, Claim.objects.for_listing())
+        claims = Claim.objects.filtered(self.form.resolved()).with_citations().for_listing()
+        page = keyset_page(self.request, claims, CLAIM_ORDERINGS[0], GRID_ROWS_PER_PAGE, noun="claim")
         citations = (
-            Citation.objects.filter(claim_id__in=[claim.pk for claim in claims])
+            Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
+            .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
             .prefetch_related("article__authors")
         )
         articles = {}
@@ -356,12 +402,27 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        columns = sorted(articles.values(), key=Article.newest_first_key)
-        rows = [{"claim": claim, "cells": [stances.get((claim.pk, a.pk), []) for a in columns]} for claim in claims]
+        # The articles citing most of the page's claims are columns; the others share one.
+        reach = Counter(article_id for _, article_id in stances)
+        widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))
+        columns = sorted(widest[:GRID_COLUMNS], key=Article.newest_first_key)
+        others = sorted(widest[GRID_COLUMNS:], key=Article.newest_first_key)
+        rows = [
+            {
+                "claim": claim,
+                "cells": [{"article": a, "citations": stances.get((claim.pk, a.pk), [])} for a in columns],
+                "others": [
+                    {"article": a, "citations": stances[claim.pk, a.pk]} for a in others if (claim.pk, a.pk) in stances
+                ],
+            }
+            for claim in page.rows
+        ]
         return super().get_context_data(
             page=page,
             rows=rows,
             columns=columns,
+            others=others,
+            article_count=len(columns) + len(others),
             event_name=self.form.chosen_label("event"),
             actor_name=self.form.chosen_label("actor"),
             **kwargs,
@@ -412,7 +473,8 @@ class ArticleDetailView(DetailView):
 
     Context: `article` (and `object`): with publisher, wire, authors and
     tags; `body`, `captions`: the text as HTML with every anchored quote
-    marked; `notes`: the EvidenceNotes shown, in reading order;
+    marked; `notes`: the EvidenceNotes shown, in reading order, and
+    `notes_html` those notes rendered (evidence.notes_html);
     `notes_total`: how many quotes are marked in all, `notes_hidden`: how
     many of them have no note; `sections`: (stance, claims, total) triples,
     the first claims the article supports, disputes or qualifies, and how
@@ -459,6 +521,7 @@ class ArticleDetailView(DetailView):
             body=highlighted_body(article, body_marks),
             captions=highlighted_captions(article, caption_marks),
             notes=shown,
+            notes_html=notes_html(shown),
             notes_total=len(notes),
             notes_hidden=len(notes) - len(shown),
             sections=sections,
@@ -615,20 +678,35 @@ def suggest(request, kind):
 
 
 def search(request):
-    """One box across articles, claims, events and actors. Never an error: odd input gets a kind page.
+    """One box across claims, events, articles and actors; or one kind of result, a page at a time.
+
+    Odd text is never an error (it gets a kind page); a bad `kind` or `page` is a 400.
 
     Context: `form`; `query`: the cleaned search text; `results`: the
-    search.search() results (None before a search); `problem`: why the
-    search found nothing to look for, or the form's error.
+    search.search() results (None before a search), with `kind` and `page`;
+    `problem`: why the search found nothing to look for, or the form's error.
     """
     form = SearchForm(request.GET)
     query, results, problem = "", None, None
     if form.is_valid():
         query = form.cleaned_data["q"]
+        kind, page = form.cleaned_data["kind"], form.cleaned_data["page"] or 1
         if query:
-            results = run_search(query)
+            results = run_search(query, kind=kind, page=page)
+            if page > 1 and not results.total:
+                return bad_request(request, [f"“page={page}”: there is no page {page} of these results."])
             if not results.total and not any(ch.isalnum() for ch in query):
                 problem = "There are no words in that search to look for. Try a name, a place or a year."
+            elif results.only_exclusions:
+                problem = "That search only leaves words out (-word). Add a word to look for, e.g. “Trump -Kim”."
+    elif set(form.errors) - {"q"}:
+        problems = [
+            f"“{name}={request.GET.get(name, '')}”: {error}"
+            for name, errors in form.errors.items()
+            if name != "q"
+            for error in errors
+        ]
+        return bad_request(request, problems)
     else:
         problem = " ".join(form.errors["q"])
     # A TemplateResponse, not render(): the JSON twin (articles.api) reads its context.

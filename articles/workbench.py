@@ -402,27 +402,32 @@ def cite(
     the claim's status. One revision records the claim whole, with the change
     note as its comment. Returns the citation.
     """
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        if claim is None:
-            claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
-            claim.full_clean()
-            claim.save()
-            _log(user, claim, "Added from an article's reading view.")
-            default = f"Added claim and cited “{article.title}”."
-        else:
-            # As the admin does before a first edit: what the claim was can be put back.
+    with transaction.atomic():
+        if claim is not None:
+            # As the admin does before a first edit, and before this edit's revision begins (History orders
+            # revisions by when they began): what the claim was can be put back.
             versioning.record_baselines([claim], "As it was before its first edit in the admin.")
-            default = f"Cited “{article.title}”."
-        citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
-        citation.speaker = speaker
-        # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
-        citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
-        citation.full_clean()
-        citation.save()
-        _log(user, citation, "Added from an article's reading view.")
-        versioning.add_whole(claim)
-        reversion.set_comment(note or default)
+        with reversion.create_revision():
+            reversion.set_user(user)
+            if claim is None:
+                claim = Claim(text=new_claim_text, slug=unique_claim_slug(new_claim_text))
+                claim.full_clean()
+                claim.save()
+                _log(user, claim, "Added from an article's reading view.")
+                default = f"Added claim and cited “{article.title}”."
+            else:
+                default = f"Cited “{article.title}”."
+            citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
+            citation.speaker = speaker
+            # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
+            citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
+            citation.full_clean()
+            citation.save()
+            _log(user, citation, "Added from an article's reading view.")
+            versioning.add_whole(claim)
+            reversion.set_comment(note or default)
+    # The receivers refreshed the stored status in the database, not this instance.
+    claim.refresh_from_db()
     return citation
 
 

@@ -237,7 +237,7 @@ class WorkbenchAdmin:
         messages.success(
             request,
             format_html(
-                "Cited “{}” as {} <a href='{}'>{}</a> (status now: {}).",
+                "Cited “{}”: it {} <a href='{}'>{}</a> (the claim’s status now: {}).",
                 _clip(citation.quote),
                 citation.get_stance_display(),
                 reverse("admin:articles_claim_change", args=[claim.pk]),

@@ -5,6 +5,7 @@ import html
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from django.utils.html import strip_tags
 from reversion.models import Version
 
 from articles import workbench
@@ -140,7 +141,19 @@ def test_citing_into_an_existing_claim_anchors_refreshes_the_status_and_records_
     assert revision.user.username == "bob"
     assert LogEntry.objects.filter(object_id=str(citation.pk)).exists()
     followed = editor_client.get(response["Location"])
-    assert "Cited “Kim Jong Un said the visit was “historic”.” as supports" in page_text(followed)
+    assert (
+        "Cited “Kim Jong Un said the visit was “historic”.”: it supports Kim called the visit historic. "
+        "(the claim’s status now: Single source)."
+    ) in " ".join(strip_tags(page_text(followed)).split())
+
+
+def test_the_citation_shows_in_the_claims_history_with_the_note(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="Kim's own words"))
+    page = page_text(editor_client.get(reverse("admin:articles_claim_history", args=[claim.pk])))
+    assert "Kim's own words" in page
+    assert "Added citation:" in page
 
 
 def test_a_save_without_a_note_gets_one_that_says_what_happened(editor_client):

@@ -1,12 +1,16 @@
 """Suggested citations in the admin's reading view: shown, accepted with a stance, dismissed for good."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from reversion.models import Version
 
+from articles.caching import bump_content_version
 from articles.models import Citation, Claim, ClaimStatus, DismissedSuggestion
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_claim, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
 
@@ -126,3 +130,22 @@ def test_answers_are_posted_only_and_need_the_right_to_cite(client, editor_clien
     client.force_login(make_user("dave", staff=True))
     assert answer(client, "accept", article, reforms, SUPPORTING, stance="supports").status_code == 403
     assert answer(client, "dismiss", article, reforms, SUPPORTING).status_code == 403
+
+
+def reads_actor_names(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return any("articles_actoralias" in query["sql"] for query in queries.captured_queries)
+
+
+def test_suggestions_are_kept_until_the_knowledge_base_changes(editor_client, article):
+    # Earlier tests kept a report for an article with this id and text (their rows were rolled back, not the cache).
+    cache.clear()
+    # The suggestion engine reads every actor's aliases; a kept report does not.
+    assert reads_actor_names(editor_client, read_url(article))
+    assert not reads_actor_names(editor_client, read_url(article))
+    # Any write bumps the content version once its transaction commits (articles/caching.py); the test
+    # transaction never commits, so bump it as that commit would.
+    make_claim("North Korean pilots trained in Vietnam.")
+    bump_content_version()
+    assert reads_actor_names(editor_client, read_url(article))

@@ -222,6 +222,8 @@ def test_pages_link_to_each_other_and_hold_every_annotation_once(world, client, 
         while url:
             response, page = get(client, url.removeprefix("http://testserver"))
             assert response.status_code == 200
+            assert response["Content-Type"] == MEDIA_TYPE
+            assert "Link" not in response  # a page is not the container
             # 5.2 AnnotationPage: an IRI id, type AnnotationPage, items; partOf the collection; next/prev links.
             assert_context(page)
             assert page["id"] == url and page["type"] == "AnnotationPage"

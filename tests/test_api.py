@@ -192,3 +192,15 @@ def test_a_failing_cache_lets_api_requests_through(world, limit_of_three, monkey
 
     monkeypatch.setattr(cache, "incr", broken)
     assert {Client().get("/tags.json").status_code for _ in range(5)} == {200}
+
+
+def test_a_filter_name_that_fits_several_things_offers_each_as_a_url(world, client):
+    response = client.get("/claims.json?actor=am")  # To Lam and Vietnam
+
+    assert response.status_code == 300
+    question = load(response)["questions"][0]
+    assert (question["name"], question["text"]) == ("actor", "am")
+    assert {option["url"] for option in question["options"]} == {
+        "http://testserver/claims.json?actor=to-lam",
+        "http://testserver/claims.json?actor=vietnam",
+    }

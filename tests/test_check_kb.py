@@ -119,6 +119,20 @@ def test_a_stale_stored_status_fails():
     assert "but its citations give single-source" in output
 
 
+def test_a_stale_stored_event_count_fails():
+    from articles.models import Event
+
+    event = make_event(slug="stale-event")
+    make_claim(event=event, citations=[(make_article("Lam went."), "Lam went.")])
+    Event.objects.filter(slug="stale-event").update(source_count=5, contested=True)
+    code, output = run_check()
+    assert code == 1
+    assert (
+        "Event “stale-event”: stored 5 source(s), 1 claim(s), contested True, but its claims give 1, 1, False."
+        in output
+    )
+
+
 def test_the_database_refuses_a_date_precision_without_a_date():
     from articles.models import Article
 

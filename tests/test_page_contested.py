@@ -25,23 +25,25 @@ def entry(page, slug):
 
 def test_it_lists_each_disagreement_once(world, client):
     page = client.get(URL).content.decode()
-    # The 2007 and 2005–2006 claims compete: one disagreement, under the earlier event's claim
-    # (same event, so by slug), not two entries that show the same quotes twice.
-    assert entries(page) == ["previous-visit-2005-2006", "vietnam-mediator"]
-    assert "2 disagreements." in page
+    # The 2007 and 2005–2006 claims compete: one disagreement, not two entries that show the
+    # same quotes twice. It is listed under the claim that comes first (same event, as many
+    # sources, added first); the undated mediator claim comes last.
+    assert entries(page) == ["previous-visit-2007", "vietnam-mediator"]
+    assert "2 disagreements;" in page
     assert world.visit_dates.text not in page
 
 
 def test_a_competing_pair_shows_the_other_claims_support_as_the_disagreement(world, client):
-    section = entry(client.get(URL).content.decode(), "previous-visit-2005-2006")
+    section = entry(client.get(URL).content.decode(), "previous-visit-2007")
     assert "Competes with:" in section
-    assert f'<a href="{world.last_2007.get_absolute_url()}">{world.last_2007.text}</a>' in section
-    assert "Supporting (1)" in section
-    assert "took place around 2005–2006." in section
-    # The disputing side holds the 2007 claim's two supporting quotes, marked as such.
-    assert "Disputing (2)" in section
-    assert section.count("for a competing claim") == 2
+    assert f'<a href="{world.last_2005.get_absolute_url()}">{world.last_2005.text}</a>' in section
+    assert "Supporting (2)" in section
     assert "The last time a Vietnamese party head visited North Korea was in 2007." in section
+    # The disputing side holds the FAQ's direct dispute and the 2005–2006 claim's supporting
+    # quote, marked as support for the competing claim, as on the claim page.
+    assert "Disputing (2)" in section
+    assert section.count("for a competing claim") == 1
+    assert "took place around 2005–2006." in section
     # Not the old, misleading "no source disputes it directly".
     assert "No source disputes" not in section
 
@@ -55,19 +57,39 @@ def test_a_directly_disputed_claim_shows_its_sources_on_both_sides(world, client
 
 
 def test_a_claim_whose_rival_is_not_contested_keeps_its_own_entry(world, client):
-    # Nothing supports the rival, so the rival is not contested and lists nothing: the
-    # claim it competes with must carry the disagreement itself.
+    # Nothing supports the rival, so the rival is not contested and is not listed: the
+    # claim it competes with carries the disagreement, though the rival comes first.
+    rival = make_claim("The visit was planned in 2023.", slug="planned-2023", event=world.relations)
     lone = make_claim(
-        "Zz the visit was planned in 2024.",
-        slug="zz-planned-2024",
+        "The visit was planned in 2024.",
+        slug="planned-2024",
         event=world.visit,
         citations=[(world.faq, "Mediation is unlikely to change much.", Stance.DISPUTES)],
     )
-    rival = make_claim("Aa the visit was planned in 2023.", slug="aa-planned-2023", event=world.visit)
     lone.conflicts_with.add(rival)
     page = client.get(URL).content.decode()
-    assert "zz-planned-2024" in entries(page)
-    assert "aa-planned-2023" not in entries(page)
+    assert "planned-2024" in entries(page)
+    assert "planned-2023" not in entries(page)
+
+
+def test_a_claim_with_many_quotes_shows_a_few_of_each_side_and_links_to_all(world, client):
+    claim = make_claim(
+        "Sanctions will stay.",
+        slug="sanctions-stay",
+        event=world.relations,
+        citations=[
+            (world.wire_story, "Analysts doubt that sanctions will ease soon."),
+            (world.wire_copy, "Analysts doubt that sanctions will ease soon."),
+            (world.interview, "Sanctions limit cooperation."),
+            (world.interview, "Trade has dwindled since 2017."),
+            (world.faq, "Mediation is unlikely to change much.", Stance.DISPUTES),
+        ],
+    )
+    section = entry(client.get(URL).content.decode(), "sanctions-stay")
+    assert "Supporting (4)" in section
+    assert section.count('<article class="citation citation--supports') == 3
+    assert "Disputing (1)" in section
+    assert f'<a class="more" href="{claim.get_absolute_url()}#evidence-heading">Every quote' in section
 
 
 def make_disputed_claims(world, count):
@@ -80,51 +102,57 @@ def make_disputed_claims(world, count):
 
 
 def test_it_pages_a_long_list_keeping_both_sides(world, client):
-    make_disputed_claims(world, 25)  # 27 disagreements: 20 on page 1, 7 on page 2
+    make_disputed_claims(world, 14)  # 16 disagreements: 10 on the first page, 6 on the next
     first = client.get(URL).content.decode()
-    assert "27 disagreements, 1–20 shown here." in first
-    assert "Page 1 of 2" in first
-    assert 'href="?page=2" rel="next"' in first
-    assert len(entries(first)) == 20
-    second = client.get(URL, {"page": "2"})
+    assert "16 disagreements, 10 on this page;" in " ".join(first.split())
+    assert len(entries(first)) == 10
+    last_on_first = entries(first)[-1]
+    assert f'href="?after={last_on_first}" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get(URL, {"after": last_on_first})
     assert second.status_code == 200
     second = second.content.decode()
-    assert "Page 2 of 2" in second
-    assert 'href="?page=1" rel="prev"' in second
-    assert len(entries(second)) == 7
-    assert "<title>Contested claims (page 2)" in second
-    # Undated claims come after dated ones, by slug.
-    assert entries(second)[-1] == "zz-disputed-24"
-    section = entry(second, "zz-disputed-24")
+    assert len(entries(second)) == 6
+    assert not set(entries(first)) & set(entries(second))
+    assert f'href="?before={entries(second)[0]}" rel="prev"' in second
+    assert 'rel="next"' not in second
+    # Undated claims come after dated ones; with as many sources, in the order they were added.
+    assert entries(second)[-1] == "zz-disputed-13"
+    section = entry(second, "zz-disputed-13")
     assert "Supporting (0)" in section and "No quote that is still in its article supports this claim." in section
     assert "Disputing (1)" in section and "Mediation is unlikely to change much." in section
-    assert "zz-disputed-24" not in first
+    # An old numbered link is forwarded to the same place.
+    response = client.get(URL, {"page": "2"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{URL}?after={last_on_first}"
 
 
 @pytest.mark.parametrize(
-    "page, named",
+    "params, named",
     [
-        ("999", "“page=999”: there is no page 999; the last page is 1."),
-        ("-1", "“page=-1”: pages are numbered from 1."),
-        ("abc", "“page=abc”: enter a page number, e.g. 2."),
+        ({"after": "no-such-claim"}, "“after=no-such-claim”: there is no contested claim “no-such-claim”"),
+        ({"page": "-1"}, "“page=-1”: pages are numbered from 1; better, follow the page links."),
+        ({"page": "abc"}, "“page=abc”: pages are numbered from 1; better, follow the page links."),
+        ({"page": "9"}, "“page=9”: there is no page 9."),
     ],
 )
-def test_a_page_that_does_not_exist_is_a_bad_request(world, client, page, named):
-    response = client.get(URL, {"page": page})
+def test_a_page_that_does_not_exist_is_a_bad_request(world, client, params, named):
+    response = client.get(URL, params)
     assert response.status_code == 400
     html = response.content.decode()
     assert "That request could not be understood" in html
-    assert f"<li>{named}</li>" in html
+    assert named in html
 
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries, django_assert_max_num_queries):
     client.get(URL)
-    # 1 the count for the pager, 2 a page of entries with claimant and event, 3 their citations
-    # with speakers, articles, publishers and wires, 4 the articles' authors, 5 their competing
-    # claims, 6 those claims' citations, 7 those articles' authors.
+    # 1 a page of entries with claimant and event, 2 their citations with speakers, articles,
+    # publishers and wires, 3 the articles' authors, 4 their competing claims, 5 those claims'
+    # citations, 6 those articles' authors, 7 the capped count.
     with django_assert_num_queries(7):
         client.get(URL)
-    make_disputed_claims(world, 25)
-    # Page 2 has no competing claims: the prefetches for their citations are skipped.
-    with django_assert_max_num_queries(7):
-        client.get(URL, {"page": "2"})
+    make_disputed_claims(world, 14)
+    # A later page: 1 the boundary row, then as above (its claims have no competing claims, so
+    # the prefetches for those are skipped).
+    with django_assert_max_num_queries(8):
+        client.get(URL, {"after": "vietnam-mediator"})

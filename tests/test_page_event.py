@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import make_claim
+from articles.models import Claim
+from tests.factories import make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,32 @@ def test_a_short_list_has_no_see_all_link(world, client):
     page = client.get(world.visit.get_absolute_url()).content.decode()
     assert "Claims that attest this event (2)" in page
     assert "See all" not in page
+
+
+def test_a_contested_event_says_so(world, client):
+    page = client.get(world.previous.get_absolute_url()).content.decode()
+    assert '<a class="badge status-contested" href="/claims/?event=previous-visit&amp;status=contested">' in page
+    assert "sources disagree about a claim on this event" in page
+    assert "status-contested" not in client.get(world.relations.get_absolute_url()).content.decode()
+
+
+def test_its_counts_follow_a_claim_that_moves_away_or_is_deleted(world, client):
+    url = world.visit.get_absolute_url()
+    assert "Claims that attest this event (2)" in client.get(url).content.decode()
+    elsewhere = make_event("Elsewhere", slug="elsewhere")
+    world.visit_dates.event = elsewhere
+    world.visit_dates.save()
+    page = client.get(url).content.decode()
+    assert "Claims that attest this event (1)" in page
+    assert "<dt>Sources</dt><dd>1 independent source</dd>" in page  # only the interview, via the greeting claim
+    assert "<dt>Sources</dt><dd>2 independent sources</dd>" in client.get(elsewhere.get_absolute_url()).content.decode()
+    Claim.objects.get(pk=world.greeted.pk).delete()
+    page = client.get(url).content.decode()
+    assert "No claim attests this event yet." in page
+    assert "<dt>Sources</dt><dd>no supporting source yet</dd>" in page
+
+
+def test_it_links_to_the_event_on_the_timeline(world, client):
+    page = client.get(world.visit.get_absolute_url()).content.decode()
+    link = f"/timeline/?year=2025&amp;after=2025-10-09.3.{world.visit.pk - 1}#event-state-visit"
+    assert f'<a href="{link}">← This event on the timeline</a>' in page

@@ -1,7 +1,12 @@
 """The home page: what the knowledge base covers, counts, key events, contested claims, ways in."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+
+from tests.factories import make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +44,36 @@ def test_it_links_every_way_in(world, client):
         assert f'href="{reverse(f"articles:{name}")}"' in page, name
 
 
+def key_events(client):
+    page = client.get(reverse("articles:home")).content.decode()
+    section = page[page.find('id="key-events-heading"') : page.find('id="contested-heading"')]
+    return re.findall(r'<li class="event-item[^"]*" id="event-([^"]+)"', section)
+
+
+def test_key_events_are_the_five_with_most_sources_in_date_order(world, client):
+    # The talks have no source; with five events or fewer, every event is a key event.
+    make_event("A later summit", slug="later-summit", start=datetime.date(2030, 1, 1))
+    assert key_events(client) == ["relations-established", "previous-visit", "talks", "state-visit", "later-summit"]
+    quiet = make_event("A quiet meeting", slug="quiet-meeting", start=datetime.date(2031, 1, 1))
+    assert "quiet-meeting" not in key_events(client)
+    # A source lifts it above the sourceless (the latest of which drops out): its stored count follows the citation.
+    make_claim("They met quietly.", event=quiet, citations=[(world.faq, "Relations were established in 1950.")])
+    assert key_events(client) == ["relations-established", "previous-visit", "talks", "state-visit", "quiet-meeting"]
+
+
+def test_a_contested_key_event_is_marked(world, client):
+    page = client.get(reverse("articles:home")).content.decode()
+    item = page[page.find('id="event-previous-visit"') :]
+    assert (
+        '<a class="badge status-contested" href="/claims/?event=previous-visit&amp;status=contested">'
+        in item[: item.find("</li>")]
+    )
+
+
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(reverse("articles:home"))  # warm the content-type cache taggit uses
-    # 1 key events with source counts, 2 their participants, 3 five contested claims with
-    # claimant, event and (as a window count) how many are contested in all, 4-7 counts of
-    # articles, claims, events and actors, 8 tags with how often each is used.
-    with django_assert_num_queries(8):
+    # 1 key events (stored source counts), 2 their participants, 3-6 counts of articles,
+    # claims, events and actors, 7 five contested claims with claimant and event, 8 how
+    # many are contested in all, 9 tags with how often each is used.
+    with django_assert_num_queries(9):
         client.get(reverse("articles:home"))

@@ -141,3 +141,12 @@ def test_the_old_addresses_are_listed_for_editors_in_the_admin(admin_client):
 
     assert "listed-before" in page
     assert "/claims/listed-after/" in page
+
+
+def test_every_page_about_the_object_follows_it_the_claims_history_too(client):
+    claim = make_claim("A claim.", slug="was")
+    claim.slug = "is"
+    claim.save()
+
+    assert client.get("/claims/was/history/")["Location"] == "/claims/is/history/"
+    assert client.get("/claims/was/history.json")["Location"] == "/claims/is/history.json"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from articles import versioning
 from articles.models import Actor, Citation, Claim, ClaimConflict, ClaimStatus, Stance
 from articles.services import claims_refresh_status
-from tests.factories import cite, make_actor, make_article, make_claim
+from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +257,19 @@ def test_refresh_status_repairs_a_stale_column():
     assert "Refreshed the status of 1 claim(s): 0 contested, 0 corroborated, 1 single source" in out.getvalue()
 
 
+def test_refresh_status_repairs_a_stale_event_count():
+    from articles.models import Event
+
+    event = make_event()
+    make_claim(event=event, citations=[(make_article(BODY), "Trade is small.")])
+    Event.objects.filter(pk=event.pk).update(source_count=0, claim_count=9, contested=True)
+    out = io.StringIO()
+    call_command("refresh_status", stdout=out)
+    event.refresh_from_db()
+    assert (event.source_count, event.claim_count, event.contested) == (1, 1, False)
+    assert "Refreshed the counts of 1 event(s): 0 contested." in out.getvalue()
+
+
 def test_refreshing_many_claims_runs_a_fixed_number_of_queries(django_assert_num_queries):
     claims = [make_claim(citations=[(make_article(BODY), "Trade is small.")]) for _ in range(6)]
     claims[0].conflicts_with.add(claims[1])
@@ -264,7 +277,7 @@ def test_refreshing_many_claims_runs_a_fixed_number_of_queries(django_assert_num
     Citation.objects.update(origin="")
     # savepoint, claim ids, citations with speakers and articles, article authors,
     # conflict links, supported rivals, the claims' stored columns, one bulk update
-    # of claims and one of citations, savepoint release
-    with django_assert_num_queries(10):
+    # of claims and one of citations, their events' counts (none here), savepoint release
+    with django_assert_num_queries(11):
         claims_refresh_status(Claim.objects.all())
     assert [status_of(claim) for claim in claims[:3]] == ["contested", "contested", "single-source"]

@@ -4,7 +4,6 @@ None of these run queries; they format what the views have already loaded.
 """
 
 from django import template
-from django.urls import reverse
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import ClaimStatus, Stance
@@ -75,37 +74,6 @@ def absolute(context, path):
     """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
-
-
-@register.inclusion_tag("includes/timeline_overview.html")
-def timeline_overview(events):
-    """An inline SVG: one row per year with events, a dot sized by how many, gaps drawn dashed.
-
-    Rows are spaced by order, not to scale (seventy years with one busy month
-    would otherwise be a single blot), but a longer gap draws a longer,
-    dashed stretch of axis so that the jumps stay visible.
-    """
-    counts = {}
-    for event in events:
-        counts[event.start.year] = counts.get(event.start.year, 0) + 1
-    rows, y, previous = [], 24, None
-    for year in sorted(counts):
-        gap = 0 if previous is None else year - previous
-        if previous is not None:
-            y += 30 + min(gap - 1, 25) * 2
-        count = counts[year]
-        rows.append(
-            {
-                "year": year,
-                "count": count,
-                "y": y,
-                "r": min(4 + 2 * (count - 1), 14),
-                "gap_before": gap > 1,
-                "previous_y": rows[-1]["y"] if rows else y,
-            }
-        )
-        previous = year
-    return {"rows": rows, "height": y + 24, "timeline_url": reverse("articles:timeline")}
 
 
 @register.filter

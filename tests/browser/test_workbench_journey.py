@@ -66,9 +66,12 @@ def unexpected(problems):
 
 def choose_in_autocomplete(page, select_id, search, option_text):
     page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    # Let the first, unfiltered request finish: two at once can lock the live server's SQLite database.
-    expect(page.locator(".select2-results__option:not(.loading-results)").first).to_be_visible()
-    page.locator(".select2-container--open .select2-search__field").fill(search)
+    # Each request must finish before the next starts: the live server's request threads share one
+    # in-memory SQLite connection, and a search still running when the form is posted fails with
+    # "database table is locked". So wait for the unfiltered list, then for the filtered one.
+    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda response: "/autocomplete/" in response.url and "term=" in response.url):
+        page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option_text).first.click()
 
 

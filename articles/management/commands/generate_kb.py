@@ -865,6 +865,8 @@ class Command(BaseCommand):
                         f"removing would lose them. Unlink these first:\n{listing}"
                     )
                 deleted = remove_generated()
+                # Fixture events lose the generated claims that attested them.
+                services.events_refresh_counts(Event.objects.all())
             _content_changed()
             summary = ", ".join(f"{n} {name}" for name, n in deleted.items() if n)
             self.stdout.write(self.style.SUCCESS(f"Removed the generated data: {summary or 'there was none'}."))
@@ -882,6 +884,8 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL statement_timeout = 0")
             Generator(claims, seed, log, lost=lost).run()
+            # Rows went in without signals: the events' stored counts are filled from them here.
+            services.events_refresh_counts(Event.objects.all())
         _content_changed()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at the new tables' sizes.
