@@ -67,7 +67,8 @@ class FilteredMixin:
         except BadFilter as bad:
             return bad_request(request, bad.problems)
         except Redirect as redirect:
-            return HttpResponsePermanentRedirect(redirect.url)
+            redirect_class = HttpResponsePermanentRedirect if redirect.permanent else HttpResponseRedirect
+            return redirect_class(redirect.url)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, filters=self.filters, chips=self.chips(), **kwargs)
@@ -209,11 +210,12 @@ LEGACY_PAGE_ROWS = 2000
 
 
 class Redirect(Exception):
-    """Raised by a view's helpers to send the reader to the canonical URL (301)."""
+    """Raised by a view's helpers to send the reader elsewhere: the canonical URL (301), or for now (302)."""
 
-    def __init__(self, url):
+    def __init__(self, url, *, permanent=True):
         super().__init__(url)
         self.url = url
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,9 @@ def keyset_page(request, queryset, ordering, per_page, *, noun, slug_field="slug
             )
         rows = rows.filter(ordering.beyond(values, reverse=bool(before)))
     rows = list(rows.order_by(*ordering.order_by(reverse=bool(before)))[: per_page + 1])
+    if boundary and not rows:
+        # Nothing lies beyond that row (any more): the list starts again at its first page.
+        raise Redirect(removed_params(request, []), permanent=False)
     more = len(rows) > per_page
     rows = rows[:per_page]
     if before:

@@ -648,8 +648,6 @@ class TagDetailView(DetailView):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
         # Each is counted by its tag links: one index, no join.
         tag = self.object.pk
-        # Source counts add up every citation of an event's claims: only for the events shown.
-        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
                 Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
@@ -657,7 +655,7 @@ class TagDetailView(DetailView):
                 counted=Article.objects.tag_links(tag),
             ),
             events=first_rows(
-                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+                Event.objects.on_timeline().tagged(tag), capped=True, counted=Event.objects.tag_links(tag)
             ),
             claims=first_rows(
                 Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),
