@@ -255,9 +255,12 @@ def neighbours(window, counts, filters):
             later is not None and Link(str(later), timeline_url(filters, year=later)),
         )
     if window.kind == "month":
+        # Months are not counted, so their neighbours stay within the year: a
+        # chain of "later" links would otherwise lead a crawler through every
+        # empty month to the year 9999.
         first = window.first
-        before = (first - datetime.timedelta(days=1)).replace(day=1) if first.year > 1 or first.month > 1 else None
-        after = window.stop
+        before = first.replace(month=first.month - 1) if first.month > 1 else None
+        after = first.replace(month=first.month + 1) if first.month < 12 else None
         return (
             before and Link(f"{before:%B %Y}", timeline_url(filters, month=f"{before.year:04d}-{before.month:02d}")),
             Link(str(first.year), timeline_url(filters, year=first.year)),
@@ -409,16 +412,24 @@ def _dot(x, y, radius):
     return format_html('<circle class="overview__contested" cx="{}%" cy="{}" r="{}"></circle>', x, y, radius)
 
 
-def _ticks(window, scale, filters, counts):
-    """The detail strip's axis: months of a year, years of a decade, decades of everything."""
+def _ticks(window, scale, filters, counts, events):
+    """The detail strip's axis: months of a year, years of a decade, decades of everything.
+
+    A month is a link when it has events, as far as the page tells (a full
+    page may go on, so then every month is): links to empty months would
+    only lead readers and crawlers to empty pages.
+    """
     if window.kind == "year":
         year = window.first.year
+        held = {event.start.month for event in events if event.start.year == year}
+        if len(events) >= EVENTS_PER_PAGE:
+            held = set(range(1, 13))
         return [
             {
                 "x": scale.x_of(datetime.date(year, month, 15)),
                 "label": calendar.month_abbr[month],
                 "name": f"{calendar.month_name[month]} {year}",
-                "url": timeline_url(filters, month=f"{year:04d}-{month:02d}"),
+                "url": timeline_url(filters, month=f"{year:04d}-{month:02d}") if month in held else "",
             }
             for month in range(1, 13)
         ]
@@ -519,7 +530,7 @@ def build_overview(counts, window, events, subject, filters):
     else:
         high = _fraction_of_year(window.stop) if window.stop else window.first.year + 1
         detail = Scale(_fraction_of_year(window.first), high)
-    overview.ticks = _ticks(window, detail, filters, counts)
+    overview.ticks = _ticks(window, detail, filters, counts, events)
     for event in events:
         low = _fraction_of_year(event.start)
         end = _period_end(event)

@@ -117,6 +117,10 @@ def test_a_month_shows_its_events_and_its_neighbours(world, client):
     assert "<strong>October 2025</strong>: 2 events" in page
     assert '<a href="/timeline/?year=2025">All of 2025</a>' in page
     assert '<a href="/timeline/?month=2025-11" rel="next">November 2025 →</a>' in page
+    # Months are not counted: their neighbours stay within the year, so no chain of links runs on for ever.
+    december = client.get(URL, {"month": "2025-12"}).content.decode()
+    assert '<a href="/timeline/?month=2025-11" rel="prev">← November 2025</a>' in december
+    assert 'rel="next"' not in december
 
 
 def test_a_filter_that_matches_nothing_says_so(world, client):
@@ -171,6 +175,7 @@ def test_the_overview_marks_the_visits_days(world, client, monkeypatch):
     assert "overview__mark overview__mark--subject" in svg
     # A month at a time from the year's axis.
     assert '<a href="/timeline/?month=2025-10" aria-label="October 2025">' in svg
+    assert "?month=2025-03" not in svg  # a month without events is named, not linked
 
 
 def many_events(count, year=2025):
