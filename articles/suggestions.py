@@ -100,7 +100,7 @@ HEDGES = set(
     _words(
         "may might could perhaps possibly reportedly allegedly apparently unclear uncertain likely unlikely "
         "expected planned plans plan set scheduled would will almost nearly about around roughly "
-        "approximately some partly partially limited only if"
+        "approximately some partly partially limited only if over under"
     )
 )
 TOKEN = re.compile(r"[a-z0-9]+(?:'t)?")
