@@ -121,7 +121,12 @@ def fit_text(text, *, width=WIDTH - 2 * MARGIN, height=TEXT_BOTTOM - TEXT_TOP):
 def card_text(text):
     """The claim's text as the card shows it: composed (so diacritics sit on their letters), at most MAX_CHARACTERS."""
     text = unicodedata.normalize("NFC", " ".join(text.split()))
-    return Truncator(text).chars(MAX_CHARACTERS, truncate="…") if len(text) > MAX_CHARACTERS else text
+    if len(text) <= MAX_CHARACTERS:
+        return text
+    # Cut at the last space that keeps it within the limit; a text without one, anywhere.
+    cut = text[: MAX_CHARACTERS + 1]
+    space = cut.rfind(" ")
+    return f"{(cut[:space] if space > 0 else cut[:MAX_CHARACTERS]).rstrip(' ,;:')}…"
 
 
 def _frame(draw, eyebrow):

@@ -2,15 +2,50 @@
 
 Each is served through caching.reader_view, as the reader pages are: ETag and
 Last-Modified from the content version, 304 for a current copy, Cache-Control,
-and a 301 away from any query parameter it does not read.
+and a 301 away from any query parameter it does not read. Those about one
+actor, tag or claim follow a renamed slug (articles.redirects) with a 301, as
+the pages do: a subscribed feed or a shared card keeps working.
 """
 
+from functools import wraps
+
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import path, resolve, reverse
+from django.utils.cache import patch_cache_control
 
 from articles import cards, feeds
 from articles.caching import reader_view
+from articles.redirects import current_url
 from articles.sitemaps import SITEMAPS
+
+
+def following_renames(view, kind, url_name):
+    """`view` (about the `kind` object named by `slug`); an old slug gets a 301 to `url_name` at the new one."""
+
+    @wraps(view)
+    def serve(request, slug):
+        try:
+            response = view(request, slug=slug)
+        except Http404:
+            response = None
+        if response is not None and response.status_code != 404:
+            return response
+        current = current_url(kind, slug)  # the object's page at its current slug, or None
+        if current is None:
+            if response is None:
+                raise Http404
+            return response
+        redirect = HttpResponsePermanentRedirect(reverse(f"linked:{url_name}", args=[resolve(current).kwargs["slug"]]))
+        patch_cache_control(redirect, public=True, max_age=3600)
+        return redirect
+
+    return serve
+
+
+def about_one(view, kind, url_name, **options):
+    return reader_view(following_renames(view, kind, url_name), (), **options)
+
 
 app_name = "linked"
 
@@ -20,8 +55,8 @@ urlpatterns = [
     # /feeds/claims/, /feeds/articles/, /feeds/actors/<slug>/, /feeds/tags/<slug>/
     path("feeds/claims/", reader_view(feeds.ClaimsFeed(), ()), name="claims-feed"),
     path("feeds/articles/", reader_view(feeds.ArticlesFeed(), ()), name="articles-feed"),
-    path("feeds/actors/<slug:slug>/", reader_view(feeds.ActorFeed(), ()), name="actor-feed"),
-    path("feeds/tags/<slug:slug>/", reader_view(feeds.TagFeed(), ()), name="tag-feed"),
+    path("feeds/actors/<slug:slug>/", about_one(feeds.ActorFeed(), "actor", "actor-feed"), name="actor-feed"),
+    path("feeds/tags/<slug:slug>/", about_one(feeds.TagFeed(), "tag", "tag-feed"), name="tag-feed"),
     # /sitemap.xml (the index) and /sitemap-<section>.xml?p=<page>
     path("sitemap.xml", reader_view(sitemap_views.index, ()), SITEMAP_ARGS, name="sitemap"),
     path(
@@ -31,5 +66,9 @@ urlpatterns = [
         name="sitemap-section",
     ),
     # /cards/claims/<slug>.png: drawn once per content version (articles.cards), so the page cache is not needed.
-    path("cards/claims/<slug:slug>.png", reader_view(cards.claim_card, (), max_cache_seconds=0), name="claim-card"),
+    path(
+        "cards/claims/<slug:slug>.png",
+        about_one(cards.claim_card, "claim", "claim-card", max_cache_seconds=0),
+        name="claim-card",
+    ),
 ]

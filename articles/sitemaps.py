@@ -1,37 +1,55 @@
 """sitemap.xml: every public page, with the time it last changed.
 
 /sitemap.xml is always a sitemap index (django.contrib.sitemaps' `index`
-view) naming one sitemap per section; a section longer than the protocol's
-50,000 URLs is paged by the framework (`?p=2`, …), each page one query.
-robots.txt names the index.
+view) naming one sitemap per section; a section longer than
+RecordSitemap.limit URLs (5,000: the protocol allows 50,000, but a page that
+size takes seconds to render) is paged by the framework (`?p=2`, …), each page
+two queries. robots.txt names the index.
 
 lastmod is the `updated` time of the record a page shows. A list page
 changes whenever anything does, so its lastmod is the newest change of all.
 A tag has no time of its own: its page changes when something tagged does.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.urls import reverse
-from taggit.models import Tag, TaggedItem
+from django.utils.functional import cached_property
+from taggit.models import Tag
 
 from articles.models import Actor, Article, Claim, Event
 
+SLUG_MARK = "slug-mark"
 # The list pages worth a crawler's visit; search results and filtered variants are not pages of their own.
 LIST_PAGES = ("home", "timeline", "claims", "contested", "grid", "articles", "actors", "tags")
 
 
 class RecordSitemap(Sitemap):
-    """The detail pages of one model, in id order, each with its `updated` time."""
+    """The detail pages of one model, in id order, each with its `updated` time.
+
+    Rows are read as (slug, updated) pairs and their addresses built from one
+    reversed pattern: a model instance and a reverse() per row would cost
+    more than the rest of the page.
+    """
 
     model = None
+    url_name = None
+    # URLs per sitemap page: the protocol allows 50,000, but a page that size
+    # takes seconds to render; past this the framework pages it (?p=2, …).
+    limit = 5_000
 
     def items(self):
-        return self.model.objects.order_by("pk").only("pk", "slug", "updated")
+        return self.model.objects.order_by("pk").values_list("slug", "updated")
 
-    def lastmod(self, record):
-        return record.updated
+    def location(self, row):
+        return self._pattern.replace(SLUG_MARK, row[0])
+
+    @cached_property
+    def _pattern(self):
+        return reverse(f"articles:{self.url_name}", args=[SLUG_MARK])
+
+    def lastmod(self, row):
+        return row[1]
 
     def get_latest_lastmod(self):
         # For the index: one MAX, not every row (the default reads them all).
@@ -40,53 +58,43 @@ class RecordSitemap(Sitemap):
 
 class ClaimSitemap(RecordSitemap):
     model = Claim
+    url_name = "claim"
 
 
 class ArticleSitemap(RecordSitemap):
     model = Article
+    url_name = "article"
 
 
 class EventSitemap(RecordSitemap):
     model = Event
+    url_name = "event"
 
 
 class ActorSitemap(RecordSitemap):
     model = Actor
-
-
-def _newest_tagged(model):
-    """A subquery: the newest `updated` among the `model` rows carrying the outer tag."""
-    content_type = ContentType.objects.get_for_model(model)
-    tagged = TaggedItem.objects.filter(tag_id=OuterRef(OuterRef("pk")), content_type=content_type)
-    rows = model.objects.filter(pk__in=tagged.values("object_id")).order_by("-updated").values("updated")
-    return Subquery(rows[:1])
+    url_name = "actor"
 
 
 class TagSitemap(Sitemap):
     """Tags in use (as the tag list shows them), each last changed when something tagged with it was."""
 
     def items(self):
-        in_use = TaggedItem.objects.values("tag_id")
-        return (
-            Tag.objects.filter(pk__in=in_use)
-            .annotate(
-                claim_updated=_newest_tagged(Claim),
-                article_updated=_newest_tagged(Article),
-                event_updated=_newest_tagged(Event),
-            )
-            .order_by("pk")
-        )
+        # The newest change per tag, one grouped query per tagged model, rather than a subquery per tag.
+        newest = {}
+        for model in (Claim, Article, Event):
+            rows = model.objects.filter(tags__isnull=False).values("tags__id").annotate(newest=Max("updated"))
+            for row in rows.order_by():
+                tag_id = row["tags__id"]
+                newest[tag_id] = max(newest.get(tag_id, row["newest"]), row["newest"])
+        tags = list(Tag.objects.filter(pk__in=newest).order_by("pk").values_list("pk", "slug"))
+        return [(slug, newest[pk]) for pk, slug in tags]
 
-    def location(self, tag):
-        return reverse("articles:tag", args=[tag.slug])
+    def location(self, row):
+        return reverse("articles:tag", args=[row[0]])
 
-    def lastmod(self, tag):
-        times = [tag.claim_updated, tag.article_updated, tag.event_updated]
-        return max((time for time in times if time is not None), default=None)
-
-    def get_latest_lastmod(self):
-        # Tags are few (one per topic): reading them all for the index is cheap.
-        return max((time for time in map(self.lastmod, self.items()) if time is not None), default=None)
+    def lastmod(self, row):
+        return row[1]
 
 
 def _newest_change(*models):

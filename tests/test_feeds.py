@@ -13,9 +13,10 @@ import lxml.html
 import pytest
 from django.urls import reverse
 from lxml import etree
+from taggit.models import Tag
 
 from articles.feeds import FEED_LENGTH
-from articles.models import Claim
+from articles.models import Actor, Claim
 from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,22 @@ def test_a_tags_feed_has_what_carries_the_tag(world, client):
 def test_a_feed_for_an_unknown_actor_or_tag_is_not_found(world, client):
     assert client.get(reverse("linked:actor-feed", args=["nobody"])).status_code == 404
     assert client.get(reverse("linked:tag-feed", args=["no-such-tag"])).status_code == 404
+
+
+def test_a_renamed_actors_or_tags_old_feed_address_redirects_to_the_new(world, client):
+    thayer = Actor.objects.get(pk=world.thayer.pk)
+    thayer.slug = "carl-thayer-unsw"
+    thayer.save()
+    response = client.get("/feeds/actors/carl-thayer/")
+    assert response.status_code == 301
+    assert response["Location"] == "/feeds/actors/carl-thayer-unsw/"
+    assert client.get(response["Location"]).status_code == 200
+
+    tag = Tag.objects.get(slug="history")
+    tag.slug = "past"
+    tag.save()
+    response = client.get("/feeds/tags/history/")
+    assert (response.status_code, response["Location"]) == (301, "/feeds/tags/past/")
 
 
 # --- Found from the pages, cheap to poll ---------------------------------------------

@@ -100,6 +100,15 @@ def test_a_card_is_drawn_once_per_content_version(world, client, django_assert_n
     assert redrawn.content != first.content
 
 
+def test_a_renamed_claims_old_card_address_redirects_to_the_new(world, client):
+    claim = Claim.objects.get(pk=world.trade.pk)
+    claim.slug = "trade-all-but-stopped"
+    claim.save()
+    response = client.get("/cards/claims/trade-dwindled.png")
+    assert (response.status_code, response["Location"]) == (301, "/cards/claims/trade-all-but-stopped.png")
+    assert client.get(response["Location"])["Content-Type"] == "image/png"
+
+
 def test_a_card_for_an_unknown_claim_is_not_found(world, client):
     assert client.get(reverse("linked:claim-card", args=["no-such-claim"])).status_code == 404
 
@@ -145,6 +154,15 @@ def test_a_huge_claim_is_cut_at_a_word_boundary_and_still_fits():
     assert shown == words[: len(shown)], "only whole words, in order"
     for line in lines:
         assert typeface.getlength(line) <= cards.WIDTH - 2 * cards.MARGIN
+
+
+def test_a_long_claim_is_cut_before_layout_at_a_word_boundary():
+    words = ["Tổng", "Bí", "thư", "Tô", "Lâm", "thăm", "chính", "thức", "Triều", "Tiên"] * 60
+    text = cards.card_text(" ".join(words))
+    assert len(text) <= cards.MAX_CHARACTERS + 1
+    assert text.endswith("…")
+    shown = text.removesuffix("…").split()
+    assert shown == words[: len(shown)], "only whole words, in order"
 
 
 def test_a_word_wider_than_the_card_is_broken_to_fit():
