@@ -179,26 +179,6 @@ def section(request, section, ref):
     }
 
 
-def pagination(request, page):
-    """The paging of a numbered list page: its number, the total, and its neighbours' URLs (None at the ends)."""
-
-    def at(number):
-        query = request.GET.copy()
-        query["page"] = number
-        return absolute(request, f"{request.path}?{query.urlencode()}")
-
-    return {
-        "number": page.number,
-        "per_page": page.paginator.per_page,
-        "num_pages": page.paginator.num_pages,
-        "count": page.paginator.count,
-        "first": at(1),
-        "previous": at(page.previous_page_number()) if page.has_previous() else None,
-        "next": at(page.next_page_number()) if page.has_next() else None,
-        "last": at(page.paginator.num_pages),
-    }
-
-
 def keyset_pagination(request, page):
     """The paging of a keyset list page (listing.KeysetPage): the first, previous and next pages' URLs, and a
     count that stops at a cap (`count_capped`: there are more than `count`)."""

@@ -154,6 +154,20 @@ def stored_event_dates_are_fresh():
     ]
 
 
+def stored_quote_contexts_are_fresh():
+    """Citation.context_before/after, which claim pages show, equal the sentences around the quote now."""
+    problems = []
+    citations = Citation.objects.filter(anchored=True, start__isnull=False).select_related("article", "claim")
+    for citation in citations.order_by("claim__slug", "pk"):
+        before, _, after = anchoring.in_context(citation.text or "", citation.start, citation.end)
+        if (citation.context_before, citation.context_after) != (before, after):
+            problems.append(
+                f"Claim “{citation.claim.slug}”: the stored context of its quote from “{citation.article.slug}” "
+                "is not the text around it. Run manage.py refresh_quote_context."
+            )
+    return problems
+
+
 def no_date_precision_without_a_date():
     undated = Article.objects.filter(published__isnull=True).exclude(date_precision="")
     return [
@@ -175,6 +189,7 @@ CHECKS = {
     "every claim's stored status matches its citations": stored_statuses_are_fresh,
     "every event's stored source and claim counts and contested mark match its claims": stored_event_counts_are_fresh,
     "every claim's stored event date matches its event": stored_event_dates_are_fresh,
+    "every quote's stored context is the text around it": stored_quote_contexts_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
 }
 

@@ -67,7 +67,8 @@ class FilteredMixin:
         except BadFilter as bad:
             return bad_request(request, bad.problems)
         except Redirect as redirect:
-            return HttpResponsePermanentRedirect(redirect.url)
+            redirect_class = HttpResponsePermanentRedirect if redirect.permanent else HttpResponseRedirect
+            return redirect_class(redirect.url)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, filters=self.filters, chips=self.chips(), **kwargs)
@@ -209,11 +210,12 @@ LEGACY_PAGE_ROWS = 2000
 
 
 class Redirect(Exception):
-    """Raised by a view's helpers to send the reader to the canonical URL (301)."""
+    """Raised by a view's helpers to send the reader elsewhere: the canonical URL (301), or for now (302)."""
 
-    def __init__(self, url):
+    def __init__(self, url, *, permanent=True):
         super().__init__(url)
         self.url = url
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,9 @@ def keyset_page(request, queryset, ordering, per_page, *, noun, slug_field="slug
             )
         rows = rows.filter(ordering.beyond(values, reverse=bool(before)))
     rows = list(rows.order_by(*ordering.order_by(reverse=bool(before)))[: per_page + 1])
+    if boundary and not rows:
+        # Nothing lies beyond that row (any more): the list starts again at its first page.
+        raise Redirect(removed_params(request, []), permanent=False)
     more = len(rows) > per_page
     rows = rows[:per_page]
     if before:
@@ -484,3 +489,25 @@ def attach_sources(claims, limit=SOURCES_SHOWN):
         claim.sources = shown
         claim.more_sources = totals.get(claim.pk, 0) - len(shown)
     return claims
+
+
+def preload(instance, name, rows):
+    """Fill `instance.<name>.all()` with `rows` (a QuerySet), as prefetch_related would; returns the rows.
+
+    One plain query: for a single object, prefetch_related's machinery costs
+    three times the query it runs (1.2 ms of Python each for a claim's
+    subjects and tags). The result goes where prefetch_related puts it, so
+    code that reads the relation (the JSON-LD, the templates) finds it there.
+    """
+    rows._fetch_all()
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = rows
+    return list(rows)
+
+
+def tags_of(obj):
+    """The filter on Tag for one object's tags: Tag.objects.filter(**tags_of(claim))."""
+    return {
+        "taggit_taggeditem_items__content_type": ContentType.objects.get_for_model(obj),
+        "taggit_taggeditem_items__object_id": obj.pk,
+    }

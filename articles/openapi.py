@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.listing import ARTICLE_ORDERINGS, CLAIM_ORDERINGS
 from articles.models import Actor, Claim, ClaimStatus, Stance
+from articles.search import KINDS as SEARCH_KINDS
 
 API_VERSION = "1.0"
 
@@ -90,16 +91,6 @@ SCHEMAS = {
         annotation=URL,
         article=ref("ArticleRef"),
         optional=["article", "speaker"],
-    ),
-    "Pagination": obj(
-        number=COUNT,
-        per_page=COUNT,
-        num_pages=COUNT,
-        count=COUNT,
-        first=URL,
-        previous=nullable(URL),
-        next=nullable(URL),
-        last=URL,
     ),
     "KeysetPagination": obj(
         count=nullable(COUNT), count_capped=BOOLEAN, first=URL, previous=nullable(URL), next=nullable(URL)
@@ -208,12 +199,21 @@ SCHEMAS = {
         ),
     ),
     "Contested": obj(
-        page=ref("Pagination"), claims=array({"allOf": [ref("ClaimRef"), ref("Sides")], "type": "object"})
+        page=ref("KeysetPagination"),
+        claims=array(
+            {
+                "allOf": [ref("ClaimRef"), ref("Sides")],
+                "type": "object",
+                "properties": {"supporting_total": COUNT, "disputing_total": COUNT, "qualifying_total": COUNT},
+                "required": ["supporting_total", "disputing_total", "qualifying_total"],
+            }
+        ),
     ),
     "Grid": obj(
         filters=ref("Filters"),
-        page=ref("Pagination"),
+        page=ref("KeysetPagination"),
         columns=array(ref("ArticleRef")),
+        other_articles=array(ref("ArticleRef")),
         rows=array(
             obj(
                 claim=ref("ClaimRef"),
@@ -352,6 +352,8 @@ SCHEMAS = {
     },
     "Search": obj(
         query=STRING,
+        kind=STRING,
+        page=COUNT,
         problem=nullable(STRING),
         articles=obj(more=BOOLEAN, items=array(ref("SearchHit"))),
         claims=obj(more=BOOLEAN, items=array(ref("SearchHit"))),
@@ -477,6 +479,7 @@ PAGE_PARAMETERS = {
     ("actors", "kind"): {"type": "string", "enum": [kind.value for kind in Actor.Kind]},
     ("claims", "sort"): {"type": "string", "enum": [o.name for o in CLAIM_ORDERINGS if o.name]},
     ("articles", "sort"): {"type": "string", "enum": [o.name for o in ARTICLE_ORDERINGS if o.name]},
+    ("search", "kind"): {"type": "string", "enum": list(SEARCH_KINDS)},
     ("claim_history", "revision"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     ("claim_history", "before"): {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     ("timeline", "after"): {

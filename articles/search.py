@@ -11,7 +11,7 @@ CANDIDATES newest matches (by primary key, an index order) are ranked; the page
 shows the best of those, and snippets are cut for the shown rows only. A
 search of one kind pages through its ranked candidates (?kind=claims&page=2).
 
-On PostgreSQL, migrations 0003, 0009 and 0017 keep a stored, weighted
+On PostgreSQL, migrations 0003, 0009 and 0018 keep a stored, weighted
 tsvector column (`search_vector`) with a GIN index on each searched table,
 built with the accent-folding text search configuration `kb_english`. We match
 it with websearch_to_tsquery (which accepts anything a person types and never
@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Exists, Expression, F, Func, OuterRef, Q, TextField
+from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -49,7 +50,7 @@ KINDS = {"claims": "Claims", "events": "Events", "articles": "Articles", "actors
 OVERVIEW_PER_KIND = 5  # a search of everything shows this many of each kind
 PER_PAGE = 20  # a search of one kind shows this many a page
 CANDIDATES = 200  # the newest matches of a kind that are ranked; the rest are not looked at
-CONFIG = "kb_english"  # migration 0017: English, accents folded
+CONFIG = "kb_english"  # migration 0018: English, accents folded
 # How much of a long text column the search vector covers. Migration 0009 builds
 # the vectors with the same number; changing it needs a new migration.
 INDEXED_CHARS = 60_000
@@ -232,13 +233,22 @@ def _page_ranked(queryset, tsquery, offset, count, headline):
     PostgreSQL computes the headline after the LIMIT, for the rows returned.
     """
     model = queryset.model
-    candidates = model.objects.alias(vector=StoredVector()).filter(vector=tsquery).order_by("-pk")
+    candidates = model.objects.alias(vector=StoredVector()).filter(_indexable(tsquery), vector=tsquery).order_by("-pk")
     return (
         queryset.filter(pk__in=candidates.values("pk")[:CANDIDATES])
         .alias(vector=StoredVector())
         .annotate(rank=SearchRank(F("vector"), tsquery), headline=headline)
         .order_by("-rank", "pk")[offset : offset + count + 1]
     )
+
+
+def _indexable(tsquery):
+    """A condition that is false when the query has nothing the index can look up ("the -kim": stop words and
+    exclusions only), which would otherwise match every text without those words, one row at a time.
+    PostgreSQL tests it once per query (a one-time filter)."""
+    query = tsquery.source_expressions[-1].value
+    sql = "querytree(websearch_to_tsquery(%s::regconfig, %s)) <> 'T'"
+    return RawSQL(sql, [CONFIG, query], output_field=BooleanField())
 
 
 def _headline(text, tsquery, *, whole=False):
@@ -287,7 +297,8 @@ def _actors_ranked(query, tsquery, offset, count, headline):
     alias_hit = Exists(
         ActorAlias.objects.alias(folded=folded).filter(actor=OuterRef("pk"), folded__icontains=fold(query))
     )
-    candidates = Actor.objects.alias(vector=StoredVector()).filter(Q(vector=tsquery) | alias_hit).order_by("-pk")
+    matches = (Q(vector=tsquery) & Q(_indexable(tsquery))) | alias_hit
+    candidates = Actor.objects.alias(vector=StoredVector()).filter(matches).order_by("-pk")
     return (
         Actor.objects.filter(pk__in=candidates.values("pk")[:CANDIDATES])
         .alias(vector=StoredVector())

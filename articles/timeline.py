@@ -28,7 +28,7 @@ from articles.dates import DatePrecision, truncate
 from articles.listing import attach_tags
 from articles.models import Event, Participation
 
-EVENTS_PER_PAGE = 50
+EVENTS_PER_PAGE = 40
 # The event the knowledge base is about: the overview marks its days.
 SUBJECT_EVENT_SLUG = "to-lam-state-visit-north-korea-2025"
 # The parameters that choose a window (and a page in it); the others filter.

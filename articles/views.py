@@ -47,6 +47,8 @@ from articles.listing import (
     first_rows,
     keyset_page,
     ordering_named,
+    preload,
+    tags_of,
 )
 from articles.models import (
     Actor,
@@ -228,7 +230,9 @@ class ClaimDetailView(DetailView):
     text is loaded), their articles' authors, and the related claims (ranked,
     then loaded).
 
-    Context: `claim`; `citations`: all its citations; `supporting`,
+    Context: `claim`; `subjects`, `tags`: the actors it is about and its
+    tags (also what claim.subjects.all() and claim.tags.all() return);
+    `citations`: all its citations; `supporting`,
     `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
     (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
@@ -239,10 +243,12 @@ class ClaimDetailView(DetailView):
     """
 
     template_name = "articles/claim_detail.html"
-    queryset = Claim.objects.for_listing().prefetch_related("subjects", "tags")
+    queryset = Claim.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         claim = self.object
+        subjects = preload(claim, "subjects", Actor.objects.filter(claims_about=claim))
+        tags = preload(claim, "tags", Tag.objects.filter(**tags_of(claim)).order_by("name"))
         competing = list(
             ClaimConflict.objects.filter(from_claim=claim).select_related("to_claim").order_by("to_claim__slug")
         )
@@ -253,14 +259,16 @@ class ClaimDetailView(DetailView):
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
             claim,
-            subject_ids=[actor.pk for actor in claim.subjects.all()],
-            tag_ids=[tag.pk for tag in claim.tags.all()],
+            subject_ids=[actor.pk for actor in subjects],
+            tag_ids=[tag.pk for tag in tags],
             exclude=list(rivals),
             limit=RELATED_CLAIMS,
         )
         permalink = self.request.build_absolute_uri(claim.get_absolute_url())
         reference = Reference.for_claim(claim, permalink, SITE_NAME, timezone.localdate())
         return super().get_context_data(
+            subjects=subjects,
+            tags=tags,
             citations=citations,
             **sides,
             needs_review=[c for c in citations if not c.anchored],
@@ -392,7 +400,6 @@ class GridView(FilteredMixin, TemplateView):
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
             .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
-            .prefetch_related("article__authors")
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -402,6 +409,8 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
+        # Authors once per article, not once per citation of it (for the short labels).
+        prefetch_related_objects(list(articles.values()), "authors")
         # The articles citing most of the page's claims are columns; the others share one.
         reach = Counter(article_id for _, article_id in stances)
         widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))
@@ -639,8 +648,6 @@ class TagDetailView(DetailView):
         # Each list can grow without bound: show the first rows, count up to a cap, link to the whole list.
         # Each is counted by its tag links: one index, no join.
         tag = self.object.pk
-        # Source counts add up every citation of an event's claims: only for the events shown.
-        shown = Event.objects.tagged(tag).order_by("start", "end", "title").values("pk")[:SECTION_LIMIT]
         return super().get_context_data(
             articles=first_rows(
                 Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
@@ -648,7 +655,7 @@ class TagDetailView(DetailView):
                 counted=Article.objects.tag_links(tag),
             ),
             events=first_rows(
-                Event.objects.on_timeline().filter(pk__in=shown), capped=True, counted=Event.objects.tag_links(tag)
+                Event.objects.on_timeline().tagged(tag), capped=True, counted=Event.objects.tag_links(tag)
             ),
             claims=first_rows(
                 Claim.objects.for_listing().tagged(tag).order_by(*CLAIM_ORDERINGS[0].order_by()),

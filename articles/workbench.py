@@ -42,6 +42,7 @@ from django.utils.text import slugify
 
 from articles import anchoring, versioning
 from articles.models import Article, Citation, Claim, Location
+from articles.search import CONFIG as SEARCH_CONFIG
 
 # --- Positions ---------------------------------------------------------------------
 
@@ -285,7 +286,7 @@ def similar_claims(text, *, limit=5, exclude=()):
         from django.db.models import F
         from django.db.models.expressions import RawSQL
 
-        query = SearchQuery(" | ".join(words[:12]), search_type="raw", config="english")
+        query = SearchQuery(" | ".join(words[:12]), search_type="raw", config=SEARCH_CONFIG)
         candidates = (
             candidates.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
             .filter(vector=query)
@@ -329,7 +330,7 @@ def find_claims(query, *, limit=FOUND):
         from django.db.models import F
         from django.db.models.expressions import RawSQL
 
-        wanted = SearchQuery(" ".join(words), search_type="plain", config="english")
+        wanted = SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG)
         claims = (
             claims.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
             .filter(vector=wanted)

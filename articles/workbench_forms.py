@@ -74,6 +74,14 @@ class CiteForm(forms.Form):
         help_text=Citation._meta.get_field("speaker").help_text,
     )
 
+    speaker_name = forms.CharField(
+        label="…or the speaker's name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 40}),
+        help_text="A name or alias of an actor on file (for when the list above cannot be searched).",
+    )
+
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
@@ -85,8 +93,21 @@ class CiteForm(forms.Form):
         # As Citation.clean() stores it: line ends normalised, surrounding whitespace dropped.
         return normalise_newlines(self.cleaned_data["quote"]).strip()
 
+    def clean_speaker_name(self):
+        name = self.cleaned_data["speaker_name"].strip()
+        if not name:
+            return None
+        found = list(Actor.objects.named(name)[:2])
+        if not found:
+            raise forms.ValidationError(f"No actor is called “{name}”. Add them under Actors first, or leave it empty.")
+        if len(found) > 1:
+            raise forms.ValidationError(f"Several actors are called “{name}”: choose one in the list above.")
+        return found[0]
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("speaker") is None and cleaned.get("speaker_name"):
+            cleaned["speaker"] = cleaned["speaker_name"]
         quote, location = cleaned.get("quote"), cleaned.get("location")
         if quote and location:
             text = self.article.text_of(location) or ""

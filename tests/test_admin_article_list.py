@@ -49,7 +49,15 @@ def test_one_credited_column_replaces_publisher_and_wire(editor_client, outlets_
     page = editor_client.get(LIST_URL).content.decode()
 
     headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
-    assert headers == ["title", "credited_to", "published_display", "kind", "citation_count", "lost_count"]
+    assert headers == [
+        "title",
+        "credited_to",
+        "published_display",
+        "kind",
+        "citation_count",
+        "lost_count",
+        "reading_link",
+    ]
     assert "Nguyen Van A, Reuters" in page
 
 

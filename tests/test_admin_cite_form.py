@@ -399,3 +399,28 @@ def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_cli
     page = page_text(response)
     assert "A quote has at most 5000 characters (this one has 5001)." in page
     assert "A claim has at most 2000 characters (this one has 2001)." in page
+
+
+def test_without_the_autocomplete_the_speaker_is_named_and_found_by_an_alias(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    kim = make_actor("Kim Jong Un", aliases=["Kim Jong-un"])
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="kim jong-un")
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get().speaker == kim
+
+
+def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    make_actor("Kim Jong Un", slug="kju")
+    make_actor("Kim Jong Un", slug="kju-2")
+    response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Nobody"))
+    assert "No actor is called “Nobody”. Add them under Actors first, or leave it empty." in page_text(response)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Kim Jong Un")
+    )
+    assert "Several actors are called “Kim Jong Un”: choose one in the list above." in page_text(response)
+    assert Citation.objects.count() == 0

@@ -76,7 +76,8 @@ def test_the_reading_view_costs_the_same_queries_however_many_citations(editor_c
     editor_client.get(read_url(article))  # sessions and permissions cached
     for n in range(10):
         make_claim(f"Claim {n}.", citations=[(article, f"Sentence number {n} is here.")])
-    with django_assert_max_num_queries(12) as few:
+    # The suggestions panel (articles/suggestions_admin.py) runs its own few queries too.
+    with django_assert_max_num_queries(25) as few:
         editor_client.get(read_url(article))
     for n in range(10, 30):
         make_claim(f"Claim {n}.", citations=[(article, f"Sentence number {n} is here.")])

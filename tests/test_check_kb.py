@@ -178,3 +178,16 @@ def test_a_claim_keeps_its_events_date_to_sort_by_and_a_stale_copy_fails_until_r
     call_command("refresh_status", stdout=io.StringIO())
     assert Claim.objects.get(slug="dated").event_start == datetime.date(2025, 10, 10)
     assert run_check()[0] == 0
+
+
+def test_a_stale_stored_quote_context_fails_until_refreshed():
+    from articles.models import Citation
+
+    make_claim(slug="stale-context", citations=[(make_article("Before. Lam went. After."), "Lam went.")])
+    Citation.objects.filter(claim__slug="stale-context").update(context_before="Something else. ")
+    code, output = run_check()
+    assert code == 1
+    assert "Claim “stale-context”: the stored context of its quote from “article-" in output
+    assert "Run manage.py refresh_quote_context." in output
+    call_command("refresh_quote_context", stdout=io.StringIO())
+    assert "stale-context" not in run_check()[1]

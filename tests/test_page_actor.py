@@ -56,6 +56,15 @@ def test_it_links_to_their_filtered_timeline(world, client):
     assert 'href="/timeline/?actor=to-lam"' in page_of(client, world.to_lam)
 
 
+def test_it_links_to_each_filtered_list_without_template_debris(world, client):
+    page = page_of(client, world.to_lam)
+    links = page[page.index('<ul class="inline-links">') : page.index("</ul>", page.index('<ul class="inline-links">'))]
+    assert '<a href="/claims/?actor=to-lam">Claims by or about To Lam</a>' in links
+    assert '<a href="/claims/grid/?actor=to-lam">Agreement grid</a>' in links
+    assert "{#" not in page
+    assert "#}" not in page
+
+
 def test_an_unknown_actor_is_not_found(world, client):
     assert client.get("/actors/nobody/").status_code == 404
 

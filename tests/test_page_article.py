@@ -258,3 +258,4 @@ def test_a_busy_article_runs_the_same_queries(busy_article, client, django_asser
 def test_an_editors_title_is_marked_in_the_heading(world, client):
     page = page_of(client, world.faq)
     assert f'<h1>{world.faq.title} <span class="note-inline title-note">(title by our editors)</span></h1>' in page
+    assert f"<title>{world.faq.title} (title by our editors) · " in page

@@ -160,6 +160,14 @@ def test_it_pages_a_long_list_after_the_last_row_shown(world, client):
     assert 'rel="prev"' not in back
 
 
+def test_a_page_position_with_nothing_beyond_it_goes_back_to_the_first_page(world, client):
+    first = shown(listed(client, kind="opinion"))
+    for params in ({"after": first[-1]}, {"before": first[0]}):
+        response = client.get(URL, {"kind": "opinion", **params})
+        assert response.status_code == 302
+        assert response["Location"] == "/claims/?kind=opinion"
+
+
 def test_paging_keeps_the_filters(world, client):
     for n in range(25):
         make_claim(f"Extra opinion {n:02d}.", slug=f"zz-opinion-{n:02d}", kind="opinion")

@@ -23,6 +23,13 @@ def test_an_unknown_slug_is_a_404(client, path):
     assert client.get(path).status_code == 404
 
 
+def test_an_address_starting_with_two_slashes_is_a_404_not_another_host(client):
+    # The page's og:url is made absolute: "//[" once read as a host ("Invalid IPv6 URL") gave a 500.
+    response = client.get("/%2F%5B")
+    assert response.status_code == 404
+    assert '<meta property="og:url" content="http://testserver//[">' in response.content.decode()
+
+
 def test_the_500_page_renders_without_context_request_or_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = loader.get_template("500.html").render()

@@ -40,7 +40,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     url = reverse("articles:tag", args=["history"])
     client.get(url)
     # 1 the tag; then for each list its count (capped) and its first rows: 2-3 articles with
-    # publisher and wire, 4-5 events with source counts (counted for those shown only),
+    # publisher and wire, 4-5 events (their source counts are stored),
     # 6 their participants, 7-8 claims with claimant and event. No article has the tag yet.
     with django_assert_num_queries(8):
         client.get(url)

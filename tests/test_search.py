@@ -1,7 +1,7 @@
 """Search: one box across claims, events, articles and actors.
 
 PostgreSQL uses the stored, accent-folded tsvector columns (migrations 0003,
-0009, 0017: ranked, with ts_headline snippets); SQLite uses the fallback that
+0009, 0018: ranked, with ts_headline snippets); SQLite uses the fallback that
 parses the same syntax. Both render the same page, and both pass every test
 here that is not marked for one database; the CI runs this file on each.
 """
@@ -347,6 +347,16 @@ def test_only_the_newest_matches_are_ranked(world, client, monkeypatch):
     page = client.get(URL, {"q": "zeppelin", "kind": "claims"}).content.decode()
     assert {c.get_absolute_url() for c in claims[2:]} == urls_in(page)
     assert "Only the 3 newest matches of each kind are ranked." in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stop words are PostgreSQL's")
+def test_postgres_finds_nothing_for_stop_words_and_exclusions_without_scanning(world, client):
+    # websearch_to_tsquery("the -kim") is !'kim': it would match every text without "kim".
+    page = search(client, "the -kim")
+    assert "0 results for “the -kim”." in page
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT querytree(websearch_to_tsquery('kb_english', 'the -kim'))")
+        assert cursor.fetchone() == ("T",)
 
 
 def vocabulary(size):

@@ -4,6 +4,7 @@ None of these run queries; they format what the views have already loaded.
 """
 
 from django import template
+from django.utils.encoding import iri_to_uri
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import ClaimStatus, Stance
@@ -73,7 +74,13 @@ def article_date(article):
 def absolute(context, path):
     """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
     request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
+    if not request:
+        return path
+    if path.startswith("//"):
+        # A path of this site (a 404 for "//[" renders it), not a URL of another host, as build_absolute_uri
+        # would read it ("Invalid IPv6 URL": a 500 instead of the 404 page).
+        return request.build_absolute_uri("/").rstrip("/") + iri_to_uri(path)
+    return request.build_absolute_uri(path)
 
 
 @register.filter

@@ -202,6 +202,7 @@ def reader_pages(kb):
         ("contested", reverse("articles:contested")),
         ("grid", reverse("articles:grid")),
         ("claim", kb["greeted"].get_absolute_url()),
+        ("claim-history", reverse("articles:claim_history", args=[kb["greeted"].slug])),
         ("articles", reverse("articles:articles")),
         ("article", kb["arrival"].get_absolute_url()),
         ("actors", reverse("articles:actors")),

@@ -1,0 +1,23 @@
+"""The templates' own source: mistakes Django does not report but readers see."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
+
+
+def test_there_are_templates_to_check():
+    assert len(TEMPLATES) > 20
+
+
+def test_no_short_comment_spans_two_lines_where_django_would_print_it():
+    # {# … #} must open and close on one line; across lines Django shows it on the page.
+    problems = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in TEMPLATES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{#(?!.*#\})", line)
+    ]
+    assert problems == []
