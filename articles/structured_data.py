@@ -421,6 +421,6 @@ def graph_for(request, context):
     page = Page(request, context)
     name = match.url_name if match.namespace == "articles" else None
     builder = BUILDERS.get(name, web_page)
-    if name in NEEDS and context.get(NEEDS[name]) is None or context.get("problems") is not None:
+    if (name in NEEDS and context.get(NEEDS[name]) is None) or context.get("problems") is not None:
         builder = web_page
     return {"@context": CONTEXT, "@graph": builder(page)}

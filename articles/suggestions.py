@@ -7,13 +7,13 @@ two disagree. It runs in three steps; the README's "Suggested citations" has
 the measurements behind the choices.
 
 1. Candidates. On PostgreSQL one query asks the claims' full-text index
-   (the stored `search_vector` of migration 0003) for the best 20 claims of
-   each sentence at once, one LATERAL subquery per sentence. Each sentence's
-   query is an OR of its words, minus the words so common among claims that
-   they would match a large part of the table (their frequency comes from
-   PostgreSQL's own statistics, pg_stats, which ANALYZE keeps): a handful of
-   rarer words keeps every index scan small. Elsewhere (SQLite) the candidates
-   are the first MAX_POOL claims containing any of the text's rarer words.
+   (the stored, GIN-indexed `search_vector`) for the best 20 claims of each
+   sentence at once, one LATERAL subquery per sentence. A sentence asks for
+   claims sharing two of its rarer words, at least one of them rare; how rare
+   comes from PostgreSQL's own statistics (pg_stats, which ANALYZE keeps).
+   Pairs of rarer words keep every index scan to a few dozen rows, where an
+   OR of words matched thousands. Elsewhere (SQLite) the candidates are the
+   first MAX_POOL claims containing any of the text's longer words.
 2. Scoring, in Python, over the candidates only: weighted word overlap (each
    word weighted by how rare it is among the candidates), rapidfuzz's
    token-set ratio, the actors both name (names.py, so "Tô Lâm" and "General
@@ -21,9 +21,10 @@ the measurements behind the choices.
    "in 18 years" agrees with "in 2007" in a text of 2025). A claim is also
    compared with its existing quotes, which are other ways of saying it.
 3. Stance: "disputes" when the sentence denies or negates what the claim
-   asserts, or states a different figure, date, count or person; "qualifies"
-   when it hedges, or gives a figure only approximately equal; else
-   "supports". It is a suggestion: the editor chooses.
+   asserts, or states a different figure, date or count; "qualifies" when it
+   hedges, or gives a figure only approximately equal; else "supports".
+   People named differently are listed, but do not set the stance. It is a
+   suggestion: the editor chooses.
 """
 
 import functools
@@ -100,7 +101,7 @@ HEDGES = set(
     _words(
         "may might could perhaps possibly reportedly allegedly apparently unclear uncertain likely unlikely "
         "expected planned plans plan set scheduled would will almost nearly about around roughly "
-        "approximately some partly partially limited only if"
+        "approximately some partly partially limited only if over under"
     )
 )
 TOKEN = re.compile(r"[a-z0-9]+(?:'t)?")
