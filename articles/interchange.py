@@ -735,8 +735,9 @@ def date_keys(kind):
 # --- Export --------------------------------------------------------------------
 
 
-def _exported_querysets():
-    return {
+def _exported_querysets(slugs=None):
+    """What the export reads; with `slugs` ({kind: slugs}), only those objects (see _only)."""
+    querysets = {
         "actors": Actor.objects.prefetch_related("aliases").order_by("slug"),
         "articles": Article.objects.with_people().prefetch_related("tags").order_by("slug"),
         "events": Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug"),
@@ -748,11 +749,26 @@ def _exported_querysets():
             .order_by("slug")
         ),
     }
+    if slugs is None:
+        return querysets
+    return {name: _only(queryset, slugs[name]) for name, queryset in querysets.items()}
 
 
-def kb_export():
-    """The whole knowledge base as a JSON-ready dict (a fixed number of queries)."""
-    querysets = _exported_querysets()
+# Above this many slugs, reading the whole table is as cheap as naming them (and SQLite
+# limits the parameters of one query).
+MANY_SLUGS = 900
+
+
+def _only(queryset, slugs):
+    """The queryset narrowed to the given slugs, so a load costs what its document holds, not the database."""
+    slugs = list(slugs)
+    return queryset.filter(slug__in=slugs) if len(slugs) <= MANY_SLUGS else queryset
+
+
+def kb_export(slugs=None):
+    """The whole knowledge base as a JSON-ready dict (a fixed number of queries); or, with
+    `slugs` ({kind: slugs}), only those objects."""
+    querysets = _exported_querysets(slugs)
     document = {"format": FORMAT, "version": VERSION}
     for name in ["articles", "actors", "events", "claims"]:
         document[name] = [SCHEMA[name].export(obj) for obj in querysets[name]]
@@ -1021,10 +1037,16 @@ class _Loader:
         self.cleaned, self.update, self.overwrite = cleaned, update, overwrite_edited
         self.problems, self.flagged = [], []
         self.label = ""
-        self.before = _exported_by_slug()
-        self.records = {(r.kind, r.slug): r.snapshot for r in LoadRecord.objects.all()}
-        self.objects = {name: {obj.slug: obj for obj in kind.model.objects.all()} for name, kind in SCHEMA.items()}
+        # Everything read here is narrowed to the document's objects: loading the shipped
+        # fixtures into a database of 100,000 claims must not export and compare all of them.
         self.in_document = {name: {entry["slug"] for entry in cleaned[name]} for name in SCHEMA}
+        self.before = _exported_by_slug(self.in_document)
+        self.records = {
+            (r.kind, r.slug): r.snapshot
+            for name in SCHEMA
+            for r in _only(LoadRecord.objects.filter(kind=name), self.in_document[name])
+        }
+        self.objects = {name: _BySlug(kind.model, self.in_document[name]) for name, kind in SCHEMA.items()}
         self.plan = {name: {entry["slug"]: self._decide(name, entry) for entry in cleaned[name]} for name in SCHEMA}
 
     def _decide(self, kind, entry):
@@ -1126,7 +1148,7 @@ class _Loader:
         self.objects[kind.name][obj.slug] = obj
 
     def _record(self, keys):
-        after = _exported_by_slug()
+        after = _exported_by_slug({name: {slug for kind, slug in keys if kind == name} for name in SCHEMA})
         for name in SCHEMA:
             LoadRecord.objects.filter(kind=name, slug__in=[slug for kind, slug in keys if kind == name]).delete()
         LoadRecord.objects.bulk_create(
@@ -1136,6 +1158,22 @@ class _Loader:
         )
 
 
-def _exported_by_slug():
-    document = kb_export()
+class _BySlug(dict):
+    """One model's objects by slug: those named up front, loaded at once; any other slug
+    looked up when first asked for (a reference to an object the document does not hold)."""
+
+    def __init__(self, model, slugs):
+        super().__init__((obj.slug, obj) for obj in _only(model.objects.all(), slugs))
+        self.model = model
+        self.everything = len(slugs) > MANY_SLUGS  # _only read the whole table
+
+    def get(self, slug, default=None):
+        if slug not in self and not self.everything:
+            self[slug] = self.model.objects.filter(slug=slug).first()
+        found = super().get(slug)
+        return default if found is None else found
+
+
+def _exported_by_slug(slugs):
+    document = kb_export(slugs)
     return {name: {entry["slug"]: _comparable(name, entry) for entry in document[name]} for name in SCHEMA}

@@ -97,6 +97,29 @@ def test_loading_twice_changes_nothing(tmp_path):
     assert Revision.objects.count() == revisions
 
 
+def test_loading_reads_the_documents_objects_not_the_whole_database(tmp_path, monkeypatch):
+    # make run loads the fixtures on every start: at 100,000 claims, reading and comparing
+    # every claim took over ten minutes.
+    from tests.factories import make_claim
+
+    for number in range(30):
+        make_claim(f"Unrelated claim {number}.", slug=f"unrelated-{number}")
+    read = []
+    original = Claim.from_db.__func__
+
+    def counting_from_db(cls, db, field_names, values):
+        claim = original(cls, db, field_names, values)
+        read.append(claim.slug)
+        return claim
+
+    monkeypatch.setattr(Claim, "from_db", classmethod(counting_from_db))
+
+    assert "Created: 1 actor, 1 article, 1 event, 1 claim." in load(document(), tmp_path)
+    assert "Nothing to change" in load(document(), tmp_path)
+    assert read
+    assert not [slug for slug in read if slug.startswith("unrelated-")]
+
+
 def test_loading_a_newer_file_creates_what_is_missing_and_changes_nothing_else(tmp_path):
     load(document(), tmp_path)
     newer = document()
