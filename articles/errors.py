@@ -10,8 +10,9 @@ is unavailable for a while, not broken, and says so with Retry-After. Like
 import sys
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.views import defaults
 
@@ -27,3 +28,11 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return database_unavailable()
     return defaults.server_error(request, template_name)
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    if isinstance(exception, DisallowedHost):
+        # The site's 400 page builds absolute links (canonical, og:url, JSON-LD) from the
+        # Host header, which is what was refused: rendering it raised again, a 500.
+        return HttpResponseBadRequest(loader.get_template("400_host.html").render())
+    return defaults.bad_request(request, exception, template_name)

@@ -22,4 +22,5 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached gets the 503 page with Retry-After; anything else the 500 page.
+handler400 = "articles.errors.bad_request"
 handler500 = "articles.errors.server_error"

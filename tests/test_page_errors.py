@@ -70,3 +70,15 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/claims/", "/annotations/", "/feeds/claims/", "/no-such-page/"])
+def test_a_request_for_a_host_the_site_does_not_serve_is_a_400_not_a_500(client, settings, path):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["kb.example.org"]
+
+    response = client.get(path, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "does not answer to the host name" in response.content.decode()
+    assert "evil.example" not in response.content.decode()
