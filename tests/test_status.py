@@ -281,3 +281,56 @@ def test_refreshing_many_claims_runs_a_fixed_number_of_queries(django_assert_num
     with django_assert_num_queries(11):
         claims_refresh_status(Claim.objects.all())
     assert [status_of(claim) for claim in claims[:3]] == ["contested", "contested", "single-source"]
+
+
+# --- How the claim page words each voice (services.Origin) ------------------------------
+
+
+def origins_in_words(claim):
+    from articles.services import origins_of
+
+    return [(origin.name, origin.appearances) for origin in origins_of(claim.citations.with_voices())]
+
+
+def test_a_voice_quoted_in_one_article_and_author_of_two_others_is_worded_as_such():
+    khang = make_actor("Vu Xuan Khang")
+    quoted_in = make_article(BODY)
+    written = [make_article(BODY, authors=[khang]), make_article(BODY, authors=[khang])]
+    claim = make_claim(citations=[(article, "Trade is small.") for article in written])
+    cite(claim, quoted_in, "Trade is small.", speaker=khang)
+
+    assert origins_in_words(claim) == [("Vu Xuan Khang", "quoted in one article, author of two other articles")]
+
+
+def test_a_voice_quoted_in_two_articles_and_author_of_one_counts_the_one_as_another():
+    khang = make_actor("Vu Xuan Khang")
+    claim = make_claim(citations=[(make_article(BODY, authors=[khang]), "Trade is small.")])
+    for _ in range(2):
+        cite(claim, make_article(BODY), "Trade is small.", speaker=khang)
+
+    assert origins_in_words(claim) == [("Vu Xuan Khang", "author of one article, quoted in two other articles")]
+
+
+def test_counts_past_ten_are_written_in_figures_and_ten_in_words():
+    from articles.services import _number
+
+    assert [_number(n) for n in (0, 1, 4, 7, 10, 11, 250)] == ["no", "one", "four", "seven", "ten", "11", "250"]
+
+
+def test_an_article_with_no_one_behind_it_is_named_by_its_title():
+    article = make_article(BODY, title="Anonymous report")
+    claim = make_claim(citations=[(article, "Trade is small.")])
+
+    assert origins_in_words(claim) == [("“Anonymous report”", "the article itself")]
+
+
+def test_a_claim_refreshed_alone_sees_a_link_stored_only_from_its_rivals_side():
+    from articles.services import fresh_statuses
+
+    claim = make_claim(citations=[(make_article(BODY), "Trade is small.")])
+    rival = make_claim(citations=[(make_article(BODY), "The last visit was in 2007.")])
+    ClaimConflict.objects.bulk_create([ClaimConflict(from_claim=rival, to_claim=claim)])  # half of a pair
+
+    (status, _, _) = fresh_statuses(Claim.objects.filter(pk=claim.pk))[claim.pk]
+
+    assert status == ClaimStatus.CONTESTED
