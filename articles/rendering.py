@@ -816,13 +816,19 @@ def render_plain_highlighted(text, highlights):
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
-def _render_plain(text, highlights):
+def _plain_paragraphs(text):
+    """(start, end) of each paragraph of plain text: runs of lines parted by blank lines."""
     paragraphs, position = [], 0
     for match in [*PARAGRAPH_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
         if text[position:end].strip():
             paragraphs.append((position, end))
         position = match.end() if match else len(text)
+    return paragraphs
+
+
+def _render_plain(text, highlights):
+    paragraphs = _plain_paragraphs(text)
     # Each paragraph is one element; its lines are parted by <br>, which holds nothing.
     runs = []
     for number, (start, end) in enumerate(paragraphs):
@@ -855,12 +861,7 @@ def render_plain_spans(text, highlights, spans, wrap):
     """
     text, highlights = _prepare(text, highlights)
     spans = sorted((start, end) for start, end in spans if 0 <= start < end <= len(text))
-    paragraphs, position = [], 0
-    for match in [*PARAGRAPH_BREAK.finditer(text), None]:
-        end = match.start() if match else len(text)
-        if text[position:end].strip():
-            paragraphs.append((position, end))
-        position = match.end() if match else len(text)
+    paragraphs = _plain_paragraphs(text)
     span_starts = [start for start, _ in spans]
 
     def pieces(start, end):

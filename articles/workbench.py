@@ -347,31 +347,26 @@ def find_claims(query, *, limit=FOUND):
 # --- Writes ----------------------------------------------------------------------------
 
 
-def unique_claim_slug(text):
-    """An ASCII slug read from the claim's text (at most 80 characters, cut at a word), numbered if taken."""
+def unique_slug(model, text, *, max_length, fallback):
+    """An ASCII slug read from `text` (at most `max_length` characters, cut at a word), numbered if taken."""
     base = slugify(anyascii(text))
-    if len(base) > 80:
-        base = base[:80].rsplit("-", 1)[0]
-    base = base.strip("-") or "claim"
-    taken = set(Claim.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if len(base) > max_length:
+        base = base[:max_length].rsplit("-", 1)[0]
+    base = base.strip("-") or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:
         slug = f"{base}-{number}"
         number += 1
     return slug
+
+
+def unique_claim_slug(text):
+    return unique_slug(Claim, text, max_length=80, fallback="claim")
 
 
 def unique_article_slug(title):
-    base = slugify(anyascii(title))
-    if len(base) > 90:
-        base = base[:90].rsplit("-", 1)[0]
-    base = base.strip("-") or "article"
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
+    return unique_slug(Article, title, max_length=90, fallback="article")
 
 
 def _log(user, obj, message):
