@@ -63,3 +63,10 @@ def test_it_is_cached_like_a_reader_page(world, client):
 def test_it_runs_at_most_two_queries(world, client, django_assert_num_queries):
     with django_assert_num_queries(2):  # exact names, then names containing the text
         client.get("/suggest/actors/", {"q": "zzz"})
+
+
+def test_a_name_typed_with_vietnamese_diacritics_finds_the_actor_spelt_without(world, client):
+    assert suggestions(client, "actors", "Tô Lâm") == [{"value": "to-lam", "label": "To Lam"}]
+    response = client.get("/claims/", {"actor": "Tô Lâm"})
+    assert response.status_code == 302
+    assert response["Location"] == "/claims/?actor=to-lam"
