@@ -186,12 +186,17 @@ def test_html_readers_and_editors_in_the_admin_are_not_limited(world, limit_of_t
     assert {admin_client.get("/admin/articles/claim/").status_code for _ in range(5)} == {200}
 
 
-def test_a_failing_cache_lets_api_requests_through(world, limit_of_three, monkeypatch):
+def test_a_failing_cache_lets_api_requests_through(world, limit_of_three, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(cache, "incr", broken)
     assert {Client().get("/tags.json").status_code for _ in range(5)} == {200}
+    # One line per request, without a traceback that would bury the cache's own report.
+    warnings = [r for r in caplog.records if r.getMessage().startswith("Rate limit not checked")]
+    assert [(r.getMessage(), r.exc_info) for r in warnings] == [
+        ("Rate limit not checked: the cache failed (ConnectionError).", None)
+    ] * 5
 
 
 def test_a_filter_name_that_fits_several_things_offers_each_as_a_url(world, client):
