@@ -7,7 +7,7 @@ from django import template
 from django.utils.encoding import iri_to_uri
 
 from articles.dates import DatePrecision, to_partial
-from articles.models import ClaimStatus, Stance
+from articles.models import ClaimStatus, Stance, slug_url
 
 register = template.Library()
 
@@ -26,6 +26,12 @@ SITE_NAME = "To Lam in Pyongyang"
 @register.simple_tag
 def site_name():
     return SITE_NAME
+
+
+@register.filter
+def tag_url(tag):
+    """A tag's page (taggit's Tag has no get_absolute_url); a list of claims links many."""
+    return slug_url("articles:tag", tag.slug)
 
 
 @register.filter
