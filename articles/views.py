@@ -349,25 +349,27 @@ class ContestedView(FilteredMixin, TemplateView):
     form_class = CursorForm
 
     def get_context_data(self, **kwargs):
-        entries = (
-            Claim.objects.contested_entries()
-            .for_listing()
-            .prefetch_related(
-                # Quotes show their stored context: the articles' texts stay in the database.
-                Prefetch("citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS)),
-                Prefetch(
-                    "conflict_links",
-                    queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-                    .prefetch_related(
-                        Prefetch("to_claim__citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS))
-                    )
-                    .order_by("to_claim__slug"),
-                ),
-            )
-        )
+        entries = Claim.objects.contested_entries().for_listing()
         page = keyset_page(self.request, entries, CLAIM_ORDERINGS[0], CONTESTED_PER_PAGE, noun="contested claim")
+        claim_ids = [claim.pk for claim in page.rows]
+        # The same queries whatever the page holds: its competing links, then the
+        # citations of its claims and of their competitors together, as the claim page reads them.
+        links = defaultdict(list)
+        for link in (
+            ClaimConflict.objects.filter(from_claim_id__in=claim_ids)
+            .select_related("to_claim__claimant", "to_claim__event")
+            .order_by("to_claim__slug")
+        ):
+            links[link.from_claim_id].append(link)
+        rival_ids = {link.to_claim_id for claim_links in links.values() for link in claim_links}
+        by_claim = defaultdict(list)
+        # Quotes show their stored context: the articles' texts stay in the database.
+        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]).defer(*ARTICLE_TEXTS):
+            by_claim[citation.claim_id].append(citation)
         for claim in page.rows:
-            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all(), limit=QUOTES_PER_SIDE)
+            claim.sides = sides_of(
+                by_claim[claim.pk], links[claim.pk], competing_citations=by_claim, limit=QUOTES_PER_SIDE
+            )
         return super().get_context_data(page=page, claims=page.rows, **kwargs)
 
 
