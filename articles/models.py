@@ -8,7 +8,6 @@ a fixed number of queries.
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,8 +23,8 @@ from taggit.managers import TaggableManager
 from articles import anchoring
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
+from articles.tagging import URL_SLUG
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 _SLUG_MARKER = "0slug0marker0"
 _slug_url_patterns = {}
 
@@ -38,7 +37,7 @@ def slug_url(name, slug):
     swapped in, so each URL pattern is reversed once per URLconf and script prefix.
     Anything that is not a plain slug goes through reverse(), which refuses it.
     """
-    if not isinstance(slug, str) or not _SLUG.match(slug):
+    if not isinstance(slug, str) or not URL_SLUG.match(slug):
         return reverse(name, args=[slug])
     key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     pattern = _slug_url_patterns.get(key)

@@ -11,7 +11,7 @@ gets the 400 page, naming the parameter, rather than a silently different list.
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -63,6 +63,7 @@ from articles.models import (
 )
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.tagging import most_used as most_used_tags
 from articles.templatetags.kb import SITE_NAME
 from articles.timeline import (
     build_overview,
@@ -124,7 +125,7 @@ class HomeView(TemplateView):
             key_events=key_events,
             contested=list(contested.for_listing().order_by("slug")[:5]),
             contested_count=contested.count(),
-            tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
+            tags=most_used_tags(24),
             **kwargs,
         )
 
