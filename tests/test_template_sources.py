@@ -21,3 +21,13 @@ def test_no_short_comment_spans_two_lines_where_django_would_print_it():
         if re.search(r"\{#(?!.*#\})", line)
     ]
     assert problems == []
+
+
+def test_the_markup_helper_reads_a_wrapped_line_as_the_same_markup_and_nothing_else():
+    from tests.markup import squashed
+
+    page = squashed('<p>See <a class="more"\n      href="/claims/">all claims</a>\n  →</p>')
+    assert '<a class="more" href="/claims/">all claims</a> →' in page
+    assert '<a class="more" href="/claims/">all claims</a>→' not in page
+    assert '<a href="/claims/" class="more">' not in page
+    assert "See<a" not in page
