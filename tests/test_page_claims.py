@@ -227,7 +227,10 @@ def test_a_contested_claim_shows_its_disputing_source(world, client):
     row = page[page.index('href="/claims/previous-visit-2007/"') :]
     row = row[: row.index("</li>")]
     assert "(disputes)" in row
-    assert 'Questions and answers on the visit</a> <span class="note-inline">(our title)</span> (disputes)' in row
+    assert (
+        'Questions and answers on the visit</a> <span class="note-inline title-note">(title by our editors)</span>'
+        " (disputes)"
+    ) in row
 
 
 def test_a_claim_cited_by_many_articles_names_a_few_and_counts_the_rest(world, client):
