@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.caching import bump_content_version
 from tests.factories import make_claim, make_event
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.django_db
 def test_it_says_what_the_knowledge_base_covers(world, client):
     response = client.get(reverse("articles:home"))
     assert response.status_code == 200
-    assert "<h1>To Lam in Pyongyang</h1>" in response.content.decode()
-    assert "state visit to North Korea" in response.content.decode()
+    assert "<h1>To Lam in Pyongyang</h1>" in squashed(response)
+    assert "state visit to North Korea" in squashed(response)
 
 
 def test_it_counts_articles_claims_events_and_actors(world, client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     assert '<div><dt>Articles</dt><dd><a href="/articles/">5</a></dd></div>' in page
     assert '<div><dt>Claims</dt><dd><a href="/claims/">8</a></dd></div>' in page
     assert '<div><dt>Events</dt><dd><a href="/timeline/">4</a></dd></div>' in page
@@ -28,25 +29,25 @@ def test_it_counts_articles_claims_events_and_actors(world, client):
 
 
 def test_it_shows_key_events_with_their_dates(world, client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     assert world.visit.title.replace("'", "&#x27;") in page
     assert "9–11 October 2025" in page
 
 
 def test_it_shows_contested_claims(world, client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     assert world.last_2007.get_absolute_url() in page
     assert "Contested" in page
 
 
 def test_it_links_every_way_in(world, client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     for name in ["timeline", "claims", "contested", "grid", "articles", "actors", "search"]:
         assert f'href="{reverse(f"articles:{name}")}"' in page, name
 
 
 def key_events(client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     section = page[page.find('id="key-events-heading"') : page.find('id="contested-heading"')]
     return re.findall(r'<li class="event-item[^"]*" id="event-([^"]+)"', section)
 
@@ -63,7 +64,7 @@ def test_key_events_are_the_five_with_most_sources_in_date_order(world, client):
 
 
 def test_a_contested_key_event_is_marked(world, client):
-    page = client.get(reverse("articles:home")).content.decode()
+    page = squashed(client.get(reverse("articles:home")))
     item = page[page.find('id="event-previous-visit"') :]
     assert (
         '<a class="badge status-contested" href="/claims/?event=previous-visit&amp;status=contested">'
