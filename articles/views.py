@@ -58,7 +58,7 @@ from articles.models import (
     ClaimConflict,
     Event,
     Participation,
-    Stance,
+    by_stance,
     sides_of,
 )
 from articles.search import search as run_search
@@ -508,9 +508,11 @@ class ArticleDetailView(DetailView):
         )
         for citation in citations:
             citation.article = article  # every citation quotes this one article: no second copy of its text
-        claims_by_stance = {stance: {} for stance in Stance}
-        for citation in citations:
-            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        # Each claim once per stance, however many of its quotes take that stance here.
+        claims_by_stance = {
+            stance: {citation.claim_id: citation.claim for citation in cited}
+            for stance, cited in by_stance(citations).items()
+        }
         firsts = {
             stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
             for stance, claims in claims_by_stance.items()
