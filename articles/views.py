@@ -233,9 +233,8 @@ class ClaimDetailView(DetailView):
 
     Context: `claim`; `subjects`, `tags`: the actors it is about and its
     tags (also what claim.subjects.all() and claim.tags.all() return);
-    `citations`: all its citations; `supporting`,
-    `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
-    (models.sides_of, for includes/sides.html); `needs_review`: its lost
+    `citations`: all its citations; `sides`: its two sides and its competing
+    claims (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
     supporting quotes (services.Origin), as counted for the status;
     `related`: up to RELATED_CLAIMS related claims, closest first
@@ -271,7 +270,7 @@ class ClaimDetailView(DetailView):
             subjects=subjects,
             tags=tags,
             citations=citations,
-            **sides,
+            sides=sides,
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
             related=related,
