@@ -181,7 +181,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     "params, named",
     [
         ({"after": "no-such-claim"}, "“after=no-such-claim”: there is no claim “no-such-claim”"),
-        ({"page": "-1"}, "“page=-1”: pages are numbered from 1."),
+        ({"page": "-1"}, "“page=-1”: pages are numbered from 1; better, follow the page links."),
         ({"event": "previous-visit", "page": "2"}, "“page=2”: there is no page 2."),
     ],
 )
