@@ -104,6 +104,13 @@ class _Checker:
     def problem(self, at, message):
         self.problems.append(_brief(f"{at}: {message}"))
 
+    def refers(self, kind, slug, at):
+        """Whether `slug` names a `kind` object of the document or the database; if not, says so."""
+        if slug in self.known[kind]:
+            return True
+        self.problem(at, f"no {SCHEMA[kind].noun} with slug “{slug[:120]}”.")
+        return False
+
 
 # --- Keys ------------------------------------------------------------------------
 
@@ -298,8 +305,7 @@ class Ref(Key):
         if not isinstance(value, str):
             check.problem(at, f"expected a slug, got {_type_name(value)}.")
             return None
-        if value not in check.known[self.kind]:
-            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
+        check.refers(self.kind, value, at)
         return value
 
     def write(self, obj, value, loader):
@@ -350,10 +356,7 @@ class Refs(_List):
         return sorted(target.slug for target in getattr(obj, self.field_name).all())
 
     def item(self, value, at, check):
-        if value not in check.known[self.kind]:
-            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
-            return None
-        return value
+        return value if check.refers(self.kind, value, at) else None
 
     def write(self, obj, value, loader):
         targets = [loader.resolve(self.kind, slug) for slug in value]
