@@ -83,6 +83,11 @@ ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "
 CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
+GRID_CITATION_FIELDS = (
+    *("claim_id", "stance", "anchored"),
+    *("article__slug", "article__title", "article__published", "article__date_precision", "article__date_approximate"),
+    *("article__publisher__name", "article__wire__name"),
+)
 GRID_COLUMNS = 12  # the articles citing most of the page's claims; the rest share an "other articles" column
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
@@ -402,7 +407,8 @@ class GridView(FilteredMixin, TemplateView):
         citations = (
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
-            .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
+            # A cell needs the article's label and link, not its text: hundreds of rows, few columns.
+            .only(*GRID_CITATION_FIELDS)
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -412,8 +418,8 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        # Authors once per article, not once per citation of it (for the short labels).
-        prefetch_related_objects(list(articles.values()), "authors")
+        # Authors once per article, and only for an article with no outlet: only its short label names one.
+        prefetch_related_objects([a for a in articles.values() if not (a.publisher_id or a.wire_id)], "authors")
         # The articles citing most of the page's claims are columns; the others share one.
         reach = Counter(article_id for _, article_id in stances)
         widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))
