@@ -79,7 +79,6 @@ from articles.timeline import (
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
 # An article's texts: a claim page shows its quotes' stored context, never the whole text.
-ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
 CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
@@ -260,7 +259,7 @@ class ClaimDetailView(DetailView):
         )
         rivals = {link.to_claim_id: [] for link in competing}  # competing claim id -> its citations
         citations = []
-        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
@@ -370,7 +369,7 @@ class ContestedView(FilteredMixin, TemplateView):
         rival_ids = {link.to_claim_id for claim_links in links.values() for link in claim_links}
         by_claim = defaultdict(list)
         # Quotes show their stored context: the articles' texts stay in the database.
-        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]):
             by_claim[citation.claim_id].append(citation)
         for claim in page.rows:
             claim.sides = sides_of(
