@@ -603,8 +603,9 @@ class EventQuerySet(TaggedQuerySet):
             fresh_claim_count=Coalesce(Subquery(claims.values("n")), 0),
         )
 
-    def involving(self, actor_slug):
-        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
+    def involving(self, actor):
+        """Events the actor (a slug, or an id: by_ref) takes part in."""
+        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), **by_ref("actor", actor))))
 
     def in_years(self, first=None, last=None):
         """Events that overlap the years first..last (either bound may be open)."""
