@@ -26,7 +26,7 @@ from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
 
 _SLUG_MARKER = "0slug0marker0"
-_slug_url_patterns = {}
+_reversed_urls = {}
 
 
 def slug_url(name, slug):
@@ -39,11 +39,20 @@ def slug_url(name, slug):
     """
     if not isinstance(slug, str) or not URL_SLUG.match(slug):
         return reverse(name, args=[slug])
-    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    pattern = _slug_url_patterns.get(key)
-    if pattern is None:
-        pattern = _slug_url_patterns[key] = reverse(name, args=[_SLUG_MARKER])
-    return pattern.replace(_SLUG_MARKER, slug)
+    return _reversed(name, _SLUG_MARKER).replace(_SLUG_MARKER, slug)
+
+
+def fixed_url(name):
+    """reverse(name) for a URL without arguments (the timeline's links to its windows: dozens a page)."""
+    return _reversed(name)
+
+
+def _reversed(name, *args):
+    key = (name, *args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _reversed_urls.get(key)
+    if url is None:
+        url = _reversed_urls[key] = reverse(name, args=args)
+    return url
 
 
 class Stance(models.TextChoices):
