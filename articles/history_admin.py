@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404
 from django.shortcuts import redirect
@@ -122,6 +122,20 @@ class VersionedAdmin(VersionAdmin):
             fieldsets.append((name, {**options, "fields": fields}))
         fieldsets.append(("Change note", {"fields": [conflicts.NOTE_FIELD, conflicts.TOKEN_FIELD]}))
         return fieldsets
+
+    # --- Two saves at once ------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            # Another editor's save took the same slug (or alias, or citation) after
+            # this form checked it was free and before it was stored: the admin's
+            # transaction was rolled back, so the form is checked again, and its
+            # own validation now names the clash, with everything typed kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Recording revisions ---------------------------------------------------------
 

@@ -10,6 +10,7 @@ it) and keeps the date note they typed; saving again stores both.
 
 import threading
 import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -332,6 +333,58 @@ class InlineConflictTests(ConflictTestCase):
         Article.objects.filter(pk=self.article.pk).update(date_note="meanwhile")
         bobs["title"] = "Scripted"
         self.save(self.bob, self.article, bobs)
+
+
+class TwoEditorsStoringTheSameSlugAtOnceTests(ConflictTestCase):
+    """Two saves of one new slug at once: both forms find it free, one insert fails.
+
+    The race is replayed in one thread: carol's claim is stored after bob's form
+    checked that the slug was free (his first check sees nothing) and before
+    bob's claim is inserted. Before, bob got a 500 page and lost what he typed.
+    """
+
+    def slug_checked_before_carols_save(self, model):
+        real = model.validate_unique
+        calls = []
+
+        def validate_unique(instance, *args, **kwargs):
+            calls.append(instance)
+            if len(calls) > 1:
+                return real(instance, *args, **kwargs)
+            return None  # the first check ran before carol's save committed
+
+        return mock.patch.object(model, "validate_unique", autospec=True, side_effect=validate_unique)
+
+    def test_a_new_claim_whose_slug_was_just_taken_is_refused_with_a_message_and_the_text_kept(self):
+        carols = make_claim("Carol’s claim about the visit.", slug="visit-talks")
+        with self.slug_checked_before_carols_save(Claim):
+            response = self.bob.post(
+                reverse("admin:articles_claim_add"),
+                {
+                    "slug": "visit-talks",
+                    "text": "Bob’s claim: the talks lasted two days.",
+                    "kind": "fact",
+                    "conflict_links-TOTAL_FORMS": "0",
+                    "conflict_links-INITIAL_FORMS": "0",
+                    "citations-TOTAL_FORMS": "0",
+                    "citations-INITIAL_FORMS": "0",
+                },
+            )
+        self.assertContains(response, "Claim with this Slug already exists.")
+        self.assertContains(response, "Bob’s claim: the talks lasted two days.")
+        self.assertEqual(list(Claim.objects.filter(slug="visit-talks")), [carols])
+
+    def test_an_event_renamed_to_a_slug_just_taken_is_refused_with_a_message_and_the_title_kept(self):
+        event = make_event("Talks", slug="talks")
+        make_event("Carol’s talks", slug="talks-day-two")
+        bobs = self.open(self.bob, event)
+        bobs.update(slug="talks-day-two", title="Bob’s second day of talks")
+        with self.slug_checked_before_carols_save(Event):
+            response = self.save(self.bob, event, bobs, status=200)
+        self.assertContains(response, "Event with this Slug already exists.")
+        self.assertContains(response, "Bob’s second day of talks")
+        event.refresh_from_db()
+        self.assertEqual((event.slug, event.title), ("talks", "Talks"))
 
 
 @pytest.mark.django_db(transaction=True)
