@@ -89,21 +89,21 @@ class VersionedForm:
         return cleaned
 
 
-class VersionedAdmin(VersionAdmin):
-    object_history_template = "admin/articles/object_history.html"
-    recover_list_template = "admin/articles/recover_list.html"
-    history_latest_first = True
+class EditConflictsAdmin:
+    """Admin mixin for two editors at once: a change form carries an edit token and
+    refuses a save based on a stale version (articles.conflicts), and two saves
+    of one new slug or name at once give the second a message, not a 500.
 
-    # --- The form: change note and edit token ------------------------------------
+    VersionedAdmin adds the change note; the tag admin, whose tags have no
+    revisions, uses this alone.
+    """
+
+    def own_form_fields(self):
+        return {conflicts.TOKEN_FIELD: edit_token_field()}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = kwargs.pop("form", self.form)
-        attrs = {
-            conflicts.NOTE_FIELD: change_note_field(),
-            conflicts.TOKEN_FIELD: edit_token_field(),
-            "model_admin": self,
-            "request": request,
-        }
+        attrs = {**self.own_form_fields(), "model_admin": self, "request": request}
         form = type(base.__name__, (VersionedForm, base), attrs)
         return super().get_form(request, obj, change, form=form, **kwargs)
 
@@ -114,14 +114,6 @@ class VersionedAdmin(VersionAdmin):
             # conflict check writes values saved meanwhile into all of them.
             request.kb_formset_data = [*getattr(request, "kb_formset_data", []), kwargs["data"]]
         return kwargs
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = []
-        for name, options in super().get_fieldsets(request, obj):
-            fields = [f for f in options.get("fields", []) if f not in conflicts.OWN_FIELDS]
-            fieldsets.append((name, {**options, "fields": fields}))
-        fieldsets.append(("Change note", {"fields": [conflicts.NOTE_FIELD, conflicts.TOKEN_FIELD]}))
-        return fieldsets
 
     # --- Two saves at once ------------------------------------------------------------
 
@@ -136,6 +128,25 @@ class VersionedAdmin(VersionAdmin):
             # transaction was rolled back, so the form is checked again, and its
             # own validation now names the clash, with everything typed kept.
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class VersionedAdmin(EditConflictsAdmin, VersionAdmin):
+    object_history_template = "admin/articles/object_history.html"
+    recover_list_template = "admin/articles/recover_list.html"
+    history_latest_first = True
+
+    # --- The form: change note and edit token ------------------------------------
+
+    def own_form_fields(self):
+        return {conflicts.NOTE_FIELD: change_note_field(), **super().own_form_fields()}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options.get("fields", []) if f not in conflicts.OWN_FIELDS]
+            fieldsets.append((name, {**options, "fields": fields}))
+        fieldsets.append(("Change note", {"fields": [conflicts.NOTE_FIELD, conflicts.TOKEN_FIELD]}))
+        return fieldsets
 
     # --- Recording revisions ---------------------------------------------------------
 

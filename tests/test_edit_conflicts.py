@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.test import Client, TestCase
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.conflicts import TOKEN_FIELD
 from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Stance
@@ -385,6 +386,68 @@ class TwoEditorsStoringTheSameSlugAtOnceTests(ConflictTestCase):
         self.assertContains(response, "Bob’s second day of talks")
         event.refresh_from_db()
         self.assertEqual((event.slug, event.title), ("talks", "Talks"))
+
+
+class TwoEditorsOnOneTagTests(ConflictTestCase):
+    """Tags have no revisions, but their change form refuses a stale save like every other.
+
+    Before, two editors renaming one tag both saw "changed successfully", and
+    the first rename was gone without a word.
+    """
+
+    def tag_url(self, tag):
+        return reverse("admin:taggit_tag_change", args=[tag.pk])
+
+    def test_a_stale_rename_is_refused_names_who_renamed_it_and_keeps_what_was_typed(self):
+        tag = Tag.objects.get(name="diplomacy")
+        alices = change_form_data(self.alice.get(self.tag_url(tag)))
+        bobs = change_form_data(self.bob.get(self.tag_url(tag)))
+        alices["name"] = "Diplomacy (Alice)"
+        self.assertEqual(self.alice.post(self.tag_url(tag), alices).status_code, 302)
+        bobs["name"] = "Diplomacy (Bob)"
+        response = self.bob.post(self.tag_url(tag), bobs)
+        self.assertContains(response, REFUSED)
+        self.assertContains(response, "by alice: “Changed Name.”")
+        self.assertEqual(self.conflict_rows(response), [["Name", "Diplomacy (Alice)", "Diplomacy (Bob)"]])
+        self.assertContains(response, 'value="Diplomacy (Bob)"')
+        tag.refresh_from_db()
+        self.assertEqual(tag.name, "Diplomacy (Alice)")
+        # Saving again stores Bob's name, as he decided.
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        tag.refresh_from_db()
+        self.assertEqual(tag.name, "Diplomacy (Bob)")
+
+    def test_a_tag_put_on_a_claim_meanwhile_is_reported_and_kept(self):
+        tag = Tag.objects.get(name="diplomacy")
+        bobs = change_form_data(self.bob.get(self.tag_url(tag)))
+        self.claim.tags.add(tag)
+        bobs["name"] = "talks"
+        response = self.bob.post(self.tag_url(tag), bobs)
+        self.assertContains(response, REFUSED)
+        self.assertContains(response, "Added meanwhile: tagged item")
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        self.assertEqual(list(self.claim.tags.names()), ["talks"])
+        self.assertEqual(list(self.article.tags.names()), ["talks"])
+
+    def test_two_new_tags_of_one_name_at_once_give_the_second_a_message(self):
+        Tag.objects.create(name="Summit")
+        real = Tag.validate_unique
+        calls = []
+
+        def validate_unique(instance, *args, **kwargs):
+            calls.append(instance)
+            return real(instance, *args, **kwargs) if len(calls) > 1 else None
+
+        form = {
+            "name": "Summit",
+            "slug": "",
+            "taggit_taggeditem_items-TOTAL_FORMS": "0",
+            "taggit_taggeditem_items-INITIAL_FORMS": "0",
+        }
+        with mock.patch.object(Tag, "validate_unique", autospec=True, side_effect=validate_unique):
+            response = self.bob.post(reverse("admin:taggit_tag_add"), form)
+        self.assertContains(response, "Tag with this Name already exists.")
+        self.assertEqual(Tag.objects.filter(name="Summit").count(), 1)
 
 
 @pytest.mark.django_db(transaction=True)
