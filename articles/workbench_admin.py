@@ -231,7 +231,16 @@ class WorkbenchAdmin:
                 form.add_error(None, message)
             return None
         except IntegrityError:
-            form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
+            if cleaned["target"] == CiteForm.NEW:
+                # Two editors adding a claim from the same words at once: both found its address free.
+                form.add_error(
+                    None,
+                    "A claim with these words was added a moment ago, perhaps by another editor citing this "
+                    "passage; nothing was saved. Look it up under “Find a claim” and cite into it, "
+                    "or save again to add yours beside it.",
+                )
+            else:
+                form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
             return None
         claim = citation.claim
         messages.success(

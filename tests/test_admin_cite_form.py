@@ -390,6 +390,27 @@ def test_a_save_that_races_another_is_refused_with_a_message_not_an_error_page(e
     assert 'value="mine"' in response.content.decode()
 
 
+def test_a_new_claim_added_at_the_same_moment_by_another_editor_gets_a_message_that_says_so(editor_client, monkeypatch):
+    # Found by hand: two editors citing one passage into a new claim at once; both
+    # forms found its slug free, and the second was told of "a second click".
+    from django.db import IntegrityError
+
+    article = make_article(BODY)
+
+    def raced(**kwargs):
+        raise IntegrityError("articles_claim_slug_key")
+
+    monkeypatch.setattr(workbench, "cite", raced)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim="Kim called the visit historic.")
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "A claim with these words was added a moment ago, perhaps by another editor citing this passage" in page
+    assert "second click" not in page
+    assert "Kim called the visit historic." in page
+
+
 def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_client):
     article = make_article(BODY)
     response = editor_client.post(
