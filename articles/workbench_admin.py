@@ -30,6 +30,11 @@ def _int(value):
         return None
 
 
+# A save that raced another storing the same citation (the database's unique
+# constraint refused the second): the cite form and an accepted suggestion say so.
+CITED_A_MOMENT_AGO = "This passage was cited for this claim a moment ago, perhaps by another editor or a second click."
+
+
 class WorkbenchAdmin:
     """URLs and views of the workbench, for ArticleAdmin."""
 
@@ -240,7 +245,7 @@ class WorkbenchAdmin:
                     "or save again to add yours beside it.",
                 )
             else:
-                form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
+                form.add_error(None, CITED_A_MOMENT_AGO)
             return None
         claim = citation.claim
         messages.success(

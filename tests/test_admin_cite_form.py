@@ -386,7 +386,10 @@ def test_a_save_that_races_another_is_refused_with_a_message_not_an_error_page(e
     monkeypatch.setattr(workbench, "cite", raced)
     response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="mine"))
     assert response.status_code == 400
-    assert "This passage was cited for this claim a moment ago, perhaps by a second click." in page_text(response)
+    assert (
+        "This passage was cited for this claim a moment ago, perhaps by another editor or a second click."
+        in page_text(response)
+    )
     assert 'value="mine"' in response.content.decode()
 
 
