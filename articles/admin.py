@@ -9,6 +9,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from taggit.managers import TaggableManager
 
+from articles.admin_queries import CheckedAutocompletes
 from articles.history_admin import VersionedAdmin
 from articles.models import (
     NEWEST_FIRST,
@@ -87,7 +88,7 @@ class ActorAdmin(TextAsTyped, VersionedAdmin):
         return ", ".join(alias.name for alias in actor.aliases.all())
 
 
-class CitationInline(TextAsTyped, admin.StackedInline):
+class CitationInline(TextAsTyped, CheckedAutocompletes, admin.StackedInline):
     model = Citation
     extra = 1
     fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
@@ -111,7 +112,7 @@ class ClaimCitationInline(CitationInline):
     fields = ["article", "stance", "location", "quote", "speaker", "anchor_status"]
 
 
-class ClaimConflictInline(admin.TabularInline):
+class ClaimConflictInline(CheckedAutocompletes, admin.TabularInline):
     """Competing claims, each link with its note for readers; saving one side writes the other."""
 
     model = ClaimConflict
@@ -291,7 +292,7 @@ class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, TagsWithinLimi
             )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CheckedAutocompletes, admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["actor"]

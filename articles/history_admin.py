@@ -33,6 +33,7 @@ from reversion.revisions import is_active, set_comment
 from reversion.utils import mute_signals
 
 from articles import conflicts, versioning
+from articles.admin_queries import CheckedAutocompletes
 
 versioning.register_models()
 
@@ -130,7 +131,7 @@ class EditConflictsAdmin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class VersionedAdmin(EditConflictsAdmin, VersionAdmin):
+class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
     object_history_template = "admin/articles/object_history.html"
     recover_list_template = "admin/articles/recover_list.html"
     history_latest_first = True

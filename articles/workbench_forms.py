@@ -2,9 +2,9 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 
 from articles import anchoring, workbench
+from articles.admin_queries import CheckedAutocompleteSelect
 from articles.history_admin import change_note_field
 from articles.models import (
     CLAIM_TEXT_MAX_LENGTH,
@@ -21,7 +21,7 @@ from articles.rendering import MAX_BODY_CHARS
 
 def _autocomplete(model, name):
     """The admin's select2 autocomplete widget for a foreign key, as autocomplete_fields draws it."""
-    return AutocompleteSelect(model._meta.get_field(name), admin.site)
+    return CheckedAutocompleteSelect(model._meta.get_field(name), admin.site)
 
 
 class CiteForm(forms.Form):

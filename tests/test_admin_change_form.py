@@ -1,12 +1,14 @@
 """Admin change forms record and save only what the editor changed, and keep what was typed."""
 
+import html
+
 import pytest
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import make_article, make_claim
+from tests.factories import cite, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,33 @@ def test_a_refused_save_shows_the_body_exactly_as_typed(editor_client):
     assert response.status_code == 200
     assert response.context["adminform"].form["body"].value() == typed
     assert Article.objects.get(pk=article.pk).body == BODY
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "posted", "message"),
+    [
+        ("claim", "claimant", "abc", "Select a valid choice."),
+        ("claim", "event", "1.5", "Select a valid choice."),
+        ("claim", "subjects", "abc", "“abc” is not a valid value."),
+        ("article", "publisher", "1.5", "Select a valid choice."),
+        ("article", "authors", "abc", "“abc” is not a valid value."),
+        ("event", "participations-0-actor", "abc", "Select a valid choice."),
+        ("claim", "citations-0-speaker", "abc", "Select a valid choice."),
+    ],
+)
+def test_a_choice_posted_as_something_other_than_an_id_is_refused_with_a_message(
+    editor_client, kind, field, posted, message
+):
+    # Found by hand: Django's autocomplete widget looked the posted value up as an
+    # id to draw the form again, and "abc" raised ValueError there: a 500.
+    objects = {"claim": make_claim, "article": make_article, "event": make_event}
+    obj = objects[kind]()
+    if kind == "claim":
+        cite(obj, make_article("Kim said the visit was historic."), "the visit was historic")
+    url = reverse(f"admin:articles_{kind}_change", args=[obj.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, **{field: posted, "change_note": "Bob’s note"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert html.escape(message) in page
+    assert 'value="Bob’s note"' in page

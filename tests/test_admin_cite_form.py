@@ -448,3 +448,13 @@ def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
     )
     assert "Several actors are called “Kim Jong Un”: choose one in the list above." in page_text(response)
     assert Citation.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["claim", "speaker"])
+def test_a_claim_or_speaker_posted_as_something_other_than_an_id_is_refused_with_a_message(editor_client, field):
+    # Found by hand: the autocomplete widget looked "abc" up as an id to draw the form again: a 500.
+    article = make_article(BODY)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, change_note="mine", **{field: "abc"}))
+    assert response.status_code == 400
+    assert "Select a valid choice." in page_text(response)
+    assert 'value="mine"' in response.content.decode()
