@@ -288,3 +288,25 @@ def test_a_nul_character_in_an_admin_address_is_refused_with_a_message_naming_th
 def test_an_admin_address_without_nul_characters_is_served_as_before(editor_client):
     response = editor_client.get("/admin/articles/claim/?q=to+lam")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [("/admin/articles/claim/", "delete_selected"), ("/admin/taggit/tag/", "render_tag_form")],
+)
+def test_an_action_on_rows_named_by_something_other_than_ids_is_refused_with_a_message(editor_client, url, action):
+    # Found by hand: Django filtered the list by the posted "ids", and "abc" raised ValueError: a 500.
+    claim = make_claim()
+    response = editor_client.post(url, {"action": action, "_selected_action": [str(claim.pk), "abc"], "index": "0"})
+    assert response.status_code == 400
+    assert "The rows ticked for the action are named by their ids, which are numbers." in response.content.decode()
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_an_action_on_ticked_rows_still_asks_to_confirm(editor_client):
+    claim = make_claim("Kim met Lam.")
+    response = editor_client.post(
+        "/admin/articles/claim/", {"action": "delete_selected", "_selected_action": [str(claim.pk)], "index": "0"}
+    )
+    assert response.status_code == 200
+    assert "Are you sure you want to delete the selected claim?" in response.content.decode()
