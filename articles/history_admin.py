@@ -23,6 +23,7 @@ from django.db import IntegrityError, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -119,6 +120,10 @@ class EditConflictsAdmin:
     # --- Two saves at once ------------------------------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None and self.get_object(request, unquote(object_id)) is None:
+            # Deleted after the form was opened: Django's view would redirect to
+            # the admin's index and drop everything the editor typed.
+            return self.deleted_meanwhile_view(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
@@ -129,6 +134,39 @@ class EditConflictsAdmin:
             # transaction was rolled back, so the form is checked again, and its
             # own validation now names the clash, with everything typed kept.
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def deleted_meanwhile_view(self, request):
+        """A change form posted for an object deleted since it was opened: what was typed, to copy (409)."""
+        form_fields = self.get_form(request, None).base_fields
+        rows = []
+        for name, values in request.POST.lists():
+            value = "\n".join(values)
+            if name in ("csrfmiddlewaretoken", conflicts.TOKEN_FIELD) or name.startswith("_") or not value.strip():
+                continue
+            if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
+                continue
+            prefix, _, rest = name.partition("-")
+            if rest:
+                index, _, field = rest.partition("-")
+                if not index.isdigit() or field in ("id", "DELETE", "") or "-" in field:
+                    continue
+                label = f"{prefix.replace('_', ' ')}, row {int(index) + 1}: {field.replace('_', ' ')}"
+            else:
+                field = form_fields.get(name)
+                label = str(field.label) if field is not None and field.label else name.replace("_", " ")
+            rows.append((label, value))
+        opts = self.model._meta
+        info = opts.app_label, opts.model_name
+        recover = f"admin:{info[0]}_{info[1]}_recoverlist"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"This {opts.verbose_name} was deleted after you opened the form",
+            "rows": rows,
+            "recover_url": reverse(recover) if isinstance(self, VersionAdmin) else None,
+            "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
+        }
+        return TemplateResponse(request, "admin/articles/deleted_meanwhile.html", context, status=409)
 
 
 class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):

@@ -224,14 +224,28 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Arrival")
 
-    def test_an_object_deleted_meanwhile_gives_a_message(self):
-        claim = make_claim("Short-lived.", slug="short-lived")
-        bobs = self.open(self.bob, claim)
-        stale = Claim.objects.get(pk=claim.pk)
-        Claim.objects.filter(pk=claim.pk).delete()
-        response = self.bob.post(change_url(stale), bobs, follow=True)
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "doesn’t exist")
+    def test_an_object_deleted_meanwhile_gives_a_message_and_shows_what_was_typed(self):
+        # Before, Django's view redirected to the admin's index ("… doesn't exist.
+        # Perhaps it was deleted?") and what the editor typed was gone.
+        bobs = self.open(self.bob, self.claim)
+        i = inline_index(bobs, "citations", self.claim.citations.get().pk)
+        bobs.update(
+            {"text": "Talks took two full days, said Bob.", f"citations-{i}-stance": Stance.QUALIFIES},
+            change_note="Bob’s careful rewrite",
+        )
+        stale = Claim.objects.get(pk=self.claim.pk)
+        self.alice.post(reverse("admin:articles_claim_delete", args=[stale.pk]), {"post": "yes"})
+        self.assertFalse(Claim.objects.filter(pk=stale.pk).exists())
+        response = self.bob.post(change_url(stale), bobs)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(
+            response, "Someone deleted this claim after you opened the form, so nothing was saved.", status_code=409
+        )
+        self.assertContains(response, "Talks took two full days, said Bob.</textarea>", status_code=409)
+        self.assertContains(response, "Bob’s careful rewrite</textarea>", status_code=409)
+        self.assertContains(response, "Citations, row 1: stance", status_code=409)
+        self.assertContains(response, f'href="{reverse("admin:articles_claim_recoverlist")}"', status_code=409)
+        self.assertFalse(Claim.objects.filter(pk=stale.pk).exists())
 
 
 class InlineConflictTests(ConflictTestCase):
