@@ -135,13 +135,18 @@ class EditConflictsAdmin:
             # own validation now names the clash, with everything typed kept.
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def deleted_meanwhile_view(self, request):
-        """A change form posted for an object deleted since it was opened: what was typed, to copy (409)."""
-        form_fields = self.get_form(request, None).base_fields
+    def deleted_meanwhile_view(self, request, form_fields=None):
+        """A form posted for an object deleted since it was opened: what was typed, to copy (409).
+
+        `form_fields` label the posted values (by default the change form's); hidden ones are left out.
+        """
+        form_fields = form_fields if form_fields is not None else self.get_form(request, None).base_fields
         rows = []
         for name, values in request.POST.lists():
             value = "\n".join(values)
             if name in ("csrfmiddlewaretoken", conflicts.TOKEN_FIELD) or name.startswith("_") or not value.strip():
+                continue
+            if name in form_fields and form_fields[name].widget.is_hidden:
                 continue
             if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
                 continue

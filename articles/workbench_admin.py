@@ -119,6 +119,9 @@ class WorkbenchAdmin:
         form was drawn, `found_claims`: the claims a search found (the way to
         an existing claim without JavaScript), or None.
         """
+        if request.method == "POST" and self.get_object(request, unquote(object_id)) is None:
+            # The article was deleted while the editor was citing it: show them what they typed.
+            return self.deleted_meanwhile_view(request, form_fields=CiteForm.base_fields)
         article = self._article(request, object_id)
         if not request.user.has_perm("articles.add_citation"):
             raise PermissionDenied

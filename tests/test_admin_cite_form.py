@@ -458,3 +458,18 @@ def test_a_claim_or_speaker_posted_as_something_other_than_an_id_is_refused_with
     assert response.status_code == 400
     assert "Select a valid choice." in page_text(response)
     assert 'value="mine"' in response.content.decode()
+
+
+def test_citing_an_article_deleted_meanwhile_shows_what_was_typed(editor_client):
+    # Found by hand: the cite form posted after the article was deleted was a 404, and the new claim typed was gone.
+    article = make_article(BODY)
+    data = form_data(article, KIM, target="new", new_claim="Kim called the visit historic, Bob wrote.")
+    url = cite_url(article)
+    article.delete()
+    response = editor_client.post(url, data)
+    assert response.status_code == 409
+    page = page_text(response)
+    assert "Someone deleted this article after you opened the form, so nothing was saved." in page
+    assert "Kim called the visit historic, Bob wrote.</textarea>" in page
+    assert f"{KIM}</textarea>" in page
+    assert "New claim" in page
