@@ -62,6 +62,18 @@ class TagForm(forms.ModelForm):
         model = Tag
         fields = ["name", "slug"]
 
+    def clean_name(self):
+        # Tags ignore case (TAGGIT_CASE_INSENSITIVE): "DPRK" beside "dprk" would be two
+        # tags that every tags field reads as one. The database checks only exact names.
+        name = self.cleaned_data["name"]
+        other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if other is not None and other.name != name:
+            raise forms.ValidationError(
+                f"There is already a tag “{other.name}”, and tags ignore case. "
+                "Rename that one, or merge the two from the list of tags."
+            )
+        return name
+
 
 admin.site.unregister(Tag)
 

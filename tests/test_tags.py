@@ -399,3 +399,23 @@ def test_fifty_tags_are_saved(editor_client):
     form["tags"] = ", ".join(f"tag{n}" for n in range(50))
     assert editor_client.post(url, form).status_code == 302
     assert event.tags.count() == 50
+
+
+def test_a_tag_named_like_another_in_other_case_is_refused_in_the_tag_admin(editor_client):
+    # Found by hand: "STATE VISIT" could be added beside "state visit", though every
+    # tags field reads them as one (tags ignore case here).
+    Tag.objects.create(name="state visit")
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form("STATE Visit"))
+    assert response.status_code == 200
+    assert "There is already a tag “state visit”, and tags ignore case." in response.content.decode()
+    assert 'value="STATE Visit"' in response.content.decode()
+    assert list(Tag.objects.values_list("name", flat=True)) == ["state visit"]
+
+
+def test_a_tags_own_name_may_change_case(editor_client):
+    tag = Tag.objects.create(name="dprk")
+    url = reverse("admin:taggit_tag_change", args=[tag.pk])
+    response = editor_client.post(url, {**change_form_data(editor_client.get(url)), "name": "DPRK"})
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "DPRK"
