@@ -359,6 +359,27 @@ def content_version():
     return read_version()[0]
 
 
+def per_version(key, compute, timeout):
+    """compute(), stored in the shared cache for the current content version under `key`.
+
+    For what is dear to derive and changes only when the content does (a share
+    card, an article's suggestions, the home page's tag cloud): every server
+    computes it at most once per version, and an edit retires it with the
+    pages. When the cache cannot say the version, or fails, it is computed and
+    not stored.
+    """
+    version = content_version()
+    if version is None:
+        return compute()
+    backend = caches["default"]
+    versioned = f"kb:derived:{version.current}:{key}"
+    value = _guard(backend, "get", lambda: backend.get(versioned), raise_=False)
+    if value is None:
+        value = compute()
+        _guard(backend, "set", lambda: backend.set(versioned, value, timeout), raise_=False)
+    return value
+
+
 # --- Serving reader pages ----------------------------------------------------------
 
 

@@ -21,13 +21,12 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 from PIL import Image, ImageDraw, ImageFont
 
-from articles.caching import content_version
+from articles.caching import per_version
 from articles.models import Claim, ClaimStatus
 from articles.templatetags.kb import SITE_NAME, STATUS_SYMBOLS, sources_phrase
 
@@ -196,15 +195,7 @@ def claim_card_png(claim_slug, load):
     knowledge base. When the cache cannot say the version, the card is drawn
     and not stored.
     """
-    version = content_version()
-    if version is None:
-        return render_claim_card(load())
-    key = f"kb:card:{DESIGN}:{version.current}:{claim_slug}"
-    png = cache.get(key)
-    if png is None:
-        png = render_claim_card(load())
-        cache.set(key, png, CARD_CACHE_SECONDS)
-    return png
+    return per_version(f"card:{DESIGN}:{claim_slug}", lambda: render_claim_card(load()), CARD_CACHE_SECONDS)
 
 
 def claim_card(request, slug):

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from taggit.models import TaggedItem
 
 from articles.models import Citation, Stance
@@ -445,6 +446,10 @@ class Source:
     title: str
     title_is_editorial: bool
     stances: list
+
+    def get_absolute_url(self):
+        # As Article.get_absolute_url, so includes/article_title.html can show a Source.
+        return reverse("articles:article", args=[self.slug])
 
 
 def attach_sources(claims, limit=SOURCES_SHOWN):

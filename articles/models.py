@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
@@ -23,6 +23,27 @@ from taggit.managers import TaggableManager
 from articles import anchoring
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
+from articles.tagging import URL_SLUG
+
+_SLUG_MARKER = "0slug0marker0"
+_slug_url_patterns = {}
+
+
+def slug_url(name, slug):
+    """reverse(name, args=[slug]) for a URL whose one argument is a slug, in a fraction of the time.
+
+    A claim page links a hundred objects, and each reverse() costs about 0.1 ms of
+    matching patterns; the URL of a slug is the URL of any other slug with the slug
+    swapped in, so each URL pattern is reversed once per URLconf and script prefix.
+    Anything that is not a plain slug goes through reverse(), which refuses it.
+    """
+    if not isinstance(slug, str) or not URL_SLUG.match(slug):
+        return reverse(name, args=[slug])
+    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    pattern = _slug_url_patterns.get(key)
+    if pattern is None:
+        pattern = _slug_url_patterns[key] = reverse(name, args=[_SLUG_MARKER])
+    return pattern.replace(_SLUG_MARKER, slug)
 
 
 class Stance(models.TextChoices):
@@ -201,7 +222,7 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:actor", args=[self.slug])
+        return slug_url("articles:actor", self.slug)
 
 
 class ActorAlias(models.Model):
@@ -413,7 +434,7 @@ class Article(FuzzyDateMixin, models.Model):
             claims_refresh_status(Claim.objects.filter(citations__article=self))
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.slug])
+        return slug_url("articles:article", self.slug)
 
     def newest_first_key(self):
         """NEWEST_FIRST for articles already in memory (sorted(..., key=Article.newest_first_key))."""
@@ -679,7 +700,7 @@ class Event(FuzzyDateMixin, models.Model):
         Claim.objects.filter(event=self).exclude(event_start=self.start).update(event_start=self.start)
 
     def get_absolute_url(self):
-        return reverse("articles:event", args=[self.slug])
+        return slug_url("articles:event", self.slug)
 
     def _fuzzy_start(self):
         return self.start
@@ -994,7 +1015,7 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:claim", args=[self.slug])
+        return slug_url("articles:claim", self.slug)
 
     @property
     def status_label(self):

@@ -27,7 +27,7 @@ from django.utils.text import Truncator
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import Actor, Article
-from articles.templatetags.kb import SITE_NAME
+from articles.templatetags.kb import SITE_NAME, tag_url
 
 CONTEXT = "https://schema.org"
 
@@ -203,7 +203,7 @@ def _name_of(item):
 def _url_of(item):
     if hasattr(item, "get_absolute_url"):
         return item.get_absolute_url()
-    return reverse("articles:tag", args=[item.slug])  # taggit's Tag has no get_absolute_url
+    return tag_url(item)
 
 
 def item_list(page, name, items, *, total=None, start=1):

@@ -37,13 +37,12 @@ from pathlib import Path
 
 import yaml
 from anyascii import anyascii
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from rapidfuzz import fuzz
 
 from articles import anchoring, figures
-from articles.caching import content_version
+from articles.caching import per_version
 from articles.models import Citation, Claim, Stance
 from articles.names import NameIndex
 
@@ -280,12 +279,11 @@ def suggest_for_article(article, *, cached=False):
     def make():
         return suggest(article.body, year=year, cited=cited, dismissed=dismissed)
 
-    version = content_version() if cached else None
-    if version is None:
+    if not cached:
         return make()
-    key = repr((article.pk, article.body, year, sorted(cited), sorted(dismissed), version.current))
+    key = repr((article.pk, article.body, year, sorted(cited), sorted(dismissed)))
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-    return cache.get_or_set(f"suggestions:{digest}", make, timeout=SUGGESTIONS_CACHE_SECONDS)
+    return per_version(f"suggestions:{digest}", make, SUGGESTIONS_CACHE_SECONDS)
 
 
 def _unique(mentions):

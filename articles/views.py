@@ -11,7 +11,7 @@ gets the 400 page, naming the parameter, rather than a silently different list.
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -63,6 +63,7 @@ from articles.models import (
 )
 from articles.search import search as run_search
 from articles.services import origins_of
+from articles.tagging import most_used as most_used_tags
 from articles.templatetags.kb import SITE_NAME
 from articles.timeline import (
     build_overview,
@@ -82,6 +83,11 @@ ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "
 CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
+GRID_CITATION_FIELDS = (
+    *("claim_id", "stance", "anchored"),
+    *("article__slug", "article__title", "article__published", "article__date_precision", "article__date_approximate"),
+    *("article__publisher__name", "article__wire__name"),
+)
 GRID_COLUMNS = 12  # the articles citing most of the page's claims; the rest share an "other articles" column
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
@@ -124,7 +130,7 @@ class HomeView(TemplateView):
             key_events=key_events,
             contested=list(contested.for_listing().order_by("slug")[:5]),
             contested_count=contested.count(),
-            tags=Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")[:24],
+            tags=most_used_tags(24),
             **kwargs,
         )
 
@@ -349,25 +355,27 @@ class ContestedView(FilteredMixin, TemplateView):
     form_class = CursorForm
 
     def get_context_data(self, **kwargs):
-        entries = (
-            Claim.objects.contested_entries()
-            .for_listing()
-            .prefetch_related(
-                # Quotes show their stored context: the articles' texts stay in the database.
-                Prefetch("citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS)),
-                Prefetch(
-                    "conflict_links",
-                    queryset=ClaimConflict.objects.select_related("to_claim__claimant", "to_claim__event")
-                    .prefetch_related(
-                        Prefetch("to_claim__citations", queryset=citations_with_sources().defer(*ARTICLE_TEXTS))
-                    )
-                    .order_by("to_claim__slug"),
-                ),
-            )
-        )
+        entries = Claim.objects.contested_entries().for_listing()
         page = keyset_page(self.request, entries, CLAIM_ORDERINGS[0], CONTESTED_PER_PAGE, noun="contested claim")
+        claim_ids = [claim.pk for claim in page.rows]
+        # The same queries whatever the page holds: its competing links, then the
+        # citations of its claims and of their competitors together, as the claim page reads them.
+        links = defaultdict(list)
+        for link in (
+            ClaimConflict.objects.filter(from_claim_id__in=claim_ids)
+            .select_related("to_claim__claimant", "to_claim__event")
+            .order_by("to_claim__slug")
+        ):
+            links[link.from_claim_id].append(link)
+        rival_ids = {link.to_claim_id for claim_links in links.values() for link in claim_links}
+        by_claim = defaultdict(list)
+        # Quotes show their stored context: the articles' texts stay in the database.
+        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]).defer(*ARTICLE_TEXTS):
+            by_claim[citation.claim_id].append(citation)
         for claim in page.rows:
-            claim.sides = sides_of(claim.citations.all(), claim.conflict_links.all(), limit=QUOTES_PER_SIDE)
+            claim.sides = sides_of(
+                by_claim[claim.pk], links[claim.pk], competing_citations=by_claim, limit=QUOTES_PER_SIDE
+            )
         return super().get_context_data(page=page, claims=page.rows, **kwargs)
 
 
@@ -399,7 +407,8 @@ class GridView(FilteredMixin, TemplateView):
         citations = (
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
-            .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
+            # A cell needs the article's label and link, not its text: hundreds of rows, few columns.
+            .only(*GRID_CITATION_FIELDS)
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -409,8 +418,8 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        # Authors once per article, not once per citation of it (for the short labels).
-        prefetch_related_objects(list(articles.values()), "authors")
+        # Authors once per article, and only for an article with no outlet: only its short label names one.
+        prefetch_related_objects([a for a in articles.values() if not (a.publisher_id or a.wire_id)], "authors")
         # The articles citing most of the page's claims are columns; the others share one.
         reach = Counter(article_id for _, article_id in stances)
         widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))

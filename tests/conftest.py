@@ -4,6 +4,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's database starts afresh, so the cache must too: what it holds was
+    # derived from another test's data under a content version that test left behind.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Pages reference static files; tests run without collectstatic.
     settings.STORAGES = {

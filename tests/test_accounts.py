@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_admin, make_editor
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_too_many_wrong_passwords_lock_the_account_with_a_message(client):
     fail(client, "bob", LIMIT - 1)
     response = sign_in(client, "bob", "not the password")
     assert response.status_code == 429
-    page = response.content.decode()
+    page = squashed(response)
     assert "<h1>Sign-in locked</h1>" in page
     assert "There have been 5 wrong passwords in a row for the account “bob”, so it is locked for 60 minutes." in page
     assert "ask an administrator to unlock the account" in page

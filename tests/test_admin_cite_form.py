@@ -11,6 +11,7 @@ from reversion.models import Version
 from articles import workbench
 from articles.models import Citation, Claim
 from tests.factories import make_actor, make_article, make_claim, make_reader
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def test_a_misquote_shows_the_passage_with_the_differing_characters_marked_and_k
         cite_url(article), form_data(article, typed, claim=claim.pk, stance="qualifies", change_note="my note")
     )
     assert response.status_code == 400
-    page = response.content.decode()
+    page = squashed(response)
     assert "This quote does not occur word for word in the body of this article." in page
     assert '<mark class="misquote-diff">&quot;</mark>historic<mark class="misquote-diff">&quot;</mark>' in page
     assert '<mark class="misquote-diff">“</mark>historic<mark class="misquote-diff">”</mark>' in page

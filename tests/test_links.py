@@ -42,3 +42,29 @@ def test_every_link_reachable_from_the_home_page_answers_200(client):
 
     pages = {obj.get_absolute_url() for model in (Actor, Article, Claim, Event) for obj in model.objects.all()}
     assert pages <= seen
+
+
+def test_object_urls_are_the_ones_reverse_gives_under_any_script_prefix(client):
+    from django.urls import reverse, set_script_prefix
+
+    from articles.models import slug_url
+
+    try:
+        for prefix in ["/", "/kb/"]:
+            set_script_prefix(prefix)
+            for name in ["articles:claim", "articles:article", "articles:actor", "articles:event", "articles:tag"]:
+                for slug in ["to-lam", "x", "A_1-b"]:
+                    assert slug_url(name, slug) == reverse(name, args=[slug])
+            assert slug_url("articles:claim", "to-lam") == f"{prefix}claims/to-lam/"
+    finally:
+        set_script_prefix("/")
+
+
+def test_an_object_url_refuses_what_is_not_a_slug_as_reverse_does():
+    from django.urls import NoReverseMatch
+
+    from articles.models import slug_url
+
+    for not_a_slug in ["a b", "../admin", "tô-lâm", ""]:
+        with pytest.raises(NoReverseMatch):
+            slug_url("articles:claim", not_a_slug)

@@ -6,6 +6,7 @@ import pytest
 
 from articles import listing
 from tests.factories import make_article, make_claim, make_event
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def page_of(client, actor):
     response = client.get(actor.get_absolute_url())
     assert response.status_code == 200
-    return response.content.decode()
+    return squashed(response)
 
 
 def test_it_shows_name_aliases_kind_and_role(world, client):
@@ -146,19 +147,14 @@ def test_it_shows_the_first_twenty_of_a_long_list_and_links_to_all(world, client
 
 def test_each_see_all_link_leads_to_the_whole_list(world, client):
     make_a_prolific_thayer(world)
-    assert (
-        "22 claims made by <strong>Carl Thayer</strong>,"
-        in client.get("/claims/?actor=carl-thayer&role=claimant").content.decode()
+    assert "22 claims made by <strong>Carl Thayer</strong>," in squashed(
+        client.get("/claims/?actor=carl-thayer&role=claimant")
     )
-    assert (
-        "22 claims about <strong>Carl Thayer</strong>,"
-        in client.get("/claims/?actor=carl-thayer&role=subject").content.decode()
+    assert "22 claims about <strong>Carl Thayer</strong>," in squashed(
+        client.get("/claims/?actor=carl-thayer&role=subject")
     )
-    assert (
-        "22 events involving <strong>Carl Thayer</strong>"
-        in client.get("/timeline/?actor=carl-thayer").content.decode()
-    )
-    articles = client.get("/articles/?actor=carl-thayer").content.decode()
+    assert "22 events involving <strong>Carl Thayer</strong>" in squashed(client.get("/timeline/?actor=carl-thayer"))
+    articles = squashed(client.get("/articles/?actor=carl-thayer"))
     assert "22 articles written, published or sent out by <strong>Carl Thayer</strong>, newest first." in articles
 
 

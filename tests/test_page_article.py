@@ -3,6 +3,7 @@
 import pytest
 
 from tests.evidence_html import marked_text, read, target_text
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def page_of(client, article):
 
 
 def test_it_shows_publisher_author_wire_date_and_kind(world, client):
-    page = page_of(client, world.interview)
+    page = squashed(page_of(client, world.interview))
     assert '<dt>Publisher</dt><dd><a href="/actors/tuoi-tre/">Tuoi Tre</a></dd>' in page
     assert '<dt>Author</dt><dd><a href="/actors/carl-thayer/">Carl Thayer</a></dd>' in page
     assert "<dt>Wire service or original publisher</dt><dd>none credited</dd>" in page
@@ -24,7 +25,7 @@ def test_it_shows_publisher_author_wire_date_and_kind(world, client):
 
 
 def test_what_the_source_does_not_state_is_said_to_be_not_stated(world, client):
-    page = page_of(client, world.faq)
+    page = squashed(page_of(client, world.faq))
     assert "<dt>Publisher</dt><dd>not stated</dd>" in page
     assert "<dt>Authors</dt><dd>not stated</dd>" in page
     assert '<dd>not stated<span class="date-note">Undated; written before the visit.</span></dd>' in page
@@ -37,7 +38,7 @@ def test_it_says_when_the_title_is_the_editors(world, client):
 
 
 def test_it_shows_an_approximate_date_and_its_note(world, client):
-    page = page_of(client, world.wire_story)
+    page = squashed(page_of(client, world.wire_story))
     assert '<time datetime="2025-10-08">c. 8 October 2025</time> (approximate)' in page
     assert "Written the day before the visit." in page
 
@@ -238,7 +239,7 @@ def test_a_busy_article_numbers_and_notes_only_its_first_quotes_but_marks_them_a
 
 def test_a_busy_article_lists_its_first_claims_per_stance_and_links_to_them_all(busy_article, client):
     article, claims = busy_article
-    page = page_of(client, article)
+    page = squashed(page_of(client, article))
     listed = page[page.index('id="claims-heading"') :]
     assert "It supports (3)</h3>" in listed
     assert "It disputes (2)</h3>" in listed
@@ -256,6 +257,6 @@ def test_a_busy_article_runs_the_same_queries(busy_article, client, django_asser
 
 
 def test_an_editors_title_is_marked_in_the_heading(world, client):
-    page = page_of(client, world.faq)
+    page = squashed(page_of(client, world.faq))
     assert f'<h1>{world.faq.title} <span class="note-inline title-note">(title by our editors)</span></h1>' in page
     assert f"<title>{world.faq.title} (title by our editors) · " in page

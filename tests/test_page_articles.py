@@ -6,20 +6,21 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_article
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:articles")
 
 
 def test_it_lists_every_article_newest_first(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     order = [page.index(article.get_absolute_url()) for article in (world.edited, world.wire_story, world.interview)]
     assert order == sorted(order)
     assert world.faq.get_absolute_url() in page
 
 
 def test_it_names_who_stands_behind_each(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert "via Bloomberg" in page
     assert "The Straits Times, via Bloomberg" in page
     assert "publisher not stated" in page
@@ -27,7 +28,7 @@ def test_it_names_who_stands_behind_each(world, client):
 
 
 def test_it_counts_quotes_and_claims(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert "4 quotes cited for 4 claims" in page  # the interview
 
 
@@ -43,7 +44,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
 
 
 def test_its_filter_form_takes_a_name_instead_of_listing_every_actor(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert '<input type="text" name="actor"' in page
     assert f'<option value="{world.kim.slug}"' not in page
     response = client.get(URL, {"actor": "Bloomberg"})
@@ -52,28 +53,28 @@ def test_its_filter_form_takes_a_name_instead_of_listing_every_actor(world, clie
 
 
 def test_it_filters_by_actor_and_tag(world, client):
-    page = client.get(URL, {"actor": "bloomberg"}).content.decode()
+    page = squashed(client.get(URL, {"actor": "bloomberg"}))
     assert "2 articles written, published or sent out by <strong>Bloomberg</strong>, newest first." in page
     assert "Written, published or sent out by: Bloomberg" in page  # the chip
     assert world.wire_copy.get_absolute_url() in page
     assert world.interview.get_absolute_url() not in page
-    page = client.get(URL, {"tag": "mediation"}).content.decode()
+    page = squashed(client.get(URL, {"tag": "mediation"}))
     assert "1 article tagged <strong>mediation</strong>, newest first." in page
     assert world.interview.get_absolute_url() in page
     assert world.wire_story.get_absolute_url() not in page
 
 
 def test_an_actor_behind_no_article_gives_an_empty_list(world, client):
-    page = client.get(URL, {"actor": "kim-jong-un"}).content.decode()
+    page = squashed(client.get(URL, {"actor": "kim-jong-un"}))
     assert "0 articles written, published or sent out by <strong>Kim Jong Un</strong>" in page
     assert "No article matches these filters." in page
 
 
 def test_it_sorts_oldest_first_or_by_title(world, client):
-    page = client.get(URL, {"sort": "oldest"}).content.decode()
+    page = squashed(client.get(URL, {"sort": "oldest"}))
     order = [page.index(a.get_absolute_url()) for a in (world.interview, world.wire_story, world.edited, world.faq)]
     assert order == sorted(order)  # undated last either way
-    page = client.get(URL, {"sort": "title"}).content.decode()
+    page = squashed(client.get(URL, {"sort": "title"}))
     titles = [world.edited, world.faq, world.interview, world.wire_copy, world.wire_story]
     order = [page.index(a.get_absolute_url()) for a in titles]
     assert order == sorted(order)
@@ -86,12 +87,12 @@ def listed_slugs(page):
 def test_it_pages_a_long_list(world, client):
     for n in range(50):
         make_article(title=f"Old piece {n:02d}", slug=f"zz-piece-{n:02d}", published=datetime.date(2001, 1, 1))
-    first = client.get(URL).content.decode()
+    first = squashed(client.get(URL))
     assert "55 articles, newest first." in first
     on_first = listed_slugs(first)
     assert len(on_first) == 50
     assert f'<a href="?after={on_first[-1]}" rel="next">Next page →</a>' in first
-    second = client.get(URL, {"after": on_first[-1]}).content.decode()
+    second = squashed(client.get(URL, {"after": on_first[-1]}))
     assert listed_slugs(second) == [*(f"zz-piece-{n}" for n in range(46, 50)), "visit-faq"]  # undated: last
     response = client.get(URL, {"page": "2"})
     assert response.status_code == 301
@@ -111,4 +112,4 @@ def test_it_pages_a_long_list(world, client):
 def test_a_bad_filter_or_page_is_a_bad_request(world, client, params, named):
     response = client.get(URL, params)
     assert response.status_code == 400
-    assert named in response.content.decode()
+    assert named in squashed(response)

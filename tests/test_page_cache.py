@@ -96,6 +96,14 @@ def test_a_tag_change_shows_at_once(client, claim, django_capture_on_commit_call
     assert "/tags/economy/" in client.get("/claims/trade/").content.decode()
 
 
+def test_a_new_tag_shows_in_the_home_pages_topics_at_once(client, claim, django_capture_on_commit_callbacks):
+    # The home page's tag cloud is counted once per content version (tagging.most_used).
+    assert "/tags/economy/" not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.tags.add("economy")
+    assert "/tags/economy/" in client.get("/").content.decode()
+
+
 def test_a_deletion_shows_at_once(client, claim, django_capture_on_commit_callbacks):
     assert client.get("/claims/trade/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):

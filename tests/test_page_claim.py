@@ -10,6 +10,7 @@ import pytest
 
 from articles.models import Actor, Citation, Stance
 from tests.factories import cite, make_actor, make_article, make_claim
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_its_permalink_is_claims_slug(world):
 
 
 def test_it_shows_the_claim_its_kind_and_claimant(world, client):
-    page = page_of(client, world.mediator)
+    page = squashed(page_of(client, world.mediator))
     assert '<h1 class="claim-text">Vietnam can act as a mediator for North Korea.</h1>' in page
     assert "<dt>Kind</dt><dd>opinion</dd>" in page
     assert '<dt>Claimed by</dt><dd><a href="/actors/carl-thayer/">Carl Thayer</a></dd>' in page
@@ -59,7 +60,7 @@ def test_a_disputed_claim_is_contested(world, client):
 
 
 def test_each_citation_names_its_source_date_and_stance(world, client):
-    page = page_of(client, world.visit_dates)
+    page = squashed(page_of(client, world.visit_dates))
     assert "Vietnam leader makes rare visit to North Korea</a>" in page
     assert "Carl Thayer, Tuoi Tre" in page
     assert '<time datetime="2025-10">October 2025</time>' in page
@@ -175,7 +176,7 @@ def test_one_person_quoted_in_one_article_and_author_of_another_counts_once(clie
     claim = make_claim("Hanoi wants balance.", claimant=khang)
     cite(claim, interview, "Hanoi wants balance", speaker=khang)
     cite(claim, commentary, "Hanoi wants balance")
-    page = page_of(client, claim)
+    page = squashed(page_of(client, claim))
     assert "Single source</span>" in page
     assert "Corroborated" not in page
     assert "<li>Vu Xuan Khang (quoted in one article, author of another) — one voice.</li>" in page
@@ -211,7 +212,7 @@ def test_a_contested_claim_shows_the_competing_claims_quotes_on_its_disputing_si
     in_2007 = make_claim("The last visit was in 2007.", citations=[(first, "The last visit was in 2007.")])
     around = make_claim("It was around 2005-2006.", citations=[(second, "around 2005-2006")])
     in_2007.conflicts_with.add(around, through_defaults={"note": "2007 vs around 2005–2006"})
-    page = page_of(client, in_2007)
+    page = squashed(page_of(client, in_2007))
     assert "Contested</span>" in page
     disputing = page[page.index('id="disputing-heading"') :]
     assert "Disputing (1)" in disputing
@@ -289,7 +290,7 @@ def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(c
     claim = make_claim("Hanoi is more proactive.")
     cite(claim, wire, "Hanoi is more proactive", speaker=giang)
     cite(claim, analysis, "Hanoi is more proactive")
-    page = page_of(client, claim)
+    page = squashed(page_of(client, claim))
     # Not "the sources state it in their own voice": one of them is Giang's words.
     assert (
         '<dt>Claimed by</dt><dd>no claimant named: see <a href="#origins-heading">who stands behind it</a></dd>' in page
@@ -362,7 +363,7 @@ def test_a_claim_with_nothing_in_common_with_others_says_so(client):
 
 
 def test_an_editors_title_is_marked_where_a_quote_names_its_article(world, client):
-    page = page_of(client, world.last_2005)  # quoted from the FAQ, whose title our editors wrote
+    page = squashed(page_of(client, world.last_2005))  # quoted from the FAQ, whose title our editors wrote
     assert (
         f'<a href="{world.faq.get_absolute_url()}">{world.faq.title}</a> '
         '<span class="note-inline title-note">(title by our editors)</span>'

@@ -7,6 +7,7 @@ from articles import listing, views
 from articles.listing import CLAIM_ORDERINGS, ordering_named
 from articles.models import Claim
 from tests.factories import make_actor, make_article, make_claim
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:claims")
@@ -15,7 +16,7 @@ URL = reverse("articles:claims")
 def listed(client, **params):
     response = client.get(URL, params)
     assert response.status_code == 200, response.content.decode()
-    return response.content.decode()
+    return squashed(response)
 
 
 def test_it_lists_every_claim_with_its_status(world, client):
@@ -98,7 +99,7 @@ def test_a_name_that_fits_several_asks_which_was_meant(world, client):
     make_actor("Kim Il Sung", slug="kim-il-sung")
     response = client.get(URL, {"actor": "kim", "status": "contested"})
     assert response.status_code == 200
-    page = response.content.decode()
+    page = squashed(response)
     assert "More than one actor fits “kim”" in page
     assert '<a href="/claims/?actor=kim-il-sung&amp;status=contested">Kim Il Sung</a>' in page
     assert '<a href="/claims/?actor=kim-jong-un&amp;status=contested">Kim Jong Un</a>' in page
@@ -226,7 +227,10 @@ def test_a_contested_claim_shows_its_disputing_source(world, client):
     row = page[page.index('href="/claims/previous-visit-2007/"') :]
     row = row[: row.index("</li>")]
     assert "(disputes)" in row
-    assert 'Questions and answers on the visit</a> <span class="note-inline">(our title)</span> (disputes)' in row
+    assert (
+        'Questions and answers on the visit</a> <span class="note-inline title-note">(title by our editors)</span>'
+        " (disputes)"
+    ) in row
 
 
 def test_a_claim_cited_by_many_articles_names_a_few_and_counts_the_rest(world, client):
@@ -278,7 +282,7 @@ def test_it_shows_where_each_claim_is_cited(world, client):
 def test_an_invalid_filter_is_a_bad_request_naming_the_parameter(world, client, params, named):
     response = client.get(URL, params)
     assert response.status_code == 400
-    assert named in response.content.decode()
+    assert named in squashed(response)
 
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):

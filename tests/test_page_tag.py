@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from articles import listing, views
 from tests.factories import make_article, make_claim, make_event
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_lists_everything_that_carries_the_tag(world, client):
-    page = client.get(reverse("articles:tag", args=["state-visit"])).content.decode()
+    page = squashed(client.get(reverse("articles:tag", args=["state-visit"])))
     assert "<h1>state-visit</h1>" in page
     assert world.wire_story.get_absolute_url() in page
     assert world.interview.get_absolute_url() in page
@@ -22,7 +23,7 @@ def test_it_lists_everything_that_carries_the_tag(world, client):
 
 
 def test_it_says_when_a_kind_of_thing_carries_none(world, client):
-    page = client.get(reverse("articles:tag", args=["mediation"])).content.decode()
+    page = squashed(client.get(reverse("articles:tag", args=["mediation"])))
     assert "No event carries this tag." in page
 
 
@@ -31,7 +32,7 @@ def test_an_unknown_tag_is_not_found(world, client):
 
 
 def test_the_tags_index_lists_every_tag_in_use(world, client):
-    page = client.get(reverse("articles:tags")).content.decode()
+    page = squashed(client.get(reverse("articles:tags")))
     for slug in ("history", "mediation", "state-visit", "wire"):
         assert f'href="/tags/{slug}/"' in page
 
@@ -55,12 +56,12 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
 
 def test_the_tags_index_is_paged_by_name(world, client, monkeypatch):
     monkeypatch.setattr(views, "TAGS_PER_PAGE", 2)
-    first = client.get(reverse("articles:tags")).content.decode()
+    first = squashed(client.get(reverse("articles:tags")))
     assert "4 tags in use, by name." in first
     assert 'href="/tags/history/"' in first
     assert 'href="/tags/wire/"' not in first
     assert '<a href="?after=mediation" rel="next">Next page →</a>' in first
-    second = client.get(reverse("articles:tags"), {"after": "mediation"}).content.decode()
+    second = squashed(client.get(reverse("articles:tags"), {"after": "mediation"}))
     assert 'href="/tags/state-visit/"' in second
     assert 'href="/tags/wire/"' in second
     assert 'href="/tags/history/"' not in second
@@ -69,7 +70,7 @@ def test_the_tags_index_is_paged_by_name(world, client, monkeypatch):
 def test_a_tag_on_many_claims_is_counted_only_up_to_a_cap(world, client, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_CAP", 5)
     make_lots_of_history()
-    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    page = squashed(client.get(reverse("articles:tag", args=["history"])))
     assert "More than 5 articles, more than 5 events and more than 5 claims carry this tag." in page
     assert "See all claims tagged history (more than 5) →</a>" in page
 
@@ -85,7 +86,7 @@ def make_lots_of_history():
 
 def test_it_shows_the_first_twenty_of_each_list_and_links_to_all(world, client):
     make_lots_of_history()
-    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    page = squashed(client.get(reverse("articles:tag", args=["history"])))
     assert "22 articles, 24 events and 22 claims carry this tag." in page
     assert page.count('<li class="article-item">') == 20
     assert page.count('<li class="event-item"') == 20
@@ -95,14 +96,11 @@ def test_it_shows_the_first_twenty_of_each_list_and_links_to_all(world, client):
         '<a class="more" href="/timeline/?tag=history">See all 24 events tagged history on the timeline →</a>' in page
     )
     assert '<a class="more" href="/claims/?tag=history">See all 22 claims tagged history →</a>' in page
-    assert (
-        "22 articles tagged <strong>history</strong>, newest first"
-        in client.get("/articles/?tag=history").content.decode()
-    )
-    assert "22 claims tagged <strong>history</strong>" in client.get("/claims/?tag=history").content.decode()
+    assert "22 articles tagged <strong>history</strong>, newest first" in squashed(client.get("/articles/?tag=history"))
+    assert "22 claims tagged <strong>history</strong>" in squashed(client.get("/claims/?tag=history"))
 
 
 def test_a_short_list_has_no_see_all_link(world, client):
-    page = client.get(reverse("articles:tag", args=["history"])).content.decode()
+    page = squashed(client.get(reverse("articles:tag", args=["history"])))
     assert "0 articles, 2 events and 1 claim carry this tag." in page
     assert "See all" not in page

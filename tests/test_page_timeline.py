@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import timeline
 from tests.factories import make_actor, make_event
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:timeline")
@@ -30,19 +31,19 @@ def section_of(page, event):
 
 
 def test_it_lists_every_event_in_date_order(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     events = [world.talks, world.visit, world.relations, world.previous]
     assert titles_in_order(page, events) == ["relations-established", "previous-visit", "talks", "state-visit"]
 
 
 def test_it_groups_events_by_year(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     for year in (1950, 2005, 2025):
         assert f'<h2 id="year-{year}-heading">{year}</h2>' in page
 
 
 def test_it_shows_each_date_at_its_real_precision(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert '<time datetime="1950">1950</time>' in page
     assert '<time datetime="2005">c. 2005–2006</time>' in page
     assert '<time datetime="2025-10">October 2025</time>' in page
@@ -51,7 +52,7 @@ def test_it_shows_each_date_at_its_real_precision(world, client):
 
 def test_a_decade_event_sits_under_its_decade_and_a_range_where_it_starts(world, client):
     fifties = make_event("The 1950s war", slug="war", start=datetime.date(1950, 1, 1), date_precision="decade")
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert headings(page) == ["1950s", "1950", "2005", "2025"]
     assert section_of(page, fifties) == "1950s"
     assert section_of(page, world.relations) == "1950"
@@ -60,21 +61,21 @@ def test_a_decade_event_sits_under_its_decade_and_a_range_where_it_starts(world,
 
 def test_a_years_window_is_headed_by_month_with_whole_year_events_first(world, client):
     make_event("A whole year", slug="whole-year", start=datetime.date(2025, 1, 1), date_precision="year")
-    page = client.get(URL, {"year": "2025"}).content.decode()
+    page = squashed(client.get(URL, {"year": "2025"}))
     assert headings(page) == ["2025", "October 2025"]
     assert titles_in_order(page, [world.talks, world.visit]) == ["talks", "state-visit"]
     assert "<strong>2025</strong>: 3 events, of 5 in all." in page
 
 
 def test_it_shows_participants_and_independent_sources(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert 'href="/actors/kim-jong-un/">Kim Jong Un</a> <span class="role">as host</span>' in page
     # The wire story and its copy count once; the interview is the second source.
     assert "2 independent sources" in page
 
 
 def test_a_contested_event_is_marked_in_the_list_and_the_overview(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     # The previous visit: sources disagree on its date (2007 or around 2005–2006).
     item = page[page.find('id="event-previous-visit"') :]
     item = item[: item.find("</li>")]
@@ -87,24 +88,24 @@ def test_a_contested_event_is_marked_in_the_list_and_the_overview(world, client)
 
 
 def test_it_filters_by_actor(world, client):
-    page = client.get(URL, {"actor": "to-lam"}).content.decode()
+    page = squashed(client.get(URL, {"actor": "to-lam"}))
     assert titles_in_order(page, [world.visit, world.talks, world.relations]) == ["talks", "state-visit"]
     assert "2 events involving <strong>To Lam</strong>" in page
 
 
 def test_it_combines_tag_and_year_range(world, client):
-    page = client.get(URL, {"tag": "history", "from": "2000", "to": "2010"}).content.decode()
+    page = squashed(client.get(URL, {"tag": "history", "from": "2000", "to": "2010"}))
     assert titles_in_order(page, [world.relations, world.previous, world.visit]) == ["previous-visit"]
     assert 'value="2000"' in page  # the form shows the filter it applied
 
 
 def test_a_year_shortcut_shows_one_year(world, client):
-    page = client.get(URL, {"year": "1950"}).content.decode()
+    page = squashed(client.get(URL, {"year": "1950"}))
     assert titles_in_order(page, [world.relations, world.previous, world.visit]) == ["relations-established"]
 
 
 def test_a_decade_shows_the_events_that_start_in_it(world, client):
-    page = client.get(URL, {"decade": "2000"}).content.decode()
+    page = squashed(client.get(URL, {"decade": "2000"}))
     assert titles_in_order(page, [world.relations, world.previous, world.visit]) == ["previous-visit"]
     assert "<strong>The 2000s</strong>: 1 event, of 4 in all." in page
     assert '<a href="/timeline/?decade=1950" rel="prev">← the 1950s</a>' in page
@@ -112,19 +113,19 @@ def test_a_decade_shows_the_events_that_start_in_it(world, client):
 
 
 def test_a_month_shows_its_events_and_its_neighbours(world, client):
-    page = client.get(URL, {"month": "2025-10"}).content.decode()
+    page = squashed(client.get(URL, {"month": "2025-10"}))
     assert titles_in_order(page, [world.previous, world.talks, world.visit]) == ["talks", "state-visit"]
     assert "<strong>October 2025</strong>: 2 events" in page
     assert '<a href="/timeline/?year=2025">All of 2025</a>' in page
     assert '<a href="/timeline/?month=2025-11" rel="next">November 2025 →</a>' in page
     # Months are not counted: their neighbours stay within the year, so no chain of links runs on for ever.
-    december = client.get(URL, {"month": "2025-12"}).content.decode()
+    december = squashed(client.get(URL, {"month": "2025-12"}))
     assert '<a href="/timeline/?month=2025-11" rel="prev">← November 2025</a>' in december
     assert 'rel="next"' not in december
 
 
 def test_a_filter_that_matches_nothing_says_so(world, client):
-    page = client.get(URL, {"actor": "carl-thayer", "to": "2000"}).content.decode()
+    page = squashed(client.get(URL, {"actor": "carl-thayer", "to": "2000"}))
     assert "<strong>Carl Thayer</strong> took part in no recorded event with the chosen tag and years." in page
     assert '<svg class="overview"' not in page
 
@@ -133,7 +134,7 @@ def test_an_actor_with_no_events_gets_an_empty_timeline_that_says_so(world, clie
     make_actor("ASEAN", slug="asean", kind="organisation")
     response = client.get(URL, {"actor": "asean"})
     assert response.status_code == 200
-    page = response.content.decode()
+    page = squashed(response)
     assert "<strong>ASEAN</strong> took part in no recorded event." in page
     assert 'No event involving ASEAN has been recorded yet; <a href="/actors/asean/">' in page
     assert titles_in_order(page, [world.visit, world.relations]) == []
@@ -142,11 +143,11 @@ def test_an_actor_with_no_events_gets_an_empty_timeline_that_says_so(world, clie
 def test_a_tag_no_event_carries_gets_an_empty_timeline(world, client):
     response = client.get(URL, {"tag": "mediation"})  # a claim's tag, on no event
     assert response.status_code == 200
-    assert "No event matches these filters." in response.content.decode()
+    assert "No event matches these filters." in squashed(response)
 
 
 def test_it_draws_an_overview_with_links_into_the_list_and_to_each_period(world, client):
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     svg = page[page.find('<svg class="overview"') : page.find("</svg>")]
     assert 'role="group" aria-labelledby="overview-title" aria-describedby="overview-desc"' in svg
     assert '<title id="overview-title">Events per year, 1950 to 2025, with every year drawn in detail</title>' in svg
@@ -168,7 +169,7 @@ def test_it_draws_an_overview_with_links_into_the_list_and_to_each_period(world,
 
 def test_the_overview_marks_the_visits_days(world, client, monkeypatch):
     monkeypatch.setattr(timeline, "SUBJECT_EVENT_SLUG", "state-visit")
-    page = client.get(URL, {"year": "2025"}).content.decode()
+    page = squashed(client.get(URL, {"year": "2025"}))
     svg = page[page.find('<svg class="overview"') : page.find("</svg>")]
     assert '<a href="/events/state-visit/" aria-label="The visit: To Lam&#x27;s state visit' in svg
     assert '<rect class="overview__subject-band"' in svg
@@ -188,7 +189,7 @@ def many_events(count, year=2025):
 def test_without_a_window_it_shows_the_latest_year_when_everything_does_not_fit(world, client, monkeypatch):
     monkeypatch.setattr(timeline, "EVENTS_PER_PAGE", 5)
     many_events(4)  # 2025 now holds 6 events, and so does the 2020s
-    page = client.get(URL).content.decode()
+    page = squashed(client.get(URL))
     assert "<strong>2025</strong>: 6 events, of 8 in all. This page shows 5." in page
     assert 'id="event-relations-established"' not in page
 
@@ -196,12 +197,12 @@ def test_without_a_window_it_shows_the_latest_year_when_everything_does_not_fit(
 def test_a_long_window_is_read_a_page_at_a_time_from_where_the_last_ended(world, client, monkeypatch):
     monkeypatch.setattr(timeline, "EVENTS_PER_PAGE", 5)
     meetings = many_events(8)
-    first = client.get(URL, {"year": "2025"}).content.decode()
+    first = squashed(client.get(URL, {"year": "2025"}))
     assert first.count('<li class="event-item') == 5
     later = (
         re.search(r'<a class="more" href="([^"]+)">Later events in 2025 →</a>', first).group(1).replace("&amp;", "&")
     )
-    second = client.get(later).content.decode()
+    second = squashed(client.get(later))
     assert "continuing an earlier page" in second
     assert '<a href="/timeline/?year=2025">↑ Back to the start of 2025</a>' in second
     shown = [slug for slug in re.findall(r'<li class="event-item[^"]*" id="event-([^"]+)"', first + second)]
@@ -215,7 +216,7 @@ def test_an_event_page_links_to_the_event_on_the_timeline_whatever_its_year_hold
     many_events(8)
     link = world.visit.get_timeline_url()
     assert link.startswith("/timeline/?year=2025&after=2025-10-09.3.")
-    page = client.get(link.split("#")[0]).content.decode()
+    page = squashed(client.get(link.split("#")[0]))
     assert titles_in_order(page, [world.visit]) == ["state-visit"]
 
 
@@ -236,8 +237,8 @@ def test_an_event_page_links_to_the_event_on_the_timeline_whatever_its_year_hold
 def test_an_invalid_filter_is_a_bad_request_naming_the_parameter(world, client, params, named):
     response = client.get(URL, params)
     assert response.status_code == 400
-    assert named in response.content.decode()
-    assert "That request could not be understood" in response.content.decode()
+    assert named in squashed(response)
+    assert "That request could not be understood" in squashed(response)
 
 
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries, monkeypatch):
@@ -252,7 +253,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
         client.get(URL, {"actor": "to-lam", "tag": "state-visit", "from": "2000", "to": "2030"})
     monkeypatch.setattr(timeline, "EVENTS_PER_PAGE", 3)
     many_events(8)
-    page = client.get(URL, {"year": "2025"}).content.decode()
+    page = squashed(client.get(URL, {"year": "2025"}))
     later = re.search(r'href="([^"]+)">Later events', page).group(1).replace("&amp;", "&")
     with django_assert_num_queries(5):
         client.get(later)

@@ -17,6 +17,7 @@ from articles import search as search_module
 from articles.models import Article, Claim, Event
 from articles.search import INDEXED_CHARS, Term, fold, normalise_query, parse_query, snippet, terms_of
 from tests.factories import make_article, make_claim
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:search")
@@ -25,7 +26,7 @@ URL = reverse("articles:search")
 def search(client, q):
     response = client.get(URL, {"q": q})
     assert response.status_code == 200
-    return response.content.decode()
+    return squashed(response)
 
 
 def test_it_finds_claims_events_articles_and_actors(world, client):
@@ -294,7 +295,7 @@ def test_the_search_page_has_one_search_box(world, client):
     assert page.count('role="search"') == 1
     assert 'class="search-form"' in page
     # Every other page keeps the header's box.
-    assert client.get(reverse("articles:home")).content.decode().count('role="search"') == 1
+    assert squashed(client.get(reverse("articles:home"))).count('role="search"') == 1
 
 
 def make_matching_claims(count):
@@ -310,11 +311,11 @@ def test_it_shows_a_few_of_each_kind_and_links_to_more(world, client):
 
 def test_one_kind_is_paged(world, client):
     make_matching_claims(25)
-    first = client.get(URL, {"q": "zeppelin", "kind": "claims"}).content.decode()
+    first = squashed(client.get(URL, {"q": "zeppelin", "kind": "claims"}))
     assert "Claims 1–20 matching “zeppelin”." in first
     assert len(re.findall(r'href="/claims/zeppelin-\d\d/"', first)) == 20
     assert 'href="?q=zeppelin&amp;kind=claims&amp;page=2" rel="next"' in first
-    second = client.get(URL, {"q": "zeppelin", "kind": "claims", "page": "2"}).content.decode()
+    second = squashed(client.get(URL, {"q": "zeppelin", "kind": "claims", "page": "2"}))
     assert "Claims 21–25 matching “zeppelin”." in second
     assert len(re.findall(r'href="/claims/zeppelin-\d\d/"', second)) == 5
     assert 'rel="next"' not in second
@@ -337,14 +338,14 @@ def test_a_page_or_kind_that_does_not_exist_is_a_bad_request(world, client, para
     make_matching_claims(25)
     response = client.get(URL, {"q": "zeppelin", **params})
     assert response.status_code == 400
-    assert named in response.content.decode()
+    assert named in squashed(response)
 
 
 def test_only_the_newest_matches_are_ranked(world, client, monkeypatch):
     # The bound that keeps a search cheap at any size: older matches are never looked at.
     monkeypatch.setattr(search_module, "CANDIDATES", 3)
     claims = make_matching_claims(5)
-    page = client.get(URL, {"q": "zeppelin", "kind": "claims"}).content.decode()
+    page = squashed(client.get(URL, {"q": "zeppelin", "kind": "claims"}))
     assert {c.get_absolute_url() for c in claims[2:]} == urls_in(page)
     assert "Only the 3 newest matches of each kind are ranked." in page
 
