@@ -9,7 +9,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html
 
 from articles import anchoring, workbench
-from articles.models import Location
+from articles.models import Article, Location
 from articles.rendering import render_plain_spans
 from articles.workbench_forms import ArticleFromTextForm, CiteForm
 
@@ -295,7 +295,7 @@ class WorkbenchAdmin:
                             note=cleaned.get("change_note", ""),
                         )
                     except ValidationError as error:
-                        for message in error.messages:
+                        for message in _article_problems(error):
                             form.add_error(None, message)
                         status = 400
                     except IntegrityError:
@@ -378,3 +378,25 @@ def _found(article, location, quote, near, prefix="", suffix=""):
     """The passage where `quote` is found in the text (nearest `near`), or None."""
     found = anchoring.anchor(article.text_of(location) or "", quote or "", near=near, prefix=prefix, suffix=suffix)
     return workbench.passage(article, location, found.start, found.end) if found else None
+
+
+# What the article's own validation says, for the "Add article from text" form, which
+# shows neither the body nor the slug as fields: Django's "This field cannot be blank."
+# said nothing about which field, or why.
+_FROM_TEXT_PROBLEMS = {
+    ("body", "blank"): "The body would be empty: every line is ticked to be removed or to be a caption. "
+    "Untick the lines that are the article's text.",
+    ("title", "blank"): "No line reads as a headline: type a title.",
+}
+
+
+def _article_problems(error):
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    problems = []
+    for field, errors in error.error_dict.items():
+        for item in errors:
+            known = _FROM_TEXT_PROBLEMS.get((field, item.code))
+            label = Article._meta.get_field(field).verbose_name.capitalize() if field != NON_FIELD_ERRORS else ""
+            problems.append(known or (f"{label}: {' '.join(item.messages)}" if label else " ".join(item.messages)))
+    return problems

@@ -99,3 +99,34 @@ def test_a_choice_posted_as_something_other_than_an_id_is_refused_with_a_message
     page = response.content.decode()
     assert html.escape(message) in page
     assert 'value="Bob’s note"' in page
+
+
+def test_an_article_cited_200_times_saves_from_its_change_form(editor_client):
+    # Found by hand: each inline citation row posts about seven fields, and Django
+    # refuses a form of more than 1,000 (DATA_UPLOAD_MAX_NUMBER_FIELDS) with a bare
+    # 400 page: an article cited 140 times or more could no longer be saved, and
+    # what the editor typed was gone.
+    sentences = [f"Sentence number {n} of the report." for n in range(200)]
+    article = make_article(" ".join(sentences), title="Cited often")
+    claim = make_claim("The report has many sentences.")
+    for sentence in sentences:
+        cite(claim, article, sentence)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    assert len(fields) > 1_000
+    response = editor_client.post(url, with_changes(fields, title="Cited very often"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Cited very often"
+
+
+def test_a_form_too_large_to_read_gets_a_page_that_says_so_and_where_the_typing_is(editor_client, settings):
+    # Django's own 400 page spoke of a bad address, with nothing about the form.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    article = make_article()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(url, {f"field{n}": "x" for n in range(11)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That form was too large to save" in page
+    assert "What you typed is still in your browser" in " ".join(page.split())
