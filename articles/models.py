@@ -626,10 +626,40 @@ class EventQuerySet(TaggedQuerySet):
         return events
 
 
+# Shown to readers: a claim's text several times on its own page (heading, meta
+# description, Cite this, BibTeX, CSL-JSON) and on every list of claims, an
+# event's description on its page and in its JSON. With no limit, 100,000
+# characters typed into the admin made a 500 KB claim page and 1 MB a 2 MB
+# event page. A claim is a sentence or two; an event's description a paragraph.
+CLAIM_TEXT_MAX_LENGTH = 2_000
+EVENT_DESCRIPTION_MAX_LENGTH = 5_000
+
+
+def validate_claim_text(value):
+    if len(value or "") > CLAIM_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            f"A claim has at most {CLAIM_TEXT_MAX_LENGTH:,} characters (this one has {len(value):,}): "
+            "say what is claimed in a sentence or two; the quotes hold the detail.",
+            code="claim_too_long",
+        )
+
+
+def validate_event_description(value):
+    if len(value or "") > EVENT_DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            f"This description is {len(value):,} characters long; the limit is {EVENT_DESCRIPTION_MAX_LENGTH:,}.",
+            code="description_too_long",
+        )
+
+
 class Event(FuzzyDateMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True, help_text="Shown to readers, in meta descriptions and share previews.")
+    description = models.TextField(
+        blank=True,
+        help_text="Shown to readers, in meta descriptions and share previews.",
+        validators=[validate_event_description],
+    )
     editor_note = models.TextField(
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
@@ -927,7 +957,7 @@ class Claim(models.Model):
     slug = models.SlugField(
         max_length=120, unique=True, help_text="Part of the permalink: do not change it once published."
     )
-    text = models.TextField()
+    text = models.TextField(validators=[validate_claim_text])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACT)
     claimant = models.ForeignKey(
         Actor,

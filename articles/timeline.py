@@ -203,7 +203,7 @@ def heading_for(event, window):
     """ "1950s" for a decade, a year for a year or a range that starts in it, a month in a year's window."""
     start, precision = event.start, event.date_precision
     if precision == DatePrecision.DECADE:
-        decade = truncate(start, DatePrecision.DECADE).year
+        decade = start.year - start.year % 10  # "0s" for the years 1-9, as the event's date reads
         return Heading(f"decade-{decade}", f"{decade}s")
     if window.by_month and precision in (DatePrecision.MONTH, DatePrecision.DAY):
         return Heading(f"month-{start.year:04d}-{start.month:02d}", f"{start:%B %Y}")
@@ -293,7 +293,9 @@ def _period_end(event):
         if precision == DatePrecision.YEAR:
             return last.replace(year=last.year + 1)
         if precision == DatePrecision.MONTH:
-            return _first_of(last.year + 1) if last.month == 12 else last.replace(month=last.month + 1)
+            if last.month == 12:
+                return _first_of(last.year + 1) or datetime.date.max  # December 9999
+            return last.replace(month=last.month + 1)
     except ValueError:  # past the last year a date can hold
         return datetime.date.max
     return last + datetime.timedelta(days=1) if last < datetime.date.max else last

@@ -265,3 +265,26 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     # A later page of the window: its counts remembered, the other four as above.
     with django_assert_num_queries(4):
         client.get(later)
+
+
+@pytest.mark.parametrize(
+    ("start", "precision", "heading", "heading_in_its_year"),
+    [
+        (datetime.date(1, 1, 1), "decade", "0s", "0s"),
+        (datetime.date(9999, 12, 31), "month", "9999", "December 9999"),
+    ],
+)
+def test_an_event_dated_at_the_edge_of_the_calendar_is_shown_on_the_timeline_and_its_page(
+    client, start, precision, heading, heading_in_its_year
+):
+    # Found by hand: "0001" typed for "2001" at decade precision (no year 0 to start
+    # the decade) or December 9999 at month precision (no month after it) made the
+    # timeline a 500 for every reader.
+    make_event("Edge of the calendar", start=start, date_precision=precision, slug="edge")
+    for url, shown in (("/timeline/", heading), (f"/timeline/?year={start.year}", heading_in_its_year)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Edge of the calendar" in page, url
+        assert f'-heading">{shown}</h2>' in page, url
+    assert "Edge of the calendar" in client.get("/events/edge/").content.decode()
