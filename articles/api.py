@@ -312,7 +312,7 @@ def claim_detail(context, request):
         "origin_count": claim.origin_count,
         "subjects": [actor_ref(request, actor) for actor in claim.subjects.all()],
         "tags": [tag_ref(request, tag) for tag in claim.tags.all()],
-        **sides(request, context, full_competitors=False),
+        **sides(request, context["sides"], full_competitors=False),
         "needs_review": [citation_ref(request, c) for c in context["needs_review"]],
         "origins": [
             {"label": origin.label, "name": origin.name, "appearances": origin.appearances}

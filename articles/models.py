@@ -548,11 +548,15 @@ PRECISION_RANK = {DatePrecision.DECADE: 0, DatePrecision.YEAR: 1, DatePrecision.
 
 
 class EventQuerySet(TaggedQuerySet):
-    def on_timeline(self):
-        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+    def with_participants(self):
+        """Events with their participations, each with its actor: one query for all of them."""
         return self.prefetch_related(
             models.Prefetch("participations", queryset=Participation.objects.select_related("actor"))
-        ).order_by("start", "end", "title")
+        )
+
+    def on_timeline(self):
+        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+        return self.with_participants().order_by("start", "end", "title")
 
     def in_timeline_order(self):
         """Ordered as the timeline lists them: (start, precision rank, pk), the key its pages continue after."""
@@ -772,6 +776,7 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.with_status(ClaimStatus.NEEDS_REVIEW)
 
     def for_listing(self):
+        """Claims with what a list row and the meta line show (includes/claim_meta.html): claimant and event."""
         return self.select_related("claimant", "event")
 
     def contested_entries(self):

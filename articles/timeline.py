@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from math import sqrt
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
 from articles.dates import DatePrecision, truncate
 from articles.listing import attach_tags
-from articles.models import Event, Participation, fixed_url
+from articles.models import Event, fixed_url
 
 EVENTS_PER_PAGE = 40
 # The event the knowledge base is about: the overview marks its days.
@@ -144,7 +143,7 @@ def window_page(events, window, after=None):
     know whether there is a next page without counting.
     """
     rows = window.events(events).in_timeline_order()
-    rows = rows.prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("actor")))
+    rows = rows.with_participants()
     if after is not None:
         rows = rows.after(*after)
     page = attach_tags(rows[: EVENTS_PER_PAGE + 1])

@@ -59,7 +59,7 @@ from articles.models import (
     ClaimConflict,
     Event,
     Participation,
-    Stance,
+    by_stance,
     sides_of,
 )
 from articles.search import search as run_search
@@ -244,9 +244,8 @@ class ClaimDetailView(DetailView):
 
     Context: `claim`; `subjects`, `tags`: the actors it is about and its
     tags (also what claim.subjects.all() and claim.tags.all() return);
-    `citations`: all its citations; `supporting`,
-    `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
-    (models.sides_of, for includes/sides.html); `needs_review`: its lost
+    `citations`: all its citations; `sides`: its two sides and its competing
+    claims (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
     supporting quotes (services.Origin), as counted for the status;
     `related`: up to RELATED_CLAIMS related claims, closest first
@@ -282,7 +281,7 @@ class ClaimDetailView(DetailView):
             subjects=subjects,
             tags=tags,
             citations=citations,
-            **sides,
+            sides=sides,
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
             related=related,
@@ -520,9 +519,11 @@ class ArticleDetailView(DetailView):
         )
         for citation in citations:
             citation.article = article  # every citation quotes this one article: no second copy of its text
-        claims_by_stance = {stance: {} for stance in Stance}
-        for citation in citations:
-            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        # Each claim once per stance, however many of its quotes take that stance here.
+        claims_by_stance = {
+            stance: {citation.claim_id: citation.claim for citation in cited}
+            for stance, cited in by_stance(citations).items()
+        }
         firsts = {
             stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
             for stance, claims in claims_by_stance.items()
