@@ -138,7 +138,7 @@ def pages():
     the filters that are dearest at scale: a popular actor, a computed status.
     """
     from django.apps import apps
-    from django.db.models import Count
+    from django.db.models import Count, Q
     from django.urls import reverse
 
     from articles.pages import READER_PAGES
@@ -150,8 +150,22 @@ def pages():
         "articles.Actor": "claims_about",
         "taggit.Tag": "taggit_taggeditem_items",
     }
+    # Of the tags, only those on articles, events and claims alike: a tag page has a list of
+    # each, and one that is empty skips its queries, which would make the query counts of
+    # the two sizes differ by which kinds the heaviest tag happens to carry.
+    on_every_kind = {
+        f"on_{model}": Count("taggit_taggeditem_items", filter=Q(taggit_taggeditem_items__content_type__model=model))
+        for model in ("article", "event", "claim")
+    }
+    shapes = {"taggit.Tag": {f"{name}__gt": 0 for name in on_every_kind}}
+    annotations = {"taggit.Tag": on_every_kind}
     heaviest = {
-        label: apps.get_model(label).objects.annotate(n=Count(counted)).order_by("-n", "slug").first().slug
+        label: apps.get_model(label)
+        .objects.annotate(n=Count(counted), **annotations.get(label, {}))
+        .filter(**shapes.get(label, {}))
+        .order_by("-n", "slug")
+        .first()
+        .slug
         for label, counted in heaviest_by.items()
     }
     actor = heaviest["articles.Actor"]
