@@ -80,7 +80,7 @@ from articles.timeline import (
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
 # An article's texts: a claim page shows its quotes' stored context, never the whole text.
-CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
+CONTESTED_PER_PAGE = 8  # each with up to nine quotes in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
 # The timeline's counts per year are read again at least this often, even with no edit.
