@@ -467,7 +467,7 @@ class Source:
     stances: list
 
     def get_absolute_url(self):
-        # As Article.get_absolute_url, so includes/article_title.html can show a Source.
+        # As Article.get_absolute_url, so the article_title tag can show a Source.
         return reverse("articles:article", args=[self.slug])
 
 
