@@ -7,7 +7,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
+from taggit.managers import TaggableManager
 
+from articles.admin_queries import CheckedAutocompletes
 from articles.history_admin import VersionedAdmin
 from articles.models import (
     NEWEST_FIRST,
@@ -26,6 +28,7 @@ from articles.models import (
 )
 from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
+from articles.tagging import BoundedTagField
 from articles.workbench_admin import WorkbenchAdmin
 
 
@@ -58,6 +61,15 @@ class TextAsTyped:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class TagsWithinLimits:
+    """Admin mixin: the tags field refuses over-long names and too many tags with a message (articles.tagging)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            kwargs.setdefault("form_class", BoundedTagField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
     extra = 1
@@ -79,7 +91,7 @@ class ActorAdmin(TextAsTyped, VersionedAdmin):
         return ", ".join(alias.name for alias in actor.aliases.all())
 
 
-class CitationInline(TextAsTyped, admin.StackedInline):
+class CitationInline(TextAsTyped, CheckedAutocompletes, admin.StackedInline):
     model = Citation
     extra = 1
     fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
@@ -103,7 +115,7 @@ class ClaimCitationInline(CitationInline):
     fields = ["article", "stance", "location", "quote", "speaker", "anchor_status"]
 
 
-class ClaimConflictInline(admin.TabularInline):
+class ClaimConflictInline(CheckedAutocompletes, admin.TabularInline):
     """Competing claims, each link with its note for readers; saving one side writes the other."""
 
     model = ClaimConflict
@@ -168,7 +180,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, VersionedAdmin):
+class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, TagsWithinLimits, VersionedAdmin):
     # One "credited to" column instead of publisher and wire, so the counts fit at 1280 px.
     list_display = [
         "title",
@@ -261,14 +273,14 @@ class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, VersionedAdmin
             )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CheckedAutocompletes, admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["actor"]
 
 
 @admin.register(Event)
-class EventAdmin(TextAsTyped, VersionedAdmin):
+class EventAdmin(TextAsTyped, TagsWithinLimits, VersionedAdmin):
     list_display = ["title", "date_shown", "date_precision", "date_approximate", "participant_names"]
     list_filter = ["date_precision", "date_approximate", "tags"]
     search_fields = ["title", "slug", "description"]
@@ -302,7 +314,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(TextAsTyped, VersionedAdmin):
+class ClaimAdmin(TextAsTyped, TagsWithinLimits, VersionedAdmin):
     list_display = ["slug", "text", "kind", "claimant", "status_shown", "event"]
     list_filter = [StatusFilter, "kind", "tags", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "text", "claimant__name"]

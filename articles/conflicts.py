@@ -23,7 +23,10 @@ import difflib
 import hashlib
 import json
 
+import reversion
 from django import forms
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html, format_html_join
@@ -84,9 +87,38 @@ def _inlines(model_admin, request, obj):
     return found
 
 
+def _saves(obj):
+    """Who saved obj, oldest first: its revisions, or the admin's log for a model without them (tags)."""
+    if reversion.is_registered(type(obj)):
+        # Baselines are recordings of a state, not saves (see history_admin.BASELINE).
+        return (
+            Version.objects.get_for_object(obj)
+            .select_related("revision__user")
+            .exclude(revision__user=None, revision__comment__startswith="As it was before")
+            .order_by("pk")
+        )
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _saved(save):
+    """(when, by whom, note) of one of _saves()."""
+    if isinstance(save, LogEntry):
+        return save.action_time, save.user, save.get_change_message()
+    return save.revision.date_created, save.revision.user, save.revision.comment
+
+
 def snapshot(model_admin, request, obj, form_fields):
     """The edit token's content for obj as it is now."""
-    latest = Version.objects.get_for_object(obj).order_by("-pk").values_list("pk", flat=True).first()
+    if reversion.is_registered(type(obj)):
+        latest = Version.objects.get_for_object(obj).order_by("-pk").values_list("pk", flat=True).first()
+    else:
+        latest = _saves(obj).order_by("-pk").values_list("pk", flat=True).first()
     fields = _model_fields(form_fields, type(obj), skip=OWN_FIELDS)
     return {
         "v": latest,
@@ -337,13 +369,7 @@ def _compare(posted, key, field, stored, base_hash, now_hash, label, where, diff
 
 
 def _message(current, base, differences, taken, notes):
-    # Baselines are recordings of a state, not saves (see history_admin.BASELINE).
-    since = (
-        Version.objects.get_for_object(current)
-        .select_related("revision__user")
-        .exclude(revision__user=None, revision__comment__startswith="As it was before")
-        .order_by("pk")
-    )
+    since = _saves(current)
     if base.get("v"):
         since = since.filter(pk__gt=base["v"])
     savers = format_html_join(
@@ -351,11 +377,11 @@ def _message(current, base, differences, taken, notes):
         "<li>{} by {}{}</li>",
         (
             (
-                v.revision.date_created.strftime("%Y-%m-%d %H:%M:%S UTC"),
-                v.revision.user.get_username() if v.revision.user else "someone outside the admin",
-                f": “{v.revision.comment}”" if v.revision.comment else "",
+                when.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                user.get_username() if user else "someone outside the admin",
+                f": “{note}”" if note else "",
             )
-            for v in since[:10]
+            for when, user, note in map(_saved, since[:10])
         ),
     )
 

@@ -27,7 +27,8 @@ def truncate(value, precision):
     if precision == DatePrecision.YEAR:
         return value.replace(month=1, day=1)
     if precision == DatePrecision.DECADE:
-        return value.replace(year=value.year - value.year % 10, month=1, day=1)
+        # The years 1-9 make the decade the calendar starts with: there is no year 0.
+        return value.replace(year=max(value.year - value.year % 10, datetime.MINYEAR), month=1, day=1)
     return value
 
 

@@ -10,7 +10,7 @@ is unavailable for a while, not broken, and says so with Retry-After. Like
 import sys
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
@@ -35,4 +35,8 @@ def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NA
         # The site's 400 page builds absolute links (canonical, og:url, JSON-LD) from the
         # Host header, which is what was refused: rendering it raised again, a 500.
         return HttpResponseBadRequest(loader.get_template("400_host.html").render())
+    if isinstance(exception, TooManyFieldsSent | RequestDataTooBig):
+        # A form too large to read (DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_MEMORY_SIZE):
+        # not a bad address, and what was typed is still in the browser.
+        return HttpResponseBadRequest(loader.get_template("400_form.html").render(request=request))
     return defaults.bad_request(request, exception, template_name)

@@ -19,10 +19,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -33,6 +34,7 @@ from reversion.revisions import is_active, set_comment
 from reversion.utils import mute_signals
 
 from articles import conflicts, versioning
+from articles.admin_queries import CheckedAutocompletes
 
 versioning.register_models()
 
@@ -89,21 +91,21 @@ class VersionedForm:
         return cleaned
 
 
-class VersionedAdmin(VersionAdmin):
-    object_history_template = "admin/articles/object_history.html"
-    recover_list_template = "admin/articles/recover_list.html"
-    history_latest_first = True
+class EditConflictsAdmin:
+    """Admin mixin for two editors at once: a change form carries an edit token and
+    refuses a save based on a stale version (articles.conflicts), and two saves
+    of one new slug or name at once give the second a message, not a 500.
 
-    # --- The form: change note and edit token ------------------------------------
+    VersionedAdmin adds the change note; the tag admin, whose tags have no
+    revisions, uses this alone.
+    """
+
+    def own_form_fields(self):
+        return {conflicts.TOKEN_FIELD: edit_token_field()}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = kwargs.pop("form", self.form)
-        attrs = {
-            conflicts.NOTE_FIELD: change_note_field(),
-            conflicts.TOKEN_FIELD: edit_token_field(),
-            "model_admin": self,
-            "request": request,
-        }
+        attrs = {**self.own_form_fields(), "model_admin": self, "request": request}
         form = type(base.__name__, (VersionedForm, base), attrs)
         return super().get_form(request, obj, change, form=form, **kwargs)
 
@@ -114,6 +116,73 @@ class VersionedAdmin(VersionAdmin):
             # conflict check writes values saved meanwhile into all of them.
             request.kb_formset_data = [*getattr(request, "kb_formset_data", []), kwargs["data"]]
         return kwargs
+
+    # --- Two saves at once ------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None and self.get_object(request, unquote(object_id)) is None:
+            # Deleted after the form was opened: Django's view would redirect to
+            # the admin's index and drop everything the editor typed.
+            return self.deleted_meanwhile_view(request)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            # Another editor's save took the same slug (or alias, or citation) after
+            # this form checked it was free and before it was stored: the admin's
+            # transaction was rolled back, so the form is checked again, and its
+            # own validation now names the clash, with everything typed kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def deleted_meanwhile_view(self, request, form_fields=None):
+        """A form posted for an object deleted since it was opened: what was typed, to copy (409).
+
+        `form_fields` label the posted values (by default the change form's); hidden ones are left out.
+        """
+        form_fields = form_fields if form_fields is not None else self.get_form(request, None).base_fields
+        rows = []
+        for name, values in request.POST.lists():
+            value = "\n".join(values)
+            if name in ("csrfmiddlewaretoken", conflicts.TOKEN_FIELD) or name.startswith("_") or not value.strip():
+                continue
+            if name in form_fields and form_fields[name].widget.is_hidden:
+                continue
+            if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
+                continue
+            prefix, _, rest = name.partition("-")
+            if rest:
+                index, _, field = rest.partition("-")
+                if not index.isdigit() or field in ("id", "DELETE", "") or "-" in field:
+                    continue
+                label = f"{prefix.replace('_', ' ')}, row {int(index) + 1}: {field.replace('_', ' ')}"
+            else:
+                field = form_fields.get(name)
+                label = str(field.label) if field is not None and field.label else name.replace("_", " ")
+            rows.append((label, value))
+        opts = self.model._meta
+        info = opts.app_label, opts.model_name
+        recover = f"admin:{info[0]}_{info[1]}_recoverlist"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"This {opts.verbose_name} was deleted after you opened the form",
+            "rows": rows,
+            "recover_url": reverse(recover) if isinstance(self, VersionAdmin) else None,
+            "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
+        }
+        return TemplateResponse(request, "admin/articles/deleted_meanwhile.html", context, status=409)
+
+
+class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
+    object_history_template = "admin/articles/object_history.html"
+    recover_list_template = "admin/articles/recover_list.html"
+    history_latest_first = True
+
+    # --- The form: change note and edit token ------------------------------------
+
+    def own_form_fields(self):
+        return {conflicts.NOTE_FIELD: change_note_field(), **super().own_form_fields()}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = []

@@ -26,7 +26,7 @@ from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
 
 _SLUG_MARKER = "0slug0marker0"
-_slug_url_patterns = {}
+_reversed_urls = {}
 
 
 def slug_url(name, slug):
@@ -39,11 +39,20 @@ def slug_url(name, slug):
     """
     if not isinstance(slug, str) or not URL_SLUG.match(slug):
         return reverse(name, args=[slug])
-    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    pattern = _slug_url_patterns.get(key)
-    if pattern is None:
-        pattern = _slug_url_patterns[key] = reverse(name, args=[_SLUG_MARKER])
-    return pattern.replace(_SLUG_MARKER, slug)
+    return _reversed(name, _SLUG_MARKER).replace(_SLUG_MARKER, slug)
+
+
+def fixed_url(name):
+    """reverse(name) for a URL without arguments (the timeline's links to its windows: dozens a page)."""
+    return _reversed(name)
+
+
+def _reversed(name, *args):
+    key = (name, *args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _reversed_urls.get(key)
+    if url is None:
+        url = _reversed_urls[key] = reverse(name, args=args)
+    return url
 
 
 class Stance(models.TextChoices):
@@ -607,8 +616,9 @@ class EventQuerySet(TaggedQuerySet):
             fresh_claim_count=Coalesce(Subquery(claims.values("n")), 0),
         )
 
-    def involving(self, actor_slug):
-        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
+    def involving(self, actor):
+        """Events the actor (a slug, or an id: by_ref) takes part in."""
+        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), **by_ref("actor", actor))))
 
     def in_years(self, first=None, last=None):
         """Events that overlap the years first..last (either bound may be open)."""
@@ -620,10 +630,40 @@ class EventQuerySet(TaggedQuerySet):
         return events
 
 
+# Shown to readers: a claim's text several times on its own page (heading, meta
+# description, Cite this, BibTeX, CSL-JSON) and on every list of claims, an
+# event's description on its page and in its JSON. With no limit, 100,000
+# characters typed into the admin made a 500 KB claim page and 1 MB a 2 MB
+# event page. A claim is a sentence or two; an event's description a paragraph.
+CLAIM_TEXT_MAX_LENGTH = 2_000
+EVENT_DESCRIPTION_MAX_LENGTH = 5_000
+
+
+def validate_claim_text(value):
+    if len(value or "") > CLAIM_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            f"A claim has at most {CLAIM_TEXT_MAX_LENGTH:,} characters (this one has {len(value):,}): "
+            "say what is claimed in a sentence or two; the quotes hold the detail.",
+            code="claim_too_long",
+        )
+
+
+def validate_event_description(value):
+    if len(value or "") > EVENT_DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            f"This description is {len(value):,} characters long; the limit is {EVENT_DESCRIPTION_MAX_LENGTH:,}.",
+            code="description_too_long",
+        )
+
+
 class Event(FuzzyDateMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True, help_text="Shown to readers, in meta descriptions and share previews.")
+    description = models.TextField(
+        blank=True,
+        help_text="Shown to readers, in meta descriptions and share previews.",
+        validators=[validate_event_description],
+    )
     editor_note = models.TextField(
         blank=True,
         help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
@@ -922,7 +962,7 @@ class Claim(models.Model):
     slug = models.SlugField(
         max_length=120, unique=True, help_text="Part of the permalink: do not change it once published."
     )
-    text = models.TextField()
+    text = models.TextField(validators=[validate_claim_text])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACT)
     claimant = models.ForeignKey(
         Actor,

@@ -12,6 +12,7 @@ offered for this article again. The suggestions are those of
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from articles import workbench
 from articles.models import Claim, DismissedSuggestion, Location, Stance
 from articles.suggestions import suggest_for_article
+from articles.workbench_admin import CITED_A_MOMENT_AGO
 
 
 def _clip(text, limit=80):
@@ -95,6 +97,10 @@ class SuggestionsAdmin:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return self.reading_view(request, object_id, status=400)
+        except IntegrityError:
+            # Two editors accepting one suggestion at once: both found the citation new.
+            messages.error(request, CITED_A_MOMENT_AGO)
             return self.reading_view(request, object_id, status=400)
         claim.refresh_from_db()
         messages.success(

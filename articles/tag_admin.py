@@ -3,7 +3,9 @@
 taggit's own admin offers every content type in its tagged-item inline, so an
 editor could tag users or log entries; it requires a slug its JavaScript cannot
 make from a Korean name; and its "merge tags" page raised a 500 when reached
-with no tags selected.
+with no tags selected. Its change form refuses a stale save, as every other
+change form does (articles.conflicts): two editors renaming one tag at once
+no longer lose the first rename.
 """
 
 from django import forms
@@ -15,6 +17,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.admin import TaggedItemInline as TaggitTaggedItemInline
 from taggit.models import Tag
 
+from articles.history_admin import EditConflictsAdmin
 from articles.tagging import TAGGABLE_MODELS
 
 
@@ -59,12 +62,24 @@ class TagForm(forms.ModelForm):
         model = Tag
         fields = ["name", "slug"]
 
+    def clean_name(self):
+        # Tags ignore case (TAGGIT_CASE_INSENSITIVE): "DPRK" beside "dprk" would be two
+        # tags that every tags field reads as one. The database checks only exact names.
+        name = self.cleaned_data["name"]
+        other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if other is not None and other.name != name:
+            raise forms.ValidationError(
+                f"There is already a tag “{other.name}”, and tags ignore case. "
+                "Rename that one, or merge the two from the list of tags."
+            )
+        return name
+
 
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(EditConflictsAdmin, TaggitTagAdmin):
     form = TagForm
     inlines = [TaggedItemInline]
 

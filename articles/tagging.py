@@ -22,10 +22,19 @@ import hashlib
 import re
 
 from anyascii import anyascii
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from taggit.forms import TagField
 
 # taggit's Tag.slug is a SlugField(max_length=100).
 SLUG_MAX_LENGTH = 100
+# taggit's Tag.name is a CharField(max_length=100), which its form field does
+# not check: a longer name reached the database and failed there (a 500).
+NAME_MAX_LENGTH = 100
+# Each new tag costs a few queries to save (its slug is checked too): 2,000
+# names typed into one form took 25 s to save, near gunicorn's timeout, and
+# every page that shows an object lists all its tags.
+MAX_TAGS_PER_OBJECT = 50
 # Exactly what Django's <slug:…> path converter accepts.
 URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
@@ -96,3 +105,23 @@ def connect_signals():
     from taggit.models import Tag
 
     pre_save.connect(give_tag_an_ascii_slug, sender=Tag, dispatch_uid="kb-tag-ascii-slug")
+
+
+class BoundedTagField(TagField):
+    """taggit's comma-separated tags field, refusing what the database or the pages cannot take."""
+
+    def clean(self, value):
+        names = super().clean(value)
+        for name in names:
+            if len(name) > NAME_MAX_LENGTH:
+                shown = name if len(name) <= 40 else f"{name[:40]}…"
+                raise ValidationError(
+                    f"A tag may have at most {NAME_MAX_LENGTH} characters; “{shown}” has {len(name):,}. "
+                    "Separate tags with commas."
+                )
+        if len(names) > MAX_TAGS_PER_OBJECT:
+            raise ValidationError(
+                f"This has {len(names):,} tags; the limit is {MAX_TAGS_PER_OBJECT}. "
+                "Keep the ones a reader would follow."
+            )
+        return names

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from math import sqrt
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.dates import DatePrecision, truncate
 from articles.listing import attach_tags
-from articles.models import Event
+from articles.models import Event, fixed_url
 
 EVENTS_PER_PAGE = 40
 # The event the knowledge base is about: the overview marks its days.
@@ -166,7 +165,7 @@ def timeline_url(filters=None, **params):
     """/timeline/ with the reader's filters (actor, tag, from, to) and the given window parameters."""
     kept = {name: value for name, value in (filters or {}).items() if name not in WINDOW_PARAMS}
     query = {name: value for name, value in {**kept, **params}.items() if value not in (None, "")}
-    url = reverse("articles:timeline")
+    url = fixed_url("articles:timeline")
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -203,7 +202,7 @@ def heading_for(event, window):
     """ "1950s" for a decade, a year for a year or a range that starts in it, a month in a year's window."""
     start, precision = event.start, event.date_precision
     if precision == DatePrecision.DECADE:
-        decade = truncate(start, DatePrecision.DECADE).year
+        decade = start.year - start.year % 10  # "0s" for the years 1-9, as the event's date reads
         return Heading(f"decade-{decade}", f"{decade}s")
     if window.by_month and precision in (DatePrecision.MONTH, DatePrecision.DAY):
         return Heading(f"month-{start.year:04d}-{start.month:02d}", f"{start:%B %Y}")
@@ -293,7 +292,9 @@ def _period_end(event):
         if precision == DatePrecision.YEAR:
             return last.replace(year=last.year + 1)
         if precision == DatePrecision.MONTH:
-            return _first_of(last.year + 1) if last.month == 12 else last.replace(month=last.month + 1)
+            if last.month == 12:
+                return _first_of(last.year + 1) or datetime.date.max  # December 9999
+            return last.replace(month=last.month + 1)
     except ValueError:  # past the last year a date can hold
         return datetime.date.max
     return last + datetime.timedelta(days=1) if last < datetime.date.max else last

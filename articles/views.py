@@ -19,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
 
 from articles import versioning
+from articles.caching import per_version
 from articles.citing import Reference
 from articles.evidence import evidence_notes, highlighted_body, highlighted_captions, notes_html
 from articles.forms import (
@@ -79,10 +80,16 @@ from articles.timeline import (
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
 # An article's texts: a claim page shows its quotes' stored context, never the whole text.
-ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
-CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
+CONTESTED_PER_PAGE = 8  # each with up to nine quotes in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
+# The timeline's counts per year are read again at least this often, even with no edit.
+TIMELINE_COUNTS_SECONDS = 3600
+GRID_CITATION_FIELDS = (
+    *("claim_id", "stance", "anchored"),
+    *("article__slug", "article__title", "article__published", "article__date_precision", "article__date_approximate"),
+    *("article__publisher__name", "article__wire__name"),
+)
 GRID_COLUMNS = 12  # the articles citing most of the page's claims; the rest share an "other articles" column
 ARTICLES_PER_PAGE = 50
 ACTORS_PER_PAGE = 100
@@ -154,14 +161,18 @@ class TimelineView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters
+        # By id where the form found the row: the database plans for that actor's real number of events.
+        chosen = self.form.resolved()
         events = Event.objects.all()
-        if "actor" in filters:
-            events = events.involving(filters["actor"])
-        if "tag" in filters:
-            events = events.tagged(filters["tag"])
+        if "actor" in chosen:
+            events = events.involving(chosen["actor"])
+        if "tag" in chosen:
+            events = events.tagged(chosen["tag"])
         first, last = filters.get("from"), filters.get("to")
         events = events.in_years(first, last)
-        counts = events.year_counts()
+        # Every window of one filter draws the same overview: its counts are read once per content version.
+        counts_key = "timeline-years:" + ":".join(str(chosen.get(name)) for name in ("actor", "tag", "from", "to"))
+        counts = per_version(counts_key, events.year_counts, TIMELINE_COUNTS_SECONDS)
         window = choose_window(filters, counts)
         page, next_key = window_page(events, window, filters.get("after"))
         later_after = next_key and cursor_of(next_key)
@@ -254,7 +265,7 @@ class ClaimDetailView(DetailView):
         )
         rivals = {link.to_claim_id: [] for link in competing}  # competing claim id -> its citations
         citations = []
-        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
@@ -364,7 +375,7 @@ class ContestedView(FilteredMixin, TemplateView):
         rival_ids = {link.to_claim_id for claim_links in links.values() for link in claim_links}
         by_claim = defaultdict(list)
         # Quotes show their stored context: the articles' texts stay in the database.
-        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]):
             by_claim[citation.claim_id].append(citation)
         for claim in page.rows:
             claim.sides = sides_of(
@@ -401,7 +412,8 @@ class GridView(FilteredMixin, TemplateView):
         citations = (
             Citation.objects.filter(claim_id__in=[claim.pk for claim in page.rows])
             .select_related("article__publisher", "article__wire")
-            .defer(*ARTICLE_TEXTS)  # a cell needs the article's name and date, not its text
+            # A cell needs the article's label and link, not its text: hundreds of rows, few columns.
+            .only(*GRID_CITATION_FIELDS)
         )
         articles = {}
         stances = defaultdict(list)  # (claim id, article id) -> one citation per stance
@@ -411,8 +423,8 @@ class GridView(FilteredMixin, TemplateView):
             cell = stances[citation.claim_id, citation.article_id]
             if all(other.stance != citation.stance for other in cell):
                 cell.append(citation)
-        # Authors once per article, not once per citation of it (for the short labels).
-        prefetch_related_objects(list(articles.values()), "authors")
+        # Authors once per article, and only for an article with no outlet: only its short label names one.
+        prefetch_related_objects([a for a in articles.values() if not (a.publisher_id or a.wire_id)], "authors")
         # The articles citing most of the page's claims are columns; the others share one.
         reach = Counter(article_id for _, article_id in stances)
         widest = sorted(articles.values(), key=lambda a: (-reach[a.pk], Article.newest_first_key(a)))

@@ -9,7 +9,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html
 
 from articles import anchoring, workbench
-from articles.models import Location
+from articles.models import Article, Location
 from articles.rendering import render_plain_spans
 from articles.workbench_forms import ArticleFromTextForm, CiteForm
 
@@ -28,6 +28,11 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# A save that raced another storing the same citation (the database's unique
+# constraint refused the second): the cite form and an accepted suggestion say so.
+CITED_A_MOMENT_AGO = "This passage was cited for this claim a moment ago, perhaps by another editor or a second click."
 
 
 class WorkbenchAdmin:
@@ -114,6 +119,9 @@ class WorkbenchAdmin:
         form was drawn, `found_claims`: the claims a search found (the way to
         an existing claim without JavaScript), or None.
         """
+        if request.method == "POST" and self.get_object(request, unquote(object_id)) is None:
+            # The article was deleted while the editor was citing it: show them what they typed.
+            return self.deleted_meanwhile_view(request, form_fields=CiteForm.base_fields)
         article = self._article(request, object_id)
         if not request.user.has_perm("articles.add_citation"):
             raise PermissionDenied
@@ -231,7 +239,16 @@ class WorkbenchAdmin:
                 form.add_error(None, message)
             return None
         except IntegrityError:
-            form.add_error(None, "This passage was cited for this claim a moment ago, perhaps by a second click.")
+            if cleaned["target"] == CiteForm.NEW:
+                # Two editors adding a claim from the same words at once: both found its address free.
+                form.add_error(
+                    None,
+                    "A claim with these words was added a moment ago, perhaps by another editor citing this "
+                    "passage; nothing was saved. Look it up under “Find a claim” and cite into it, "
+                    "or save again to add yours beside it.",
+                )
+            else:
+                form.add_error(None, CITED_A_MOMENT_AGO)
             return None
         claim = citation.claim
         messages.success(
@@ -278,7 +295,7 @@ class WorkbenchAdmin:
                             note=cleaned.get("change_note", ""),
                         )
                     except ValidationError as error:
-                        for message in error.messages:
+                        for message in _article_problems(error):
                             form.add_error(None, message)
                         status = 400
                     except IntegrityError:
@@ -361,3 +378,25 @@ def _found(article, location, quote, near, prefix="", suffix=""):
     """The passage where `quote` is found in the text (nearest `near`), or None."""
     found = anchoring.anchor(article.text_of(location) or "", quote or "", near=near, prefix=prefix, suffix=suffix)
     return workbench.passage(article, location, found.start, found.end) if found else None
+
+
+# What the article's own validation says, for the "Add article from text" form, which
+# shows neither the body nor the slug as fields: Django's "This field cannot be blank."
+# said nothing about which field, or why.
+_FROM_TEXT_PROBLEMS = {
+    ("body", "blank"): "The body would be empty: every line is ticked to be removed or to be a caption. "
+    "Untick the lines that are the article's text.",
+    ("title", "blank"): "No line reads as a headline: type a title.",
+}
+
+
+def _article_problems(error):
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    problems = []
+    for field, errors in error.error_dict.items():
+        for item in errors:
+            known = _FROM_TEXT_PROBLEMS.get((field, item.code))
+            label = Article._meta.get_field(field).verbose_name.capitalize() if field != NON_FIELD_ERRORS else ""
+            problems.append(known or (f"{label}: {' '.join(item.messages)}" if label else " ".join(item.messages)))
+    return problems

@@ -2,17 +2,26 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 
 from articles import anchoring, workbench
+from articles.admin_queries import CheckedAutocompleteSelect
 from articles.history_admin import change_note_field
-from articles.models import Actor, Article, Citation, Claim, Location, Stance, normalise_newlines
+from articles.models import (
+    CLAIM_TEXT_MAX_LENGTH,
+    Actor,
+    Article,
+    Citation,
+    Claim,
+    Location,
+    Stance,
+    normalise_newlines,
+)
 from articles.rendering import MAX_BODY_CHARS
 
 
 def _autocomplete(model, name):
     """The admin's select2 autocomplete widget for a foreign key, as autocomplete_fields draws it."""
-    return AutocompleteSelect(model._meta.get_field(name), admin.site)
+    return CheckedAutocompleteSelect(model._meta.get_field(name), admin.site)
 
 
 class CiteForm(forms.Form):
@@ -60,7 +69,7 @@ class CiteForm(forms.Form):
         label="New claim",
         required=False,
         strip=False,
-        max_length=2_000,
+        max_length=CLAIM_TEXT_MAX_LENGTH,
         error_messages={"max_length": "A claim has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Filled in from the sentence: say what is claimed, in your words.",

@@ -203,3 +203,26 @@ def test_readers_cannot_add_articles(client):
     client.force_login(make_reader())
     assert client.post(URL, {"title": "x", "kind": "news", "text": "y"}).status_code == 302
     assert Article.objects.count() == 0
+
+
+def test_every_line_ticked_away_is_refused_with_a_message_that_says_which_and_why(editor_client):
+    # Found by hand: the article's own validation said only "This field cannot be blank.",
+    # twice, on a form that shows neither a body nor a slug field.
+    text = "Advertisement\nShare this\n"
+    response = editor_client.post(
+        URL,
+        {
+            "title": "",
+            "kind": "news",
+            "text": text,
+            "lines_of": workbench.text_token(text),
+            "_create": "1",
+            "removed": ["1", "2"],
+        },
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "No line reads as a headline: type a title." in page
+    assert "The body would be empty: every line is ticked to be removed or to be a caption." in page
+    assert "This field cannot be blank." not in page
+    assert Article.objects.count() == 0

@@ -1,12 +1,14 @@
 """Admin change forms record and save only what the editor changed, and keep what was typed."""
 
+import html
+
 import pytest
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import make_article, make_claim
+from tests.factories import cite, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,64 @@ def test_a_refused_save_shows_the_body_exactly_as_typed(editor_client):
     assert response.status_code == 200
     assert response.context["adminform"].form["body"].value() == typed
     assert Article.objects.get(pk=article.pk).body == BODY
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "posted", "message"),
+    [
+        ("claim", "claimant", "abc", "Select a valid choice."),
+        ("claim", "event", "1.5", "Select a valid choice."),
+        ("claim", "subjects", "abc", "“abc” is not a valid value."),
+        ("article", "publisher", "1.5", "Select a valid choice."),
+        ("article", "authors", "abc", "“abc” is not a valid value."),
+        ("event", "participations-0-actor", "abc", "Select a valid choice."),
+        ("claim", "citations-0-speaker", "abc", "Select a valid choice."),
+    ],
+)
+def test_a_choice_posted_as_something_other_than_an_id_is_refused_with_a_message(
+    editor_client, kind, field, posted, message
+):
+    # Found by hand: Django's autocomplete widget looked the posted value up as an
+    # id to draw the form again, and "abc" raised ValueError there: a 500.
+    objects = {"claim": make_claim, "article": make_article, "event": make_event}
+    obj = objects[kind]()
+    if kind == "claim":
+        cite(obj, make_article("Kim said the visit was historic."), "the visit was historic")
+    url = reverse(f"admin:articles_{kind}_change", args=[obj.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, **{field: posted, "change_note": "Bob’s note"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert html.escape(message) in page
+    assert 'value="Bob’s note"' in page
+
+
+def test_an_article_cited_200_times_saves_from_its_change_form(editor_client):
+    # Found by hand: each inline citation row posts about seven fields, and Django
+    # refuses a form of more than 1,000 (DATA_UPLOAD_MAX_NUMBER_FIELDS) with a bare
+    # 400 page: an article cited 140 times or more could no longer be saved, and
+    # what the editor typed was gone.
+    sentences = [f"Sentence number {n} of the report." for n in range(200)]
+    article = make_article(" ".join(sentences), title="Cited often")
+    claim = make_claim("The report has many sentences.")
+    for sentence in sentences:
+        cite(claim, article, sentence)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    assert len(fields) > 1_000
+    response = editor_client.post(url, with_changes(fields, title="Cited very often"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Cited very often"
+
+
+def test_a_form_too_large_to_read_gets_a_page_that_says_so_and_where_the_typing_is(editor_client, settings):
+    # Django's own 400 page spoke of a bad address, with nothing about the form.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    article = make_article()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(url, {f"field{n}": "x" for n in range(11)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That form was too large to save" in page
+    assert "What you typed is still in your browser" in " ".join(page.split())

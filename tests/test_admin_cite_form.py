@@ -387,8 +387,32 @@ def test_a_save_that_races_another_is_refused_with_a_message_not_an_error_page(e
     monkeypatch.setattr(workbench, "cite", raced)
     response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, change_note="mine"))
     assert response.status_code == 400
-    assert "This passage was cited for this claim a moment ago, perhaps by a second click." in page_text(response)
+    assert (
+        "This passage was cited for this claim a moment ago, perhaps by another editor or a second click."
+        in page_text(response)
+    )
     assert 'value="mine"' in response.content.decode()
+
+
+def test_a_new_claim_added_at_the_same_moment_by_another_editor_gets_a_message_that_says_so(editor_client, monkeypatch):
+    # Found by hand: two editors citing one passage into a new claim at once; both
+    # forms found its slug free, and the second was told of "a second click".
+    from django.db import IntegrityError
+
+    article = make_article(BODY)
+
+    def raced(**kwargs):
+        raise IntegrityError("articles_claim_slug_key")
+
+    monkeypatch.setattr(workbench, "cite", raced)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim="Kim called the visit historic.")
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "A claim with these words was added a moment ago, perhaps by another editor citing this passage" in page
+    assert "second click" not in page
+    assert "Kim called the visit historic." in page
 
 
 def test_a_quote_or_a_claim_past_its_length_is_refused_with_a_message(editor_client):
@@ -425,3 +449,28 @@ def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
     )
     assert "Several actors are called “Kim Jong Un”: choose one in the list above." in page_text(response)
     assert Citation.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["claim", "speaker"])
+def test_a_claim_or_speaker_posted_as_something_other_than_an_id_is_refused_with_a_message(editor_client, field):
+    # Found by hand: the autocomplete widget looked "abc" up as an id to draw the form again: a 500.
+    article = make_article(BODY)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, change_note="mine", **{field: "abc"}))
+    assert response.status_code == 400
+    assert "Select a valid choice." in page_text(response)
+    assert 'value="mine"' in response.content.decode()
+
+
+def test_citing_an_article_deleted_meanwhile_shows_what_was_typed(editor_client):
+    # Found by hand: the cite form posted after the article was deleted was a 404, and the new claim typed was gone.
+    article = make_article(BODY)
+    data = form_data(article, KIM, target="new", new_claim="Kim called the visit historic, Bob wrote.")
+    url = cite_url(article)
+    article.delete()
+    response = editor_client.post(url, data)
+    assert response.status_code == 409
+    page = page_text(response)
+    assert "Someone deleted this article after you opened the form, so nothing was saved." in page
+    assert "Kim called the visit historic, Bob wrote.</textarea>" in page
+    assert f"{KIM}</textarea>" in page
+    assert "New claim" in page

@@ -123,6 +123,24 @@ def test_accepting_twice_is_refused_rather_than_duplicated(editor_client, articl
     assert Citation.objects.filter(article=article, claim=reforms).count() == 1
 
 
+def test_two_editors_accepting_one_suggestion_at_once_give_the_second_a_message(editor_client, article, monkeypatch):
+    # Found by hand against gunicorn: both accepts found the citation new, and the
+    # second insert, refused by the database's unique constraint, was a 500.
+    reforms = Claim.objects.get(slug="doi-moi-began-1986")
+    assert answer(editor_client, "accept", article, reforms, SUPPORTING, stance="supports").status_code == 302
+    # The second editor's check ran before the first citation was stored.
+    monkeypatch.setattr(Citation, "validate_constraints", lambda self, *args, **kwargs: None)
+    response = answer(editor_client, "accept", article, reforms, SUPPORTING, stance="disputes")
+    assert response.status_code == 400
+    assert (
+        "This passage was cited for this claim a moment ago, perhaps by another editor or a second click."
+        in response.content.decode()
+    )
+    assert list(Citation.objects.filter(article=article, claim=reforms).values_list("stance", flat=True)) == [
+        "supports"
+    ]
+
+
 def test_answers_are_posted_only_and_need_the_right_to_cite(client, editor_client, article):
     reforms = Claim.objects.get(slug="doi-moi-began-1986")
     url = reverse("admin:articles_article_accept_suggestion", args=[article.pk])

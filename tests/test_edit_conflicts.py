@@ -10,12 +10,14 @@ it) and keeps the date note they typed; saving again stores both.
 
 import threading
 import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.test import Client, TestCase
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.conflicts import TOKEN_FIELD
 from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Stance
@@ -222,14 +224,28 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Arrival")
 
-    def test_an_object_deleted_meanwhile_gives_a_message(self):
-        claim = make_claim("Short-lived.", slug="short-lived")
-        bobs = self.open(self.bob, claim)
-        stale = Claim.objects.get(pk=claim.pk)
-        Claim.objects.filter(pk=claim.pk).delete()
-        response = self.bob.post(change_url(stale), bobs, follow=True)
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "doesn’t exist")
+    def test_an_object_deleted_meanwhile_gives_a_message_and_shows_what_was_typed(self):
+        # Before, Django's view redirected to the admin's index ("… doesn't exist.
+        # Perhaps it was deleted?") and what the editor typed was gone.
+        bobs = self.open(self.bob, self.claim)
+        i = inline_index(bobs, "citations", self.claim.citations.get().pk)
+        bobs.update(
+            {"text": "Talks took two full days, said Bob.", f"citations-{i}-stance": Stance.QUALIFIES},
+            change_note="Bob’s careful rewrite",
+        )
+        stale = Claim.objects.get(pk=self.claim.pk)
+        self.alice.post(reverse("admin:articles_claim_delete", args=[stale.pk]), {"post": "yes"})
+        self.assertFalse(Claim.objects.filter(pk=stale.pk).exists())
+        response = self.bob.post(change_url(stale), bobs)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(
+            response, "Someone deleted this claim after you opened the form, so nothing was saved.", status_code=409
+        )
+        self.assertContains(response, "Talks took two full days, said Bob.</textarea>", status_code=409)
+        self.assertContains(response, "Bob’s careful rewrite</textarea>", status_code=409)
+        self.assertContains(response, "Citations, row 1: stance", status_code=409)
+        self.assertContains(response, f'href="{reverse("admin:articles_claim_recoverlist")}"', status_code=409)
+        self.assertFalse(Claim.objects.filter(pk=stale.pk).exists())
 
 
 class InlineConflictTests(ConflictTestCase):
@@ -332,6 +348,120 @@ class InlineConflictTests(ConflictTestCase):
         Article.objects.filter(pk=self.article.pk).update(date_note="meanwhile")
         bobs["title"] = "Scripted"
         self.save(self.bob, self.article, bobs)
+
+
+class TwoEditorsStoringTheSameSlugAtOnceTests(ConflictTestCase):
+    """Two saves of one new slug at once: both forms find it free, one insert fails.
+
+    The race is replayed in one thread: carol's claim is stored after bob's form
+    checked that the slug was free (his first check sees nothing) and before
+    bob's claim is inserted. Before, bob got a 500 page and lost what he typed.
+    """
+
+    def slug_checked_before_carols_save(self, model):
+        real = model.validate_unique
+        calls = []
+
+        def validate_unique(instance, *args, **kwargs):
+            calls.append(instance)
+            if len(calls) > 1:
+                return real(instance, *args, **kwargs)
+            return None  # the first check ran before carol's save committed
+
+        return mock.patch.object(model, "validate_unique", autospec=True, side_effect=validate_unique)
+
+    def test_a_new_claim_whose_slug_was_just_taken_is_refused_with_a_message_and_the_text_kept(self):
+        carols = make_claim("Carol’s claim about the visit.", slug="visit-talks")
+        with self.slug_checked_before_carols_save(Claim):
+            response = self.bob.post(
+                reverse("admin:articles_claim_add"),
+                {
+                    "slug": "visit-talks",
+                    "text": "Bob’s claim: the talks lasted two days.",
+                    "kind": "fact",
+                    "conflict_links-TOTAL_FORMS": "0",
+                    "conflict_links-INITIAL_FORMS": "0",
+                    "citations-TOTAL_FORMS": "0",
+                    "citations-INITIAL_FORMS": "0",
+                },
+            )
+        self.assertContains(response, "Claim with this Slug already exists.")
+        self.assertContains(response, "Bob’s claim: the talks lasted two days.")
+        self.assertEqual(list(Claim.objects.filter(slug="visit-talks")), [carols])
+
+    def test_an_event_renamed_to_a_slug_just_taken_is_refused_with_a_message_and_the_title_kept(self):
+        event = make_event("Talks", slug="talks")
+        make_event("Carol’s talks", slug="talks-day-two")
+        bobs = self.open(self.bob, event)
+        bobs.update(slug="talks-day-two", title="Bob’s second day of talks")
+        with self.slug_checked_before_carols_save(Event):
+            response = self.save(self.bob, event, bobs, status=200)
+        self.assertContains(response, "Event with this Slug already exists.")
+        self.assertContains(response, "Bob’s second day of talks")
+        event.refresh_from_db()
+        self.assertEqual((event.slug, event.title), ("talks", "Talks"))
+
+
+class TwoEditorsOnOneTagTests(ConflictTestCase):
+    """Tags have no revisions, but their change form refuses a stale save like every other.
+
+    Before, two editors renaming one tag both saw "changed successfully", and
+    the first rename was gone without a word.
+    """
+
+    def tag_url(self, tag):
+        return reverse("admin:taggit_tag_change", args=[tag.pk])
+
+    def test_a_stale_rename_is_refused_names_who_renamed_it_and_keeps_what_was_typed(self):
+        tag = Tag.objects.get(name="diplomacy")
+        alices = change_form_data(self.alice.get(self.tag_url(tag)))
+        bobs = change_form_data(self.bob.get(self.tag_url(tag)))
+        alices["name"] = "Diplomacy (Alice)"
+        self.assertEqual(self.alice.post(self.tag_url(tag), alices).status_code, 302)
+        bobs["name"] = "Diplomacy (Bob)"
+        response = self.bob.post(self.tag_url(tag), bobs)
+        self.assertContains(response, REFUSED)
+        self.assertContains(response, "by alice: “Changed Name.”")
+        self.assertEqual(self.conflict_rows(response), [["Name", "Diplomacy (Alice)", "Diplomacy (Bob)"]])
+        self.assertContains(response, 'value="Diplomacy (Bob)"')
+        tag.refresh_from_db()
+        self.assertEqual(tag.name, "Diplomacy (Alice)")
+        # Saving again stores Bob's name, as he decided.
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        tag.refresh_from_db()
+        self.assertEqual(tag.name, "Diplomacy (Bob)")
+
+    def test_a_tag_put_on_a_claim_meanwhile_is_reported_and_kept(self):
+        tag = Tag.objects.get(name="diplomacy")
+        bobs = change_form_data(self.bob.get(self.tag_url(tag)))
+        self.claim.tags.add(tag)
+        bobs["name"] = "talks"
+        response = self.bob.post(self.tag_url(tag), bobs)
+        self.assertContains(response, REFUSED)
+        self.assertContains(response, "Added meanwhile: tagged item")
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        self.assertEqual(list(self.claim.tags.names()), ["talks"])
+        self.assertEqual(list(self.article.tags.names()), ["talks"])
+
+    def test_two_new_tags_of_one_name_at_once_give_the_second_a_message(self):
+        Tag.objects.create(name="Summit")
+        real = Tag.validate_unique
+        calls = []
+
+        def validate_unique(instance, *args, **kwargs):
+            calls.append(instance)
+            return real(instance, *args, **kwargs) if len(calls) > 1 else None
+
+        form = {
+            "name": "Summit",
+            "slug": "",
+            "taggit_taggeditem_items-TOTAL_FORMS": "0",
+            "taggit_taggeditem_items-INITIAL_FORMS": "0",
+        }
+        with mock.patch.object(Tag, "validate_unique", autospec=True, side_effect=validate_unique):
+            response = self.bob.post(reverse("admin:taggit_tag_add"), form)
+        self.assertContains(response, "Tag with this Name already exists.")
+        self.assertEqual(Tag.objects.filter(name="Summit").count(), 1)
 
 
 @pytest.mark.django_db(transaction=True)

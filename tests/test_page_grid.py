@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles.models import Article
 from tests.factories import make_claim
 from tests.markup import squashed
 
@@ -166,15 +167,25 @@ def test_it_pages_the_claims_keeping_the_filters(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     client.get(URL)
     # 1 a page of cited claims with claimant and event, 2 their citations with articles, publishers
-    # and wires, 3 the articles' authors, 4 the capped count.
+    # and wires, 3 the authors of the articles that name no outlet (their label names an author),
+    # 4 the capped count.
     with django_assert_num_queries(4):
         client.get(URL)
     make_cited_claims(world, 20)
     # Filtered by actor, a later page: 1 the actor named, 2 the boundary row, then as above.
     with django_assert_num_queries(6):
         client.get(URL, {"actor": "kim-jong-un", "after": "zz-grid-14"})
-    with django_assert_num_queries(5):
+    # By event: 1 the event named, then as above, less the authors: its articles all name an outlet.
+    with django_assert_num_queries(4):
         client.get(URL, {"event": "state-visit"})
+
+
+def test_when_every_article_names_an_outlet_no_authors_are_read(world, client, django_assert_num_queries):
+    Article.objects.filter(publisher=None, wire=None).update(publisher=world.tuoi_tre)
+    client.get(URL)
+    with django_assert_num_queries(3):
+        page = client.get(URL).content.decode()
+    assert '<span class="grid__source">Tuoi Tre</span>' in page  # the undated FAQ, by its new outlet
 
 
 @pytest.mark.parametrize(

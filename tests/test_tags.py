@@ -26,6 +26,7 @@ from articles.models import Article
 from articles.tagging import SLUG_MAX_LENGTH, base_slug, is_url_slug, unique_slug
 from tests.factories import make_admin, make_article, make_claim, make_editor, make_event
 from tests.markup import squashed
+from tests.test_history import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +351,72 @@ def test_merging_into_an_existing_tag_in_other_case_reuses_it(editor_client):
     assert not Tag.objects.filter(name="dprk").exists()
     assert [t.name for t in article.tags.all()] == ["DPRK"]
     assert [t.name for t in claim.tags.all()] == ["DPRK"]
+
+
+# --- Tags typed into a change form --------------------------------------------------------
+
+
+def test_a_tag_longer_than_a_tag_may_be_is_refused_with_a_message_and_the_form_kept(editor_client):
+    # Before, taggit passed it to the database, which refused it: a 500.
+    article = make_article(title="Arrival")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = change_form_data(editor_client.get(url))
+    form.update(title="Arrival in Pyongyang", tags="visit, " + "x" * 200)
+    response = editor_client.post(url, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"A tag may have at most 100 characters; “{'x' * 40}…” has 200." in page
+    assert 'value="Arrival in Pyongyang"' in page
+    assert "x" * 200 in page
+    article.refresh_from_db()
+    assert (article.title, list(article.tags.names())) == ("Arrival", [])
+
+
+def test_a_tag_of_exactly_the_longest_name_is_saved(editor_client):
+    claim = make_claim()
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    form = change_form_data(editor_client.get(url))
+    form["tags"] = "y" * 100
+    assert editor_client.post(url, form).status_code == 302
+    assert list(claim.tags.names()) == ["y" * 100]
+
+
+def test_thousands_of_tags_are_refused_with_a_message_before_anything_is_saved(editor_client):
+    # 2,000 tags typed into one form took 25 s to save on PostgreSQL.
+    event = make_event()
+    url = reverse("admin:articles_event_change", args=[event.pk])
+    form = change_form_data(editor_client.get(url))
+    form["tags"] = ", ".join(f"tag{n}" for n in range(2000))
+    response = editor_client.post(url, form)
+    assert response.status_code == 200
+    assert "This has 2,000 tags; the limit is 50." in response.content.decode()
+    assert not Tag.objects.exists()
+
+
+def test_fifty_tags_are_saved(editor_client):
+    event = make_event()
+    url = reverse("admin:articles_event_change", args=[event.pk])
+    form = change_form_data(editor_client.get(url))
+    form["tags"] = ", ".join(f"tag{n}" for n in range(50))
+    assert editor_client.post(url, form).status_code == 302
+    assert event.tags.count() == 50
+
+
+def test_a_tag_named_like_another_in_other_case_is_refused_in_the_tag_admin(editor_client):
+    # Found by hand: "STATE VISIT" could be added beside "state visit", though every
+    # tags field reads them as one (tags ignore case here).
+    Tag.objects.create(name="state visit")
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form("STATE Visit"))
+    assert response.status_code == 200
+    assert "There is already a tag “state visit”, and tags ignore case." in response.content.decode()
+    assert 'value="STATE Visit"' in response.content.decode()
+    assert list(Tag.objects.values_list("name", flat=True)) == ["state visit"]
+
+
+def test_a_tags_own_name_may_change_case(editor_client):
+    tag = Tag.objects.create(name="dprk")
+    url = reverse("admin:taggit_tag_change", args=[tag.pk])
+    response = editor_client.post(url, {**change_form_data(editor_client.get(url)), "name": "DPRK"})
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "DPRK"

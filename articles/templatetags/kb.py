@@ -5,6 +5,8 @@ None of these run queries; they format what the views have already loaded.
 
 from django import template
 from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import ClaimStatus, Stance, slug_url
@@ -105,3 +107,63 @@ def shorten(text, length):
     elif " " not in cut:
         cut = text.split(" ", 1)[0]
     return cut.rstrip(" ,;:–—-") + "…"
+
+
+# --- The agreement grid's cells ------------------------------------------------------------
+
+NOT_MENTIONED = mark_safe(
+    '<td class="grid__cell grid__cell--none"><span class="visually-hidden">not mentioned</span></td>'
+)
+
+
+def _cell_body(cell):
+    """An article's short label, then a link to each of its quotes for the claim, one per stance."""
+    links = format_html_join(
+        "",
+        '\n<a class="stance stance--{}" href="{}"><span aria-hidden="true">{}</span> {}</a>',
+        (
+            (citation.stance, citation.url, STANCE_SYMBOLS.get(citation.stance, ""), citation.get_stance_display())
+            for citation in cell["citations"]
+        ),
+    )
+    return format_html('<span class="grid__source">{}</span>{}', cell["article"].short_label, links)
+
+
+@register.simple_tag
+def grid_cells(row, others):
+    """One grid row's cells after its heading: a cell per column, then "Other articles" when `others`.
+
+    Built in Python, as Django's admin builds its change list's cells: a page of
+    the grid has hundreds of cells, and the same markup as template loops took
+    most of the page's time.
+    """
+    cells = [
+        format_html('<td class="grid__cell grid__cell--{}">{}</td>', cell["citations"][0].stance, _cell_body(cell))
+        if cell["citations"]
+        else NOT_MENTIONED
+        for cell in row["cells"]
+    ]
+    if others:
+        rest = format_html_join("\n", '<span class="grid__other">{}</span>', ((_cell_body(c),) for c in row["others"]))
+        cells.append(
+            format_html(
+                '<td class="grid__others">{}</td>', rest or mark_safe('<span class="visually-hidden">none</span>')
+            )
+        )
+    return mark_safe("\n".join(cells))  # every part was built by format_html
+
+
+@register.simple_tag
+def article_title(article, link=False, shown_title=None):
+    """An article's title, marked when our editors wrote it (the source has no headline), so that it is
+    never passed off as the source's own: the one rule for every place a title appears.
+
+    `link`: the title links to the article page; `shown_title`: the title as a list row shortens it.
+    `article` may be any object with `title`, `title_is_editorial` and `get_absolute_url`. A tag, not an
+    include: a claim page prints one for each of its quotes.
+    """
+    title = shown_title or article.title
+    html = format_html('<a href="{}">{}</a>', article.get_absolute_url(), title) if link else conditional_escape(title)
+    if article.title_is_editorial:
+        html = format_html('{}\n<span class="note-inline title-note">(title by our editors)</span>', html)
+    return html
