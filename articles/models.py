@@ -629,6 +629,16 @@ class EventQuerySet(TaggedQuerySet):
             events = events.filter(Q(end__year__gte=first) | Q(end__isnull=True, start__year__gte=first))
         return events
 
+    def filtered(self, filters):
+        """The events the timeline's filters choose ({name: value}, see forms.TimelineFilterForm.resolved);
+        the stretch of time shown (decade, year, month) is the timeline's window, not a filter."""
+        events = self
+        if "actor" in filters:
+            events = events.involving(filters["actor"])
+        if "tag" in filters:
+            events = events.tagged(filters["tag"])
+        return events.in_years(filters.get("from"), filters.get("to"))
+
 
 # Shown to readers: a claim's text several times on its own page (heading, meta
 # description, Cite this, BibTeX, CSL-JSON) and on every list of claims, an

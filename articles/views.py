@@ -163,13 +163,7 @@ class TimelineView(FilteredMixin, TemplateView):
         filters = self.filters
         # By id where the form found the row: the database plans for that actor's real number of events.
         chosen = self.form.resolved()
-        events = Event.objects.all()
-        if "actor" in chosen:
-            events = events.involving(chosen["actor"])
-        if "tag" in chosen:
-            events = events.tagged(chosen["tag"])
-        first, last = filters.get("from"), filters.get("to")
-        events = events.in_years(first, last)
+        events = Event.objects.filtered(chosen)
         # Every window of one filter draws the same overview: its counts are read once per content version.
         counts_key = "timeline-years:" + ":".join(str(chosen.get(name)) for name in ("actor", "tag", "from", "to"))
         counts = per_version(counts_key, events.year_counts, TIMELINE_COUNTS_SECONDS)
@@ -197,8 +191,8 @@ class TimelineView(FilteredMixin, TemplateView):
             up=up,
             later=later,
             overview=build_overview(counts, window, page, subject, filters),
-            first_year=first,
-            last_year=last,
+            first_year=filters.get("from"),
+            last_year=filters.get("to"),
             actor_name=self.form.chosen_label("actor"),
             tag_name=self.form.chosen_label("tag"),
             **kwargs,
