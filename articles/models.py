@@ -298,6 +298,11 @@ class ArticleQuerySet(TaggedQuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
+    def without_texts(self):
+        """Articles without their body and captions, which no list shows (a long body costs more to read than the
+        rest of its row)."""
+        return self.defer("body", "captions")
+
     def with_claim_counts(self):
         """Annotate how many citations the article gives and how many claims they serve."""
         return self.annotate(

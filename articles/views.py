@@ -463,11 +463,11 @@ class ArticleListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ordering = ordering_named(ARTICLE_ORDERINGS, self.filters.get("sort"))
-        articles = Article.objects.filtered(self.form.resolved()).defer("body", "captions")
+        articles = Article.objects.filtered(self.form.resolved()).without_texts()
         page = keyset_page(self.request, articles, ordering, ARTICLES_PER_PAGE, noun="article")
         # Count citations for the page's articles only: counting them for every
         # article first costs seconds at 10,000 articles.
-        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).defer("body", "captions")
+        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).without_texts()
         counted = {a.pk: a for a in counted.with_people().with_claim_counts()}
         return super().get_context_data(
             page=page,
@@ -619,7 +619,7 @@ class ActorDetailView(DetailView):
                 counted=Claim.subjects.through.objects.filter(actor=actor),
             ),
             articles=first_rows(
-                Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
+                Article.objects.by_actor(actor.pk).without_texts().with_people().newest_first(),
                 capped=True,
             ),
             **kwargs,
@@ -660,7 +660,7 @@ class TagDetailView(DetailView):
         tag = self.object.pk
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                Article.objects.tagged(tag).without_texts().with_people().newest_first(),
                 capped=True,
                 counted=Article.objects.tag_links(tag),
             ),
