@@ -772,6 +772,11 @@ class Participation(models.Model):
 RELATED_CANDIDATES = 100
 
 
+def _about(actor):
+    """The condition "this claim is about the actor" (a slug or an id): EXISTS, so a claim stays one row."""
+    return Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+
+
 class ClaimQuerySet(TaggedQuerySet):
     # A claim's status is stored (see services.claims_refresh_status), so a
     # status filter is a plain lookup on an indexed column.
@@ -822,8 +827,7 @@ class ClaimQuerySet(TaggedQuerySet):
     # An actor, event or article is named by slug or by id (see by_ref).
     def involving(self, actor):
         """Claims the actor makes or that are about the actor."""
-        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
-        return self.filter(Q(**by_ref("claimant", actor)) | about)
+        return self.filter(Q(**by_ref("claimant", actor)) | _about(actor))
 
     def cited_in(self, article):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
@@ -927,9 +931,7 @@ class ClaimQuerySet(TaggedQuerySet):
 
     def about(self, actor):
         """Claims about the actor."""
-        return self.filter(
-            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
-        )
+        return self.filter(_about(actor))
 
     def on_event(self, event):
         return self.filter(**by_ref("event", event))

@@ -215,7 +215,7 @@ class EventDetailView(DetailView):
         # The stored count, not a window count: that would read every claim of a busy event to show 20.
         claims = (
             Claim.objects.for_listing()
-            .filter(event=self.object)
+            .on_event(self.object.pk)
             .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
@@ -609,7 +609,7 @@ class ActorDetailView(DetailView):
                 capped=True,
             ),
             claims_made=first_rows(
-                Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                Claim.objects.for_listing().claimed_by(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
                 capped=True,
             ),
             # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
