@@ -166,6 +166,14 @@ class FuzzyDateMixin:
 # --- Actors --------------------------------------------------------------------
 
 
+def editor_note_field():
+    """The note for editors that actors, articles and events carry: the admin shows it, no reader page does."""
+    return models.TextField(
+        blank=True,
+        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
+    )
+
+
 class ActorQuerySet(models.QuerySet):
     def named(self, name):
         """Actors whose canonical name or any alias is `name`, ignoring case."""
@@ -209,10 +217,7 @@ class Actor(models.Model):
     description = models.CharField(
         max_length=300, blank=True, help_text="Role or description, as the sources state it. Shown to readers."
     )
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     # When the record was added and last saved: feeds and the sitemap's lastmod read them.
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -385,10 +390,7 @@ class Article(FuzzyDateMixin, models.Model):
         blank=True, help_text="Photo captions and credits; not part of the body.", validators=[validate_captions]
     )
     source_file = models.CharField(max_length=200, blank=True, help_text="The source file this came from.")
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -679,10 +681,7 @@ class Event(FuzzyDateMixin, models.Model):
         help_text="Shown to readers, in meta descriptions and share previews.",
         validators=[validate_event_description],
     )
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     start = models.DateField(help_text="The first day of the period the sources give.")
     end = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
