@@ -310,3 +310,19 @@ def test_an_action_on_ticked_rows_still_asks_to_confirm(editor_client):
     )
     assert response.status_code == 200
     assert "Are you sure you want to delete the selected claim?" in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["contested", "grid"])
+def test_a_claim_slug_that_is_the_address_of_a_list_is_refused_with_a_message(editor_client, slug):
+    # Found by hand: a claim saved with slug "grid" had /claims/grid/ as its
+    # permalink, which is the agreement grid: the claim could not be reached.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse("admin:articles_claim_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, slug=slug, text="Kim met Lam twice.", kind="fact"))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"/claims/{slug}/ is the address of a list of claims, so no claim may have it." in page
+    assert "Kim met Lam twice." in page
+    assert not Claim.objects.filter(slug=slug).exists()
