@@ -326,3 +326,21 @@ def test_a_claim_slug_that_is_the_address_of_a_list_is_refused_with_a_message(ed
     assert f"/claims/{slug}/ is the address of a list of claims, so no claim may have it." in page
     assert "Kim met Lam twice." in page
     assert not Claim.objects.filter(slug=slug).exists()
+
+
+def test_two_aliases_differing_only_in_case_in_one_form_are_refused_with_a_message(editor_client):
+    # Found by hand: each row passed Django's check against the stored aliases, and
+    # the database's case-insensitive constraint refused the second: a 500.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    rows = {"aliases-TOTAL_FORMS": "2", "aliases-0-name": "Kim Jong-un", "aliases-1-name": "KIM JONG-UN"}
+    data = with_changes(fields, **rows)
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "“KIM JONG-UN” is already in this list as “Kim Jong-un”; aliases ignore case." in html.unescape(
+        response.content.decode()
+    )
+    assert not actor.aliases.exists()
