@@ -344,3 +344,26 @@ def test_two_aliases_differing_only_in_case_in_one_form_are_refused_with_a_messa
         response.content.decode()
     )
     assert not actor.aliases.exists()
+
+
+def test_a_save_the_database_refuses_even_when_tried_again_shows_why_and_everything_typed(editor_client, monkeypatch):
+    # The last resort behind the form checks (two saves at once are tried again, and
+    # the form then names the clash): a refusal no form check knows of is not a 500.
+    from django.db import IntegrityError
+
+    from articles.models import Actor
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+
+    def refused(self, *args, **kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "an_unforeseen_rule"')
+
+    monkeypatch.setattr(Actor, "save", refused)
+    response = editor_client.post(url, with_changes(fields, name="Kim Jong-un, as Bob spells it"))
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "The database refused this save, so nothing was saved: duplicate key value violates" in page
+    assert "Kim Jong-un, as Bob spells it</textarea>" in page
