@@ -346,7 +346,17 @@ class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
             # Reversion looks versions up by id (and object id) only: a claim's
             # version must not be reverted through the article admin's URL.
             raise Http404("No such version of this kind of object.")
-        current = model._base_manager.filter(pk=version.object_id).first()
+        with transaction.atomic(using=version.db):
+            return self._revisionform_in_transaction(request, version, template_name, extra_context)
+
+    def _revisionform_in_transaction(self, request, version, template_name, extra_context):
+        model = version._model
+        current = model._base_manager.filter(pk=version.object_id)
+        if request.method == "POST":
+            # Locked until the revert is stored, as a change form's save locks it: two
+            # reverts posted at once both passed the token check, and the last won silently.
+            current = current.select_for_update()
+        current = current.first()
         form_fields = self.get_form(request, current).base_fields
         if current is not None:
             token_now = conflicts.encode(conflicts.snapshot(self, request, current, form_fields))
