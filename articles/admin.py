@@ -331,7 +331,7 @@ class EventAdmin(TextAsTyped, TagsWithinLimits, VersionedAdmin):
     ordering = ["start"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("participations__actor")
+        return super().get_queryset(request).with_participants()
 
     @admin.display(description="date", ordering="start")
     def date_shown(self, event):
@@ -366,7 +366,7 @@ class ClaimAdmin(TextAsTyped, TagsWithinLimits, VersionedAdmin):
     inlines = [ClaimConflictInline, ClaimCitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claimant", "event")
+        return super().get_queryset(request).for_listing()
 
     @admin.display(description="independent origins counted")
     def origins_shown(self, claim):

@@ -21,9 +21,9 @@
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from articles.listing import bad_request
+from articles.models import fixed_url
 
 
 class AdminQueryMiddleware:
@@ -31,7 +31,7 @@ class AdminQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")):
+        if request.path.startswith(fixed_url("admin:index")):
             problems = [
                 f"“{name}” contains a NUL character, which no value may."
                 for name, values in request.GET.lists()

@@ -18,9 +18,9 @@ The shapes are described in articles.openapi, which
 tests/test_api_schemathesis.py checks every response against.
 """
 
-from functools import wraps
+from functools import lru_cache, wraps
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -36,6 +36,15 @@ def representation(request):
     """
     if getattr(request, "wants_json", False):
         return "json"
+    return _representation_for(request.META.get("HTTP_ACCEPT", ""))
+
+
+@lru_cache(maxsize=256)
+def _representation_for(accept):
+    # Parsing Accept cost more than the rest of a page-cache hit, and readers send a handful
+    # of distinct headers (a bounded cache: any number of odd ones only take turns in it).
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT"] = accept
     return "json" if request.get_preferred_type([HTML, JSON]) == JSON else "html"
 
 
@@ -312,7 +321,7 @@ def claim_detail(context, request):
         "origin_count": claim.origin_count,
         "subjects": [actor_ref(request, actor) for actor in claim.subjects.all()],
         "tags": [tag_ref(request, tag) for tag in claim.tags.all()],
-        **sides(request, context, full_competitors=False),
+        **sides(request, context["sides"], full_competitors=False),
         "needs_review": [citation_ref(request, c) for c in context["needs_review"]],
         "origins": [
             {"label": origin.label, "name": origin.name, "appearances": origin.appearances}

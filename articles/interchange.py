@@ -740,9 +740,9 @@ def _exported_querysets(slugs=None):
     querysets = {
         "actors": Actor.objects.prefetch_related("aliases").order_by("slug"),
         "articles": Article.objects.with_people().prefetch_related("tags").order_by("slug"),
-        "events": Event.objects.prefetch_related("participations__actor", "claims", "tags").order_by("start", "slug"),
+        "events": Event.objects.with_participants().prefetch_related("claims", "tags").order_by("start", "slug"),
         "claims": (
-            Claim.objects.select_related("claimant", "event")
+            Claim.objects.for_listing()
             .prefetch_related(
                 "subjects", "conflict_links__to_claim", "tags", "citations__article", "citations__speaker"
             )

@@ -26,7 +26,7 @@ from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
 
 _SLUG_MARKER = "0slug0marker0"
-_slug_url_patterns = {}
+_reversed_urls = {}
 
 
 def slug_url(name, slug):
@@ -39,11 +39,20 @@ def slug_url(name, slug):
     """
     if not isinstance(slug, str) or not URL_SLUG.match(slug):
         return reverse(name, args=[slug])
-    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    pattern = _slug_url_patterns.get(key)
-    if pattern is None:
-        pattern = _slug_url_patterns[key] = reverse(name, args=[_SLUG_MARKER])
-    return pattern.replace(_SLUG_MARKER, slug)
+    return _reversed(name, _SLUG_MARKER).replace(_SLUG_MARKER, slug)
+
+
+def fixed_url(name):
+    """reverse(name) for a URL without arguments (the timeline's links to its windows: dozens a page)."""
+    return _reversed(name)
+
+
+def _reversed(name, *args):
+    key = (name, *args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _reversed_urls.get(key)
+    if url is None:
+        url = _reversed_urls[key] = reverse(name, args=args)
+    return url
 
 
 class Stance(models.TextChoices):
@@ -539,11 +548,15 @@ PRECISION_RANK = {DatePrecision.DECADE: 0, DatePrecision.YEAR: 1, DatePrecision.
 
 
 class EventQuerySet(TaggedQuerySet):
-    def on_timeline(self):
-        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+    def with_participants(self):
+        """Events with their participations, each with its actor: one query for all of them."""
         return self.prefetch_related(
             models.Prefetch("participations", queryset=Participation.objects.select_related("actor"))
-        ).order_by("start", "end", "title")
+        )
+
+    def on_timeline(self):
+        """Events in date order, with participants preloaded (`source_count` and `contested` are stored)."""
+        return self.with_participants().order_by("start", "end", "title")
 
     def in_timeline_order(self):
         """Ordered as the timeline lists them: (start, precision rank, pk), the key its pages continue after."""
@@ -603,8 +616,9 @@ class EventQuerySet(TaggedQuerySet):
             fresh_claim_count=Coalesce(Subquery(claims.values("n")), 0),
         )
 
-    def involving(self, actor_slug):
-        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug=actor_slug)))
+    def involving(self, actor):
+        """Events the actor (a slug, or an id: by_ref) takes part in."""
+        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), **by_ref("actor", actor))))
 
     def in_years(self, first=None, last=None):
         """Events that overlap the years first..last (either bound may be open)."""
@@ -762,6 +776,7 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.with_status(ClaimStatus.NEEDS_REVIEW)
 
     def for_listing(self):
+        """Claims with what a list row and the meta line show (includes/claim_meta.html): claimant and event."""
         return self.select_related("claimant", "event")
 
     def contested_entries(self):

@@ -96,7 +96,9 @@ READER_PAGES = [
         samples={
             "by actor": {"actor": "to-lam"},
             "a year": {"year": "2025"},
-            "an actor with no events": {"actor": "asean"},
+            # Empty at any size (an actor with no events at the shipped size gains some in
+            # generated data, and the bench compares query counts between the two).
+            "a year with no events": {"year": "1066"},
         },
     ),
     ReaderPage(

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from articles.dates import DatePrecision, to_partial
-from articles.models import Actor, Article
+from articles.models import Actor, Article, Stance
 from articles.templatetags.kb import SITE_NAME, tag_url
 
 CONTEXT = "https://schema.org"
@@ -160,7 +160,7 @@ def claim_node(page, claim, citations):
         appearance = article_ref(page, article)
         appearance["hasPart"] = [quotation_node(page, citation) for citation in quotes]
         appearances.append(appearance)
-    supporting = [c.article for c in anchored if c.stance == "supports" and c.article.published is not None]
+    supporting = [c.article for c in anchored if c.stance == Stance.SUPPORTS and c.article.published is not None]
     first = min(supporting, key=lambda article: (article.published, article.title), default=None)
     node = {
         "@type": "Claim",

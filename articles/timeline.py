@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from math import sqrt
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.dates import DatePrecision, truncate
 from articles.listing import attach_tags
-from articles.models import Event, Participation
+from articles.models import Event, fixed_url
 
 EVENTS_PER_PAGE = 40
 # The event the knowledge base is about: the overview marks its days.
@@ -145,7 +143,7 @@ def window_page(events, window, after=None):
     know whether there is a next page without counting.
     """
     rows = window.events(events).in_timeline_order()
-    rows = rows.prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("actor")))
+    rows = rows.with_participants()
     if after is not None:
         rows = rows.after(*after)
     page = attach_tags(rows[: EVENTS_PER_PAGE + 1])
@@ -167,7 +165,7 @@ def timeline_url(filters=None, **params):
     """/timeline/ with the reader's filters (actor, tag, from, to) and the given window parameters."""
     kept = {name: value for name, value in (filters or {}).items() if name not in WINDOW_PARAMS}
     query = {name: value for name, value in {**kept, **params}.items() if value not in (None, "")}
-    url = reverse("articles:timeline")
+    url = fixed_url("articles:timeline")
     return f"{url}?{urlencode(query)}" if query else url
 
 

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag, TaggedItem
 
 from articles import versioning
+from articles.caching import per_version
 from articles.citing import Reference
 from articles.evidence import evidence_notes, highlighted_body, highlighted_captions, notes_html
 from articles.forms import (
@@ -58,7 +59,7 @@ from articles.models import (
     ClaimConflict,
     Event,
     Participation,
-    Stance,
+    by_stance,
     sides_of,
 )
 from articles.search import search as run_search
@@ -79,10 +80,11 @@ from articles.timeline import (
 CLAIMS_PER_PAGE = 20
 RELATED_CLAIMS = 12
 # An article's texts: a claim page shows its quotes' stored context, never the whole text.
-ARTICLE_TEXTS = ("article__body", "article__captions", "article__editor_note", "article__source_file")
-CONTESTED_PER_PAGE = 10  # each with both sides quoted in context: a long page already
+CONTESTED_PER_PAGE = 8  # each with up to nine quotes in context: a long page already
 QUOTES_PER_SIDE = 3  # on the contested page; the claim's page has them all
 GRID_ROWS_PER_PAGE = 15
+# The timeline's counts per year are read again at least this often, even with no edit.
+TIMELINE_COUNTS_SECONDS = 3600
 GRID_CITATION_FIELDS = (
     *("claim_id", "stance", "anchored"),
     *("article__slug", "article__title", "article__published", "article__date_precision", "article__date_approximate"),
@@ -159,14 +161,18 @@ class TimelineView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters
+        # By id where the form found the row: the database plans for that actor's real number of events.
+        chosen = self.form.resolved()
         events = Event.objects.all()
-        if "actor" in filters:
-            events = events.involving(filters["actor"])
-        if "tag" in filters:
-            events = events.tagged(filters["tag"])
+        if "actor" in chosen:
+            events = events.involving(chosen["actor"])
+        if "tag" in chosen:
+            events = events.tagged(chosen["tag"])
         first, last = filters.get("from"), filters.get("to")
         events = events.in_years(first, last)
-        counts = events.year_counts()
+        # Every window of one filter draws the same overview: its counts are read once per content version.
+        counts_key = "timeline-years:" + ":".join(str(chosen.get(name)) for name in ("actor", "tag", "from", "to"))
+        counts = per_version(counts_key, events.year_counts, TIMELINE_COUNTS_SECONDS)
         window = choose_window(filters, counts)
         page, next_key = window_page(events, window, filters.get("after"))
         later_after = next_key and cursor_of(next_key)
@@ -238,9 +244,8 @@ class ClaimDetailView(DetailView):
 
     Context: `claim`; `subjects`, `tags`: the actors it is about and its
     tags (also what claim.subjects.all() and claim.tags.all() return);
-    `citations`: all its citations; `supporting`,
-    `disputing`, `qualifying`, `competing`, `competing_support`: its two sides
-    (models.sides_of, for includes/sides.html); `needs_review`: its lost
+    `citations`: all its citations; `sides`: its two sides and its competing
+    claims (models.sides_of, for includes/sides.html); `needs_review`: its lost
     citations, counted for nothing; `origins`: the distinct voices behind the
     supporting quotes (services.Origin), as counted for the status;
     `related`: up to RELATED_CLAIMS related claims, closest first
@@ -260,7 +265,7 @@ class ClaimDetailView(DetailView):
         )
         rivals = {link.to_claim_id: [] for link in competing}  # competing claim id -> its citations
         citations = []
-        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
         related = Claim.objects.for_listing().related_to(
@@ -276,7 +281,7 @@ class ClaimDetailView(DetailView):
             subjects=subjects,
             tags=tags,
             citations=citations,
-            **sides,
+            sides=sides,
             needs_review=[c for c in citations if not c.anchored],
             origins=origins_of(citations),
             related=related,
@@ -370,7 +375,7 @@ class ContestedView(FilteredMixin, TemplateView):
         rival_ids = {link.to_claim_id for claim_links in links.values() for link in claim_links}
         by_claim = defaultdict(list)
         # Quotes show their stored context: the articles' texts stay in the database.
-        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]).defer(*ARTICLE_TEXTS):
+        for citation in citations_with_sources().filter(claim_id__in=[*claim_ids, *rival_ids]):
             by_claim[citation.claim_id].append(citation)
         for claim in page.rows:
             claim.sides = sides_of(
@@ -514,9 +519,11 @@ class ArticleDetailView(DetailView):
         )
         for citation in citations:
             citation.article = article  # every citation quotes this one article: no second copy of its text
-        claims_by_stance = {stance: {} for stance in Stance}
-        for citation in citations:
-            claims_by_stance[citation.stance].setdefault(citation.claim_id, citation.claim)
+        # Each claim once per stance, however many of its quotes take that stance here.
+        claims_by_stance = {
+            stance: {citation.claim_id: citation.claim for citation in cited}
+            for stance, cited in by_stance(citations).items()
+        }
         firsts = {
             stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
             for stance, claims in claims_by_stance.items()

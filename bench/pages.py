@@ -138,7 +138,7 @@ def pages():
     the filters that are dearest at scale: a popular actor, a computed status.
     """
     from django.apps import apps
-    from django.db.models import Count
+    from django.db.models import Count, Q
     from django.urls import reverse
 
     from articles.pages import READER_PAGES
@@ -150,8 +150,22 @@ def pages():
         "articles.Actor": "claims_about",
         "taggit.Tag": "taggit_taggeditem_items",
     }
+    # Of the tags, only those on articles, events and claims alike: a tag page has a list of
+    # each, and one that is empty skips its queries, which would make the query counts of
+    # the two sizes differ by which kinds the heaviest tag happens to carry.
+    on_every_kind = {
+        f"on_{model}": Count("taggit_taggeditem_items", filter=Q(taggit_taggeditem_items__content_type__model=model))
+        for model in ("article", "event", "claim")
+    }
+    shapes = {"taggit.Tag": {f"{name}__gt": 0 for name in on_every_kind}}
+    annotations = {"taggit.Tag": on_every_kind}
     heaviest = {
-        label: apps.get_model(label).objects.annotate(n=Count(counted)).order_by("-n", "slug").first().slug
+        label: apps.get_model(label)
+        .objects.annotate(n=Count(counted), **annotations.get(label, {}))
+        .filter(**shapes.get(label, {}))
+        .order_by("-n", "slug")
+        .first()
+        .slug
         for label, counted in heaviest_by.items()
     }
     actor = heaviest["articles.Actor"]
@@ -300,7 +314,7 @@ def report(small, large, claims):
             f"{big['cpu']:7.1f} {big['bytes'] / 1024:7.0f}   {s['p50']:12.1f} {s['cpu']:7.1f} {s['bytes'] / 1024:5.0f}"
         )
         if big["queries"] != s["queries"]:
-            failures.append((name, f"{s['queries']} queries grew to {big['queries']} with more data"))
+            failures.append((name, f"{s['queries']} queries at the shipped size, {big['queries']} with more data"))
         if big["p50"] >= MEDIAN_MS:
             failures.append((name, f"median {big['p50']:.0f} ms misses the {MEDIAN_MS} ms target"))
         if big["p95"] >= P95_MS:

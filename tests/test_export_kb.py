@@ -198,10 +198,10 @@ def test_export_runs_a_fixed_number_of_queries(small_kb, django_assert_num_queri
     for _ in range(3):
         make_claim(citations=[(small_kb, "The last visit was in 2007.")], subjects=[make_actor()])
     # 1-2 actors, aliases; 3-5 articles (+publisher, wire), authors, article tags;
-    # 6-10 events, participations, their actors, event claims, event tags;
-    # 11-17 claims (+claimant, event), subjects, conflict links (+other claim), claim tags, citations,
+    # 6-9 events, participations (+actor), event claims, event tags;
+    # 10-16 claims (+claimant, event), subjects, conflict links (+other claim), claim tags, citations,
     # their articles, their speakers.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         export()
 
 

@@ -47,7 +47,7 @@ def test_every_link_reachable_from_the_home_page_answers_200(client):
 def test_object_urls_are_the_ones_reverse_gives_under_any_script_prefix(client):
     from django.urls import reverse, set_script_prefix
 
-    from articles.models import slug_url
+    from articles.models import fixed_url, slug_url
 
     try:
         for prefix in ["/", "/kb/"]:
@@ -56,6 +56,7 @@ def test_object_urls_are_the_ones_reverse_gives_under_any_script_prefix(client):
                 for slug in ["to-lam", "x", "A_1-b"]:
                     assert slug_url(name, slug) == reverse(name, args=[slug])
             assert slug_url("articles:claim", "to-lam") == f"{prefix}claims/to-lam/"
+            assert fixed_url("articles:timeline") == reverse("articles:timeline") == f"{prefix}timeline/"
     finally:
         set_script_prefix("/")
 

@@ -7,6 +7,7 @@ database that is down. The multi-process cases (two servers on one database
 and one Redis, saves under a read load) are in test_page_cache_servers.py.
 """
 
+import datetime
 import io
 import logging
 import os
@@ -30,7 +31,8 @@ from articles import cache_backends, caching
 from articles.caching import FileVersionStore, content_version
 from articles.models import Claim
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import make_article, make_claim, make_editor
+from tests.factories import make_article, make_claim, make_editor, make_event
+from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,18 @@ def test_a_new_tag_shows_in_the_home_pages_topics_at_once(client, claim, django_
     with django_capture_on_commit_callbacks(execute=True):
         claim.tags.add("economy")
     assert "/tags/economy/" in client.get("/").content.decode()
+
+
+def test_a_new_event_is_counted_in_the_timelines_overview_at_once(client, claim, django_capture_on_commit_callbacks):
+    # The counts per year behind the overview are read once per content version.
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event("A summit", slug="summit", start=datetime.date(2025, 10, 9))
+    assert "2031" not in client.get("/timeline/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event("A later summit", slug="later-summit", start=datetime.date(2031, 5, 1))
+    page = squashed(client.get("/timeline/"))
+    assert "<strong>Every year</strong>: 2 events" in page
+    assert "A later summit" in page
 
 
 def test_a_deletion_shows_at_once(client, claim, django_capture_on_commit_callbacks):

@@ -52,6 +52,14 @@ def test_it_highlights_the_matched_words_in_snippets(world, client):
     assert "<mark>Sanctions</mark>" in page  # the text's own capitals, whatever the query's
 
 
+def test_a_claim_result_has_the_meta_line_of_every_claim_list(world, client):
+    # Status, kind, claimant and a link to the event: the same line as the claims list's.
+    thayer = f'<a href="{world.thayer.get_absolute_url()}">{world.thayer.name}</a>'
+    assert f'<span class="meta__part">claimed by {thayer}</span>' in search(client, "mediator")
+    visit = f'<a href="{world.visit.get_absolute_url()}">{html.escape(world.visit.title)}</a>'
+    assert f'<span class="meta__part">on {visit}</span>' in search(client, "greeted airport")
+
+
 def test_it_ranks_title_matches_first(world, client):
     # A body that says "questions" over and over still ranks below the title that says it once.
     chatty = make_article("Questions, questions: more questions about questions.", title="A chatty note")

@@ -5,7 +5,7 @@ None of these run queries; they format what the views have already loaded.
 
 from django import template
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.dates import DatePrecision, to_partial
@@ -151,3 +151,19 @@ def grid_cells(row, others):
             )
         )
     return mark_safe("\n".join(cells))  # every part was built by format_html
+
+
+@register.simple_tag
+def article_title(article, link=False, shown_title=None):
+    """An article's title, marked when our editors wrote it (the source has no headline), so that it is
+    never passed off as the source's own: the one rule for every place a title appears.
+
+    `link`: the title links to the article page; `shown_title`: the title as a list row shortens it.
+    `article` may be any object with `title`, `title_is_editorial` and `get_absolute_url`. A tag, not an
+    include: a claim page prints one for each of its quotes.
+    """
+    title = shown_title or article.title
+    html = format_html('<a href="{}">{}</a>', article.get_absolute_url(), title) if link else conditional_escape(title)
+    if article.title_is_editorial:
+        html = format_html('{}\n<span class="note-inline title-note">(title by our editors)</span>', html)
+    return html

@@ -467,10 +467,7 @@ class Generator:
         insert(Participation, participations)
         # The events already loaded lead: the best-attested first.
         existing = list(
-            Event.objects.exclude(generated())
-            .annotate(n=Count("claims"))
-            .order_by("-n", "slug")
-            .prefetch_related("participations__actor")
+            Event.objects.exclude(generated()).annotate(n=Count("claims")).order_by("-n", "slug").with_participants()
         )
         for event in existing:
             people = [
