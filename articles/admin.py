@@ -70,8 +70,31 @@ class TagsWithinLimits:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ActorAliasFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Alias names are unique ignoring case (a database constraint on Lower(name)),
+        # which Django checks against stored rows only: two rows of this form
+        # differing in case both passed, and the database refused the save (a 500).
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            name = (form.cleaned_data or {}).get("name")
+            if not name:
+                continue
+            key = name.strip().casefold()
+            if key in seen:
+                form.add_error("name", f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case.")
+            else:
+                seen[key] = name
+
+
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
+    formset = ActorAliasFormSet
     extra = 1
 
 

@@ -133,10 +133,29 @@ class EditConflictsAdmin:
             # this form checked it was free and before it was stored: the admin's
             # transaction was rolled back, so the form is checked again, and its
             # own validation now names the clash, with everything typed kept.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except IntegrityError as error:
+                # A clash no form validation sees (none is known): the database's word, and the typing kept.
+                return self.not_saved_view(
+                    request,
+                    title="Not saved",
+                    reason=f"The database refused this save, so nothing was saved: {error}".strip(),
+                )
 
     def deleted_meanwhile_view(self, request, form_fields=None):
-        """A form posted for an object deleted since it was opened: what was typed, to copy (409).
+        """A form posted for an object deleted since it was opened: what was typed, to copy (409)."""
+        name = self.model._meta.verbose_name
+        return self.not_saved_view(
+            request,
+            title=f"This {name} was deleted after you opened the form",
+            reason=f"Someone deleted this {name} after you opened the form, so nothing was saved.",
+            form_fields=form_fields,
+            offer_recovery=True,
+        )
+
+    def not_saved_view(self, request, *, title, reason, form_fields=None, offer_recovery=False):
+        """A page saying why a posted form was not saved, with every value it held to copy (409).
 
         `form_fields` label the posted values (by default the change form's); hidden ones are left out.
         """
@@ -166,12 +185,13 @@ class EditConflictsAdmin:
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
-            "title": f"This {opts.verbose_name} was deleted after you opened the form",
+            "title": title,
+            "reason": reason,
             "rows": rows,
-            "recover_url": reverse(recover) if isinstance(self, VersionAdmin) else None,
+            "recover_url": reverse(recover) if offer_recovery and isinstance(self, VersionAdmin) else None,
             "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
         }
-        return TemplateResponse(request, "admin/articles/deleted_meanwhile.html", context, status=409)
+        return TemplateResponse(request, "admin/articles/not_saved.html", context, status=409)
 
 
 class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
@@ -326,7 +346,17 @@ class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
             # Reversion looks versions up by id (and object id) only: a claim's
             # version must not be reverted through the article admin's URL.
             raise Http404("No such version of this kind of object.")
-        current = model._base_manager.filter(pk=version.object_id).first()
+        with transaction.atomic(using=version.db):
+            return self._revisionform_in_transaction(request, version, template_name, extra_context)
+
+    def _revisionform_in_transaction(self, request, version, template_name, extra_context):
+        model = version._model
+        current = model._base_manager.filter(pk=version.object_id)
+        if request.method == "POST":
+            # Locked until the revert is stored, as a change form's save locks it: two
+            # reverts posted at once both passed the token check, and the last won silently.
+            current = current.select_for_update()
+        current = current.first()
         form_fields = self.get_form(request, current).base_fields
         if current is not None:
             token_now = conflicts.encode(conflicts.snapshot(self, request, current, form_fields))

@@ -968,6 +968,20 @@ class ClaimQuerySet(TaggedQuerySet):
         return claims
 
 
+def reserved_claim_slugs():
+    """Slugs whose /claims/<slug>/ address belongs to a page of its own (claims/contested/, claims/grid/).
+
+    A claim given one was saved, and its permalink showed that list instead: it
+    could not be reached. Read from the pages' registry, so a page added there
+    reserves its address too.
+    """
+    from articles.pages import DATA_PAGES, READER_PAGES  # pages imports the views, which import this module
+
+    routes = [page.route for page in (*READER_PAGES, *DATA_PAGES)]
+    fixed = [route for route in routes if route.startswith("claims/") and route.count("/") == 2 and "<" not in route]
+    return frozenset(route.split("/")[1] for route in fixed)
+
+
 class Claim(models.Model):
     class Kind(models.TextChoices):
         FACT = "fact", "fact"
@@ -1047,6 +1061,12 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return slug_url("articles:claim", self.slug)
+
+    def clean(self):
+        super().clean()
+        if self.slug in reserved_claim_slugs():
+            address = f"/claims/{self.slug}/"
+            raise ValidationError({"slug": f"{address} is the address of a list of claims, so no claim may have it."})
 
     @property
     def status_label(self):

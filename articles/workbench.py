@@ -42,7 +42,7 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 
 from articles import anchoring, versioning
-from articles.models import Article, Citation, Claim, Location
+from articles.models import Article, Citation, Claim, Location, reserved_claim_slugs
 from articles.search import CONFIG as SEARCH_CONFIG
 from articles.search import StoredVector
 
@@ -340,13 +340,13 @@ def find_claims(query, *, limit=FOUND):
 # --- Writes ----------------------------------------------------------------------------
 
 
-def unique_slug(model, text, *, max_length, fallback):
-    """An ASCII slug read from `text` (at most `max_length` characters, cut at a word), numbered if taken."""
+def unique_slug(model, text, *, max_length, fallback, reserved=()):
+    """A slug from `text` (at most `max_length` characters, cut at a word), numbered if taken or `reserved`."""
     base = slugify(anyascii(text))
     if len(base) > max_length:
         base = base[:max_length].rsplit("-", 1)[0]
     base = base.strip("-") or fallback
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | set(reserved)
     slug, number = base, 2
     while slug in taken:
         slug = f"{base}-{number}"
@@ -355,7 +355,7 @@ def unique_slug(model, text, *, max_length, fallback):
 
 
 def unique_claim_slug(text):
-    return unique_slug(Claim, text, max_length=80, fallback="claim")
+    return unique_slug(Claim, text, max_length=80, fallback="claim", reserved=reserved_claim_slugs())
 
 
 def unique_article_slug(title):

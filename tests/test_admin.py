@@ -310,3 +310,60 @@ def test_an_action_on_ticked_rows_still_asks_to_confirm(editor_client):
     )
     assert response.status_code == 200
     assert "Are you sure you want to delete the selected claim?" in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["contested", "grid"])
+def test_a_claim_slug_that_is_the_address_of_a_list_is_refused_with_a_message(editor_client, slug):
+    # Found by hand: a claim saved with slug "grid" had /claims/grid/ as its
+    # permalink, which is the agreement grid: the claim could not be reached.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse("admin:articles_claim_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, slug=slug, text="Kim met Lam twice.", kind="fact"))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"/claims/{slug}/ is the address of a list of claims, so no claim may have it." in page
+    assert "Kim met Lam twice." in page
+    assert not Claim.objects.filter(slug=slug).exists()
+
+
+def test_two_aliases_differing_only_in_case_in_one_form_are_refused_with_a_message(editor_client):
+    # Found by hand: each row passed Django's check against the stored aliases, and
+    # the database's case-insensitive constraint refused the second: a 500.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    rows = {"aliases-TOTAL_FORMS": "2", "aliases-0-name": "Kim Jong-un", "aliases-1-name": "KIM JONG-UN"}
+    data = with_changes(fields, **rows)
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "“KIM JONG-UN” is already in this list as “Kim Jong-un”; aliases ignore case." in html.unescape(
+        response.content.decode()
+    )
+    assert not actor.aliases.exists()
+
+
+def test_a_save_the_database_refuses_even_when_tried_again_shows_why_and_everything_typed(editor_client, monkeypatch):
+    # The last resort behind the form checks (two saves at once are tried again, and
+    # the form then names the clash): a refusal no form check knows of is not a 500.
+    from django.db import IntegrityError
+
+    from articles.models import Actor
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+
+    def refused(self, *args, **kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "an_unforeseen_rule"')
+
+    monkeypatch.setattr(Actor, "save", refused)
+    response = editor_client.post(url, with_changes(fields, name="Kim Jong-un, as Bob spells it"))
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "The database refused this save, so nothing was saved: duplicate key value violates" in page
+    assert "Kim Jong-un, as Bob spells it</textarea>" in page

@@ -474,3 +474,14 @@ def test_citing_an_article_deleted_meanwhile_shows_what_was_typed(editor_client)
     assert "Kim called the visit historic, Bob wrote.</textarea>" in page
     assert f"{KIM}</textarea>" in page
     assert "New claim" in page
+
+
+def test_a_new_claim_whose_words_read_as_the_address_of_a_list_gets_another_slug(editor_client):
+    # The workbench makes a new claim's slug from its words; "Contested." would have
+    # been /claims/contested/, the list of contested claims.
+    article = make_article(BODY)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, target="new", new_claim="Contested."))
+    assert response.status_code == 302
+    claim = Claim.objects.get(text="Contested.")
+    assert claim.slug == "contested-2"
+    assert editor_client.get(claim.get_absolute_url()).status_code == 200
