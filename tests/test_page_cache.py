@@ -392,7 +392,13 @@ def test_pages_render_without_a_cache_that_fails(request, broken, page_cache_sec
     request.getfixturevalue(broken)
     settings.PAGE_CACHE_SECONDS = page_cache_seconds
     with caplog.at_level(logging.ERROR, logger="kb.cache"):
-        for url in ("/", "/claims/trade/", "/claims/", f"/articles/{claim.citations.first().article.slug}/"):
+        for url in (
+            "/",
+            "/timeline/",
+            "/claims/trade/",
+            "/claims/",
+            f"/articles/{claim.citations.first().article.slug}/",
+        ):
             response = client.get(url)
             assert response.status_code == 200, url
     assert "Trade is small." in client.get("/claims/trade/").content.decode()
