@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from articles import db_backends
+from articles import caching, db_backends
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,8 @@ class Database:
     def __init__(self, monkeypatch):
         self.up = False
         self.attempts = 0
-        # The test's own connection stays open (it holds the test's transaction); requests get one
-        # that must connect, through the breaker, to Django's backend, whose connect is counted here.
-        self.wrapper = connections.create_connection("default")
+        self.wrapper = None
+        self.restart()
         django_backend = next(cls for cls in type(self.wrapper).__mro__ if cls.__module__.startswith("django.db."))
         real_connect = django_backend.get_new_connection
 
@@ -51,17 +50,26 @@ class Database:
 
         monkeypatch.setattr(django_backend, "get_new_connection", connect)
 
+    def restart(self):
+        # The test's own connection stays open (it holds the test's transaction); requests get one
+        # that must connect, through the breaker, to Django's backend, whose connect is counted here.
+        self.close()
+        self.wrapper = connections.create_connection("default")
+        connections["default"] = self.wrapper
+
+    def close(self):
+        if self.wrapper is not None and self.wrapper.connection is not None:
+            self.wrapper.connection.close()  # SQLite's close() keeps an in-memory database open
+
 
 @pytest.fixture
 def database(monkeypatch, clock, settings):
     settings.DATABASE_RETRY_SECONDS = 5
-    database = Database(monkeypatch)
     test_connection = connections["default"]
-    connections["default"] = database.wrapper
+    database = Database(monkeypatch)
     yield database
     connections["default"] = test_connection
-    if database.wrapper.connection is not None:
-        database.wrapper.connection.close()  # SQLite's close() keeps an in-memory database open
+    database.close()
 
 
 @pytest.fixture
@@ -134,3 +142,27 @@ def test_the_outage_is_logged_once_and_the_recovery_once(database, reader, clock
         ),
         ("WARNING", "Database 'default' is answering again."),
     ]
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    # As in tests/test_page_cache.py: each test starts, and leaves, with no page remembered anywhere.
+    settings.PAGE_CACHE_SECONDS = 600
+    for remembered in (caching._stores, caching._this_thread.__dict__, caching._memory):
+        remembered.clear()
+    yield
+    for remembered in (caching._stores, caching._this_thread.__dict__, caching._memory):
+        remembered.clear()
+
+
+def test_pages_in_the_page_cache_are_served_while_the_database_is_not_tried(database, reader, page_cache_on):
+    database.up = True
+    assert reader.get("/claims/").status_code == 200
+    database.up = False
+    database.restart()
+    assert_unavailable(reader.get("/timeline/"))  # never rendered: nothing to serve
+    assert database.attempts == 2
+    response = reader.get("/claims/")
+    assert response.status_code == 200
+    assert "<h1>Claims</h1>" in response.content.decode()
+    assert database.attempts == 2
