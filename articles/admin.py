@@ -36,9 +36,11 @@ class TextAsTypedField(forms.CharField):
     """A textarea's text exactly as typed: not stripped, one kind of line end.
 
     Django strips form text by default, so a body ending in a newline came back
-    one character shorter: every save counted Body and Captions as changed and
-    rewrote them. Line ends are normalised as the models store them, so an
-    untouched field compares equal to the stored value (browsers send CRLF).
+    one character shorter: every save counted Body and Captions as changed,
+    rewrote them and recorded "Changed Title, Body and Captions" for a title-only
+    edit. Line ends are normalised as the models store them, so an untouched
+    field compares equal to the stored value (browsers send CRLF). Only white
+    space is still empty, so a required body cannot be left blank.
     """
 
     def __init__(self, **kwargs):
@@ -46,7 +48,8 @@ class TextAsTypedField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        return normalise_newlines(super().to_python(value))
+        value = normalise_newlines(super().to_python(value))
+        return value if value.strip() else ""
 
 
 class TextAsTyped:
@@ -147,23 +150,6 @@ class ClaimConflictInline(CheckedAutocompletes, admin.TabularInline):
     verbose_name_plural = "competing claims (the note tells readers what differs)"
 
 
-class SourceTextField(forms.CharField):
-    """A body or captions as typed: not trimmed, line breaks as the model stores them.
-
-    Django trims form text and browsers send CR LF, so an untouched body came back
-    different from the stored one (the shipped texts end with a line break): a
-    title-only save rewrote it and its revision said "Changed Title, Body and Captions".
-    """
-
-    def __init__(self, **kwargs):
-        kwargs["strip"] = False
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = normalise_newlines(super().to_python(value))
-        return value if value.strip() else ""
-
-
 class OutletFilter(admin.RelatedFieldListFilter):
     """Publisher and wire filters list media outlets only, not every actor on file."""
 
@@ -253,11 +239,6 @@ class ArticleAdmin(SuggestionsAdmin, WorkbenchAdmin, TextAsTyped, TagsWithinLimi
         ("Text", {"fields": ["body", "captions", "url", "source_file"]}),
         ("For editors only", {"fields": ["editor_note"]}),
     ]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in ("body", "captions"):
-            kwargs["form_class"] = SourceTextField
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

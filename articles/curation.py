@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from articles.interchange import FORMAT, SCHEMA, VERSION, date_keys
+from articles.interchange import FORMAT, SCHEMA, VERSION, date_keys, symmetrical_conflicts
 
 CURATED_DIR = Path(settings.BASE_DIR) / "fixtures" / "curated"
 SOURCES_DIR = Path(settings.BASE_DIR) / "fixtures" / "sources"
@@ -37,40 +37,27 @@ class CurationError(ValueError):
 
 
 def _symmetrise_conflicts(claims):
-    """List each competing-claim link, and its note, on both sides of the pair.
+    """List each competing-claim link, and its note, on both sides of the pair (interchange.symmetrical_conflicts).
 
     The files may declare a pair on either side or both, so they read either
-    way; a pair has one note for readers, so two different notes are refused.
+    way; a note for a claim not listed, or two different notes, are refused.
     """
-    rivals, notes = {}, {}
     for claim in claims:
-        slug = claim["slug"]
-        given = claim.get("conflict_notes") or {}
-        for other in claim.get("conflicts_with") or []:
-            rivals.setdefault(slug, set()).add(other)
-            rivals.setdefault(other, set()).add(slug)
-            note = given.get(other)
-            if not note:
-                continue
-            pair = frozenset((slug, other))
-            if notes.setdefault(pair, note) != note:
-                raise CurationError(
-                    f"Claims “{slug}” and “{other}” give their link two different notes: "
-                    f"“{notes[pair]}” and “{note}”. Keep one."
-                )
-        stray = sorted(set(given) - set(claim.get("conflicts_with") or []))
+        stray = sorted(set(claim.get("conflict_notes") or {}) - set(claim.get("conflicts_with") or []))
         if stray:
             raise CurationError(
-                f"Claim “{slug}” has conflict_notes for claims it does not list in conflicts_with: {stray}."
+                f"Claim “{claim['slug']}” has conflict_notes for claims it does not list in conflicts_with: {stray}."
             )
-    for claim in claims:
-        slug = claim["slug"]
-        claim["conflicts_with"] = sorted(rivals.get(slug, ()))
-        claim["conflict_notes"] = {
-            other: notes[frozenset((slug, other))]
-            for other in claim["conflicts_with"]
-            if frozenset((slug, other)) in notes
-        }
+        if claim.get("conflict_notes"):
+            # An empty note is no note: the other side's, if any, stands.
+            claim["conflict_notes"] = {other: note for other, note in claim["conflict_notes"].items() if note}
+
+    def refuse(i, slug, other, note, other_note):
+        raise CurationError(
+            f"Claims “{slug}” and “{other}” give their link two different notes: “{other_note}” and “{note}”. Keep one."
+        )
+
+    symmetrical_conflicts(claims, refuse)
 
 
 def build_document(curated_dir=CURATED_DIR):

@@ -132,11 +132,19 @@ class ArticlesFeed(KnowledgeBaseFeed):
         return [tag.name for tag in item.tags.all()]
 
 
-class ActorFeed(KnowledgeBaseFeed):
+class AboutOneFeed(KnowledgeBaseFeed):
+    """A feed about one `model` row (an actor, a tag), named by the slug in its URL: `subject.thing`."""
+
+    model = None
+
     def get_object(self, request, slug):
         subject = super().get_object(request)
-        subject.thing = get_object_or_404(Actor, slug=slug)
+        subject.thing = get_object_or_404(self.model, slug=slug)
         return subject
+
+
+class ActorFeed(AboutOneFeed):
+    model = Actor
 
     def title(self, subject):
         return f"{SITE_NAME}: {subject.thing.name}"
@@ -156,11 +164,8 @@ class ActorFeed(KnowledgeBaseFeed):
         )
 
 
-class TagFeed(KnowledgeBaseFeed):
-    def get_object(self, request, slug):
-        subject = super().get_object(request)
-        subject.thing = get_object_or_404(Tag, slug=slug)
-        return subject
+class TagFeed(AboutOneFeed):
+    model = Tag
 
     def title(self, subject):
         return f"{SITE_NAME}: tagged “{subject.thing.name}”"

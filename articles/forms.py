@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from taggit.models import Tag
 
+from articles.listing import ARTICLE_ORDERINGS, CLAIM_ORDERINGS
 from articles.models import Actor, Article, Claim, ClaimStatus, Event
 from articles.search import CANDIDATES, KINDS, MAX_QUERY_LENGTH, PER_PAGE, normalise_query
 from articles.timeline import parse_cursor
@@ -308,7 +309,26 @@ class TimelineFilterForm(FilterForm):
         return cleaned
 
 
-class ClaimFilterForm(FilterForm):
+class CursorForm(FilterForm):
+    """?after=<slug> or ?before=<slug>: where a keyset-paged list's page starts (listing.keyset_page reads them,
+    and forwards an old ?page=N link). Alone, the form of a list with no other filters.
+
+    A subclass names its filters as fields, and in `orderings` the sort orders a
+    reader may choose (?sort=), if any; the sort and the page position follow them.
+    """
+
+    orderings = ()
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        if self.orderings:
+            self.fields["sort"] = _sort_field(self.orderings)
+            self.fields["sort"].required = False
+        self.fields["after"] = _cursor_field("after")
+        self.fields["before"] = _cursor_field("before")
+
+
+class ClaimFilterForm(CursorForm):
     """?status=contested&kind=fact&actor=to-lam&role=claimant&event=…&article=…&tag=trade&sort=sources&after=…"""
 
     status = _choice("Status", ClaimStatus.choices, "Any status", "a status")
@@ -322,16 +342,7 @@ class ClaimFilterForm(FilterForm):
     event = LookupField("events", "Event")
     article = LookupField("articles", "Cited in article")
     tag = LookupField("tags", "Tag")
-
-    def __init__(self, data=None, **kwargs):
-        from articles.listing import CLAIM_ORDERINGS
-
-        super().__init__(data, **kwargs)
-        self.fields["sort"] = _sort_field(CLAIM_ORDERINGS)
-        self.fields["after"] = _cursor_field("after")
-        self.fields["before"] = _cursor_field("before")
-        for field in self.fields.values():
-            field.required = False
+    orderings = CLAIM_ORDERINGS
 
     def clean(self):
         cleaned = super().clean()
@@ -347,14 +358,6 @@ class PageForm(FilterForm):
     page = _page_field()
 
 
-class CursorForm(FilterForm):
-    """?after=<slug> or ?before=<slug>, for a keyset-paged list with no other filters (an old ?page=2 is forwarded)."""
-
-    after = _cursor_field("after")
-    before = _cursor_field("before")
-    page = _page_field()
-
-
 class GridFilterForm(CursorForm):
     """?event=to-lam-state-visit-north-korea-2025 or ?actor=to-lam, and &after=<slug>"""
 
@@ -362,45 +365,18 @@ class GridFilterForm(CursorForm):
     actor = LookupField("actors", "Actor")
 
 
-class ArticleFilterForm(FilterForm):
+class ArticleFilterForm(CursorForm):
     """?actor=bloomberg&tag=state-visit&sort=title&after=…"""
 
     actor = LookupField("actors", "Written, published or sent out by")
     tag = LookupField("tags", "Tag")
-
-    def __init__(self, data=None, **kwargs):
-        from articles.listing import ARTICLE_ORDERINGS
-
-        super().__init__(data, **kwargs)
-        self.fields["sort"] = _sort_field(ARTICLE_ORDERINGS)
-        self.fields["after"] = _cursor_field("after")
-        self.fields["before"] = _cursor_field("before")
-        for field in self.fields.values():
-            field.required = False
+    orderings = ARTICLE_ORDERINGS
 
 
-class ActorFilterForm(FilterForm):
+class ActorFilterForm(CursorForm):
     """?kind=person&after=…"""
 
     kind = _choice("Kind", Actor.Kind.choices, "Every kind", "a kind of actor")
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["after"] = _cursor_field("after")
-        self.fields["before"] = _cursor_field("before")
-        for field in self.fields.values():
-            field.required = False
-
-
-class CursorForm(FilterForm):
-    """?after=… or ?before=…, for a keyset-paged list with no other filters."""
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["after"] = _cursor_field("after")
-        self.fields["before"] = _cursor_field("before")
-        for field in self.fields.values():
-            field.required = False
 
 
 class SearchForm(forms.Form):

@@ -104,6 +104,13 @@ class _Checker:
     def problem(self, at, message):
         self.problems.append(_brief(f"{at}: {message}"))
 
+    def refers(self, kind, slug, at):
+        """Whether `slug` names a `kind` object of the document or the database; if not, says so."""
+        if slug in self.known[kind]:
+            return True
+        self.problem(at, f"no {SCHEMA[kind].noun} with slug “{slug[:120]}”.")
+        return False
+
 
 # --- Keys ------------------------------------------------------------------------
 
@@ -298,8 +305,7 @@ class Ref(Key):
         if not isinstance(value, str):
             check.problem(at, f"expected a slug, got {_type_name(value)}.")
             return None
-        if value not in check.known[self.kind]:
-            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
+        check.refers(self.kind, value, at)
         return value
 
     def write(self, obj, value, loader):
@@ -350,10 +356,7 @@ class Refs(_List):
         return sorted(target.slug for target in getattr(obj, self.field_name).all())
 
     def item(self, value, at, check):
-        if value not in check.known[self.kind]:
-            check.problem(at, f"no {SCHEMA[self.kind].noun} with slug “{value[:120]}”.")
-            return None
-        return value
+        return value if check.refers(self.kind, value, at) else None
 
     def write(self, obj, value, loader):
         targets = [loader.resolve(self.kind, slug) for slug in value]
@@ -862,7 +865,12 @@ def validate(document):
                 continue
             seen[slug] = at
             cleaned[name].append(entry)
-    _symmetrical_conflicts(cleaned["claims"], check)
+    symmetrical_conflicts(
+        cleaned["claims"],
+        lambda i, slug, other, note, other_note: check.problem(
+            f"claims[{i}].conflict_notes.{other}", "the other claim gives this link another note."
+        ),
+    )
     if check.problems:
         raise ImportFailed(check.problems)
     return cleaned
@@ -893,16 +901,21 @@ def _references(document):
     return known, texts
 
 
-def _symmetrical_conflicts(claims, check):
-    """List each competing-claim link, and its note, on both sides, as the database holds them."""
+def symmetrical_conflicts(claims, clash):
+    """List each competing-claim link, and its note, on both sides of the pair, as the database holds them.
+
+    `claims`: dicts with "slug", and "conflicts_with" and "conflict_notes" if they have links. A document
+    may give a link on either side or both; a pair has one note for readers, so when the two sides give
+    different notes, `clash(i, slug, other, note, other_note)` is told (claims[i] gives `note`).
+    """
     slugs = {claim["slug"] for claim in claims}
-    rivals = {claim["slug"]: set(claim["conflicts_with"]) for claim in claims}
+    rivals = {claim["slug"]: set(claim.get("conflicts_with") or ()) for claim in claims}
     notes = {}
     for i, claim in enumerate(claims):
-        for other, note in claim["conflict_notes"].items():
+        for other, note in (claim.get("conflict_notes") or {}).items():
             pair = frozenset((claim["slug"], other))
             if notes.setdefault(pair, note) != note:
-                check.problem(f"claims[{i}].conflict_notes.{other}", "the other claim gives this link another note.")
+                clash(i, claim["slug"], other, note, notes[pair])
     for slug, others in list(rivals.items()):
         for other in others:
             if other in slugs:

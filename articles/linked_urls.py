@@ -7,44 +7,18 @@ actor, tag or claim follow a renamed slug (articles.redirects) with a 301, as
 the pages do: a subscribed feed or a shared card keeps working.
 """
 
-from functools import wraps
-
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import path, resolve, reverse
-from django.utils.cache import patch_cache_control
+from django.urls import path
 
 from articles import cards, feeds
 from articles.caching import reader_view
-from articles.redirects import current_url
+from articles.redirects import following_renames
 from articles.sitemaps import SITEMAPS
 
 
-def following_renames(view, kind, url_name):
-    """`view` (about the `kind` object named by `slug`); an old slug gets a 301 to `url_name` at the new one."""
-
-    @wraps(view)
-    def serve(request, slug):
-        try:
-            response = view(request, slug=slug)
-        except Http404:
-            response = None
-        if response is not None and response.status_code != 404:
-            return response
-        current = current_url(kind, slug)  # the object's page at its current slug, or None
-        if current is None:
-            if response is None:
-                raise Http404
-            return response
-        redirect = HttpResponsePermanentRedirect(reverse(f"linked:{url_name}", args=[resolve(current).kwargs["slug"]]))
-        patch_cache_control(redirect, public=True, max_age=3600)
-        return redirect
-
-    return serve
-
-
 def about_one(view, kind, url_name, **options):
-    return reader_view(following_renames(view, kind, url_name), (), **options)
+    """`view` about the `kind` object named by `slug`, cached, an old slug answered with a 301 to the new one."""
+    return reader_view(following_renames(view, kind, f"linked:{url_name}"), (), **options)
 
 
 app_name = "linked"

@@ -166,6 +166,14 @@ class FuzzyDateMixin:
 # --- Actors --------------------------------------------------------------------
 
 
+def editor_note_field():
+    """The note for editors that actors, articles and events carry: the admin shows it, no reader page does."""
+    return models.TextField(
+        blank=True,
+        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
+    )
+
+
 class ActorQuerySet(models.QuerySet):
     def named(self, name):
         """Actors whose canonical name or any alias is `name`, ignoring case."""
@@ -209,10 +217,7 @@ class Actor(models.Model):
     description = models.CharField(
         max_length=300, blank=True, help_text="Role or description, as the sources state it. Shown to readers."
     )
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     # When the record was added and last saved: feeds and the sitemap's lastmod read them.
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -298,6 +303,11 @@ class ArticleQuerySet(TaggedQuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
+    def without_texts(self):
+        """Articles without their body and captions, which no list shows (a long body costs more to read than the
+        rest of its row)."""
+        return self.defer("body", "captions")
+
     def with_claim_counts(self):
         """Annotate how many citations the article gives and how many claims they serve."""
         return self.annotate(
@@ -380,10 +390,7 @@ class Article(FuzzyDateMixin, models.Model):
         blank=True, help_text="Photo captions and credits; not part of the body.", validators=[validate_captions]
     )
     source_file = models.CharField(max_length=200, blank=True, help_text="The source file this came from.")
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -629,6 +636,16 @@ class EventQuerySet(TaggedQuerySet):
             events = events.filter(Q(end__year__gte=first) | Q(end__isnull=True, start__year__gte=first))
         return events
 
+    def filtered(self, filters):
+        """The events the timeline's filters choose ({name: value}, see forms.TimelineFilterForm.resolved);
+        the stretch of time shown (decade, year, month) is the timeline's window, not a filter."""
+        events = self
+        if "actor" in filters:
+            events = events.involving(filters["actor"])
+        if "tag" in filters:
+            events = events.tagged(filters["tag"])
+        return events.in_years(filters.get("from"), filters.get("to"))
+
 
 # Shown to readers: a claim's text several times on its own page (heading, meta
 # description, Cite this, BibTeX, CSL-JSON) and on every list of claims, an
@@ -664,10 +681,7 @@ class Event(FuzzyDateMixin, models.Model):
         help_text="Shown to readers, in meta descriptions and share previews.",
         validators=[validate_event_description],
     )
-    editor_note = models.TextField(
-        blank=True,
-        help_text="For editors only, never shown to readers: how this was curated, doubts, sources to check.",
-    )
+    editor_note = editor_note_field()
     start = models.DateField(help_text="The first day of the period the sources give.")
     end = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -757,6 +771,11 @@ class Participation(models.Model):
 RELATED_CANDIDATES = 100
 
 
+def _about(actor):
+    """The condition "this claim is about the actor" (a slug or an id): EXISTS, so a claim stays one row."""
+    return Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
+
+
 class ClaimQuerySet(TaggedQuerySet):
     # A claim's status is stored (see services.claims_refresh_status), so a
     # status filter is a plain lookup on an indexed column.
@@ -807,8 +826,7 @@ class ClaimQuerySet(TaggedQuerySet):
     # An actor, event or article is named by slug or by id (see by_ref).
     def involving(self, actor):
         """Claims the actor makes or that are about the actor."""
-        about = Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
-        return self.filter(Q(**by_ref("claimant", actor)) | about)
+        return self.filter(Q(**by_ref("claimant", actor)) | _about(actor))
 
     def cited_in(self, article):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
@@ -912,9 +930,7 @@ class ClaimQuerySet(TaggedQuerySet):
 
     def about(self, actor):
         """Claims about the actor."""
-        return self.filter(
-            Exists(Claim.subjects.through.objects.filter(claim_id=OuterRef("pk"), **by_ref("actor", actor)))
-        )
+        return self.filter(_about(actor))
 
     def on_event(self, event):
         return self.filter(**by_ref("event", event))

@@ -38,6 +38,11 @@ def obj(**properties):
     }
 
 
+def extending(*bases, **properties):
+    """An object schema that is each of the schemas named in `bases`, with `properties` too (as obj gives them)."""
+    return {"allOf": [ref(base) for base in bases], **obj(**properties)}
+
+
 def array(items):
     return {"type": "array", "items": items}
 
@@ -114,24 +119,15 @@ SCHEMAS = {
         ),
     ),
     "Participation": obj(actor=ref("ActorRef"), role=STRING),
-    "ArticleWithPeople": {
-        "allOf": [ref("ArticleRef")],
-        "type": "object",
-        "properties": {
-            "credit_line": STRING,
-            "publisher": nullable(ref("ActorRef")),
-            "wire": nullable(ref("ActorRef")),
-            "authors": array(ref("ActorRef")),
-        },
-        "required": ["credit_line", "publisher", "wire", "authors"],
-    },
-    "ClaimWithCitations": {
-        "allOf": [ref("ClaimRef")],
-        "type": "object",
-        "properties": {"citations": array(ref("Citation"))},
-        "required": ["citations"],
-    },
-    "TagUse": {"allOf": [ref("TagRef")], "type": "object", "properties": {"uses": COUNT}, "required": ["uses"]},
+    "ArticleWithPeople": extending(
+        "ArticleRef",
+        credit_line=STRING,
+        publisher=nullable(ref("ActorRef")),
+        wire=nullable(ref("ActorRef")),
+        authors=array(ref("ActorRef")),
+    ),
+    "ClaimWithCitations": extending("ClaimRef", citations=array(ref("Citation"))),
+    "TagUse": extending("TagRef", uses=COUNT),
     # --- One per page ---
     "Home": obj(
         counts=obj(articles=COUNT, claims=COUNT, events=COUNT, actors=COUNT),
@@ -158,55 +154,35 @@ SCHEMAS = {
         total=COUNT,
         next=nullable(STRING),
         events=array(
-            {
-                "allOf": [ref("EventRef")],
-                "type": "object",
-                "properties": {
-                    "source_count": COUNT,
-                    "participants": array(ref("Participation")),
-                    "tags": array(ref("TagRef")),
-                },
-                "required": ["source_count", "participants", "tags"],
-            }
+            extending(
+                "EventRef", source_count=COUNT, participants=array(ref("Participation")), tags=array(ref("TagRef"))
+            )
         ),
     ),
-    "Event": {
-        "allOf": [ref("EventRef")],
-        "type": "object",
-        "properties": {
-            "description": STRING,
-            "date_approximate": BOOLEAN,
-            "source_count": COUNT,
-            "participants": array(ref("Participation")),
-            "tags": array(ref("TagRef")),
-            "claims": section(ref("ClaimWithCitations")),
-        },
-        "required": ["description", "date_approximate", "source_count", "participants", "tags", "claims"],
-    },
+    "Event": extending(
+        "EventRef",
+        description=STRING,
+        date_approximate=BOOLEAN,
+        source_count=COUNT,
+        participants=array(ref("Participation")),
+        tags=array(ref("TagRef")),
+        claims=section(ref("ClaimWithCitations")),
+    ),
     "ClaimList": obj(
         filters=ref("Filters"),
         page=ref("KeysetPagination"),
         claims=array(
-            {
-                "allOf": [ref("ClaimRef")],
-                "type": "object",
-                "properties": {
-                    "sources": array(obj(slug=STRING, title=STRING, stances=array(STANCE), url=URL)),
-                    "more_sources": COUNT,
-                },
-                "required": ["sources", "more_sources"],
-            }
+            extending(
+                "ClaimRef",
+                sources=array(obj(slug=STRING, title=STRING, stances=array(STANCE), url=URL)),
+                more_sources=COUNT,
+            )
         ),
     ),
     "Contested": obj(
         page=ref("KeysetPagination"),
         claims=array(
-            {
-                "allOf": [ref("ClaimRef"), ref("Sides")],
-                "type": "object",
-                "properties": {"supporting_total": COUNT, "disputing_total": COUNT, "qualifying_total": COUNT},
-                "required": ["supporting_total", "disputing_total", "qualifying_total"],
-            }
+            extending("ClaimRef", "Sides", supporting_total=COUNT, disputing_total=COUNT, qualifying_total=COUNT)
         ),
     ),
     "Grid": obj(
@@ -221,20 +197,17 @@ SCHEMAS = {
             )
         ),
     ),
-    "Claim": {
-        "allOf": [ref("ClaimRef"), ref("Sides")],
-        "type": "object",
-        "properties": {
-            "origin_count": COUNT,
-            "subjects": array(ref("ActorRef")),
-            "tags": array(ref("TagRef")),
-            "needs_review": array(ref("Citation")),
-            "origins": array(obj(label=STRING, name=STRING, appearances=STRING)),
-            "related": array(ref("ClaimRef")),
-            "history": URL,
-        },
-        "required": ["origin_count", "subjects", "tags", "needs_review", "origins", "related", "history"],
-    },
+    "Claim": extending(
+        "ClaimRef",
+        "Sides",
+        origin_count=COUNT,
+        subjects=array(ref("ActorRef")),
+        tags=array(ref("TagRef")),
+        needs_review=array(ref("Citation")),
+        origins=array(obj(label=STRING, name=STRING, appearances=STRING)),
+        related=array(ref("ClaimRef")),
+        history=URL,
+    ),
     "ClaimHistory": obj(
         slug=STRING,
         text=STRING,
@@ -266,90 +239,43 @@ SCHEMAS = {
     "ArticleList": obj(
         filters=ref("Filters"),
         page=ref("KeysetPagination"),
-        articles=array(
-            {
-                "allOf": [ref("ArticleWithPeople")],
-                "type": "object",
-                "properties": {"citation_count": COUNT, "claim_count": COUNT},
-                "required": ["citation_count", "claim_count"],
-            }
-        ),
+        articles=array(extending("ArticleWithPeople", citation_count=COUNT, claim_count=COUNT)),
     ),
-    "Article": {
-        "allOf": [ref("ArticleWithPeople")],
-        "type": "object",
-        "properties": {
-            "title_is_editorial": BOOLEAN,
-            "date_note": STRING,
-            "source_url": nullable(STRING),
-            "body": {"type": "string", "description": "The Markdown source; annotation positions count in it."},
-            "captions": {"type": "string", "description": "The photo captions, plain text."},
-            "tags": array(ref("TagRef")),
-            "notes_total": COUNT,
-            "citations": array(
-                {
-                    "allOf": [ref("Citation")],
-                    "type": "object",
-                    "properties": {"number": COUNT, "claim": STRING},
-                    "required": ["number", "claim"],
-                }
-            ),
-            "claims": array(obj(stance=STANCE, total=COUNT, claims=array(ref("ClaimRef")))),
-            "claims_total": COUNT,
-            "lost": array(
-                {"allOf": [ref("Citation")], "type": "object", "properties": {"claim": STRING}, "required": ["claim"]}
-            ),
-        },
-        "required": [
-            "title_is_editorial",
-            "date_note",
-            "source_url",
-            "body",
-            "captions",
-            "tags",
-            "notes_total",
-            "citations",
-            "claims",
-            "claims_total",
-            "lost",
-        ],
-    },
+    "Article": extending(
+        "ArticleWithPeople",
+        title_is_editorial=BOOLEAN,
+        date_note=STRING,
+        source_url=nullable(STRING),
+        body={"type": "string", "description": "The Markdown source; annotation positions count in it."},
+        captions={"type": "string", "description": "The photo captions, plain text."},
+        tags=array(ref("TagRef")),
+        notes_total=COUNT,
+        citations=array(extending("Citation", number=COUNT, claim=STRING)),
+        claims=array(obj(stance=STANCE, total=COUNT, claims=array(ref("ClaimRef")))),
+        claims_total=COUNT,
+        lost=array(extending("Citation", claim=STRING)),
+    ),
     "ActorList": obj(
         filters=ref("Filters"),
         page=ref("KeysetPagination"),
-        actors=array(
-            {
-                "allOf": [ref("ActorRef")],
-                "type": "object",
-                "properties": {"description": STRING, "aliases": array(STRING)},
-                "required": ["description", "aliases"],
-            }
-        ),
+        actors=array(extending("ActorRef", description=STRING, aliases=array(STRING))),
     ),
-    "Actor": {
-        "allOf": [ref("ActorRef")],
-        "type": "object",
-        "properties": {
-            "description": STRING,
-            "aliases": array(STRING),
-            "participations": section(obj(event=ref("EventRef"), role=STRING)),
-            "claims_made": section(ref("ClaimRef")),
-            "claims_about": section(ref("ClaimRef")),
-            "articles": section(ref("ArticleWithPeople")),
-        },
-        "required": ["description", "aliases", "participations", "claims_made", "claims_about", "articles"],
-    },
+    "Actor": extending(
+        "ActorRef",
+        description=STRING,
+        aliases=array(STRING),
+        participations=section(obj(event=ref("EventRef"), role=STRING)),
+        claims_made=section(ref("ClaimRef")),
+        claims_about=section(ref("ClaimRef")),
+        articles=section(ref("ArticleWithPeople")),
+    ),
     "TagList": obj(page=ref("KeysetPagination"), tags=array(ref("TagRef"))),
-    "Tag": {
-        "allOf": [ref("TagRef")],
-        "type": "object",
-        "properties": {
-            "articles": section(ref("ArticleWithPeople")),
-            "events": section(ref("EventRef")),
-            "claims": section(ref("ClaimRef")),
-        },
-        "required": ["articles", "events", "claims"],
-    },
+    "Tag": extending(
+        "TagRef",
+        articles=section(ref("ArticleWithPeople")),
+        events=section(ref("EventRef")),
+        claims=section(ref("ClaimRef")),
+    ),
     "Search": obj(
         query=STRING,
         kind=STRING,
@@ -402,12 +328,7 @@ SCHEMAS = {
             },
         ),
     ),
-    "Annotation": {
-        "allOf": [ref("AnnotationItem")],
-        "type": "object",
-        "properties": {"@context": {"const": "http://www.w3.org/ns/anno.jsonld"}},
-        "required": ["@context"],
-    },
+    "Annotation": extending("AnnotationItem", **{"@context": {"const": "http://www.w3.org/ns/anno.jsonld"}}),
     "AnnotationCollection": obj(
         **{
             "@context": {"const": ["http://www.w3.org/ns/anno.jsonld", "http://www.w3.org/ns/ldp.jsonld"]},

@@ -14,9 +14,10 @@ The rule lives here, once:
   one, or the renamed one taking its old name back) drops the record.
 - Deleting the object drops its records: its old addresses answer 404 like
   its current one.
-- `with_slug_redirects()` wraps a detail page's view: only when the view
-  answers 404 does it look for an old slug (one query), so pages that exist
-  cost nothing more.
+- `following_renames()` wraps a view about one object (a detail page, through
+  `with_slug_redirects()`; a feed or a share card, through articles.linked_urls):
+  only when the view answers 404 does it look for an old slug (one query), so
+  pages that exist cost nothing more.
 """
 
 from functools import wraps
@@ -42,22 +43,29 @@ def slug_renamed(*, kind, object_id, old_slug, new_slug):
     SlugRedirect.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"object_id": object_id})
 
 
-def current_url(kind, old_slug, *, page=None, json=False):
-    """The address (of `page`, by default the object's own) the object once at `old_slug` has now, or None
-    (never renamed, or gone)."""
+def current_slug(kind, old_slug):
+    """The slug the `kind` object once at `old_slug` has now, or None (never renamed, or gone)."""
     object_id = SlugRedirect.objects.filter(kind=kind, old_slug=old_slug).values_list("object_id", flat=True).first()
     if object_id is None:
         return None
-    slug = MODEL_OF[kind]._default_manager.filter(pk=object_id).values_list("slug", flat=True).first()
-    if slug is None:
-        return None
-    return reverse(f"articles:{page or kind}{'-json' if json else ''}", args=[slug])
+    return MODEL_OF[kind]._default_manager.filter(pk=object_id).values_list("slug", flat=True).first()
+
+
+def current_url(kind, old_slug):
+    """The page the object once at `old_slug` has now, or None."""
+    slug = current_slug(kind, old_slug)
+    return None if slug is None else reverse(f"articles:{kind}", args=[slug])
 
 
 def with_slug_redirects(view, page, slug_model, *, json=False):
     """`view` (the reader page `page` about one `slug_model` object, taking `slug`), answering an old slug
     with a 301 to the current address."""
-    kind = KIND_OF_LABEL[slug_model]
+    return following_renames(view, KIND_OF_LABEL[slug_model], f"articles:{page}{'-json' if json else ''}")
+
+
+def following_renames(view, kind, url_name):
+    """`view` (about the `kind` object named by `slug`), answering an old slug with a 301 to `url_name`
+    at the current one; a view that has the slug answers as it is."""
 
     @wraps(view)
     def serve(request, *args, slug, **kwargs):
@@ -67,11 +75,12 @@ def with_slug_redirects(view, page, slug_model, *, json=False):
             response = None
         if response is not None and response.status_code != 404:
             return response
-        target = current_url(kind, slug, page=page, json=json)
-        if target is None:
+        current = current_slug(kind, slug)
+        if current is None:
             if response is None:
                 raise Http404
             return response
+        target = reverse(url_name, args=[current])
         query = request.META.get("QUERY_STRING")
         redirect = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         patch_cache_control(redirect, public=True, max_age=3600)

@@ -23,11 +23,10 @@ import json
 from collections import OrderedDict
 
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import Actor, Article, Stance
-from articles.templatetags.kb import SITE_NAME, tag_url
+from articles.templatetags.kb import SITE_NAME, shorten, tag_url
 
 CONTEXT = "https://schema.org"
 
@@ -217,7 +216,7 @@ def item_list(page, name, items, *, total=None, start=1):
             "@type": "ListItem",
             "position": position,
             "url": page.url(_url_of(item)),
-            "name": Truncator(_name_of(item)).chars(200),
+            "name": shorten(_name_of(item), 200),
         }
         for position, item in enumerate(items, start=start)
     ]
@@ -240,7 +239,7 @@ def breadcrumbs(page, *trail):
         "@type": "BreadcrumbList",
         "@id": f"{page.here}#breadcrumbs",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": Truncator(name).chars(100), "item": page.url(path)}
+            {"@type": "ListItem", "position": position, "name": shorten(name, 100), "item": page.url(path)}
             for position, (name, path) in enumerate(steps, start=1)
         ],
     }
@@ -295,7 +294,7 @@ def claim_history(page):
             "@type": "WebPage",
             "@id": f"{page.here}#page",
             "url": page.here,
-            "name": f"History of a claim: {Truncator(claim.text).chars(100)}",
+            "name": f"History of a claim: {shorten(claim.text, 100)}",
             "about": {"@id": f"{page.url(claim.get_absolute_url())}#claim"},
         },
         breadcrumbs(

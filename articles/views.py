@@ -163,13 +163,7 @@ class TimelineView(FilteredMixin, TemplateView):
         filters = self.filters
         # By id where the form found the row: the database plans for that actor's real number of events.
         chosen = self.form.resolved()
-        events = Event.objects.all()
-        if "actor" in chosen:
-            events = events.involving(chosen["actor"])
-        if "tag" in chosen:
-            events = events.tagged(chosen["tag"])
-        first, last = filters.get("from"), filters.get("to")
-        events = events.in_years(first, last)
+        events = Event.objects.filtered(chosen)
         # Every window of one filter draws the same overview: its counts are read once per content version.
         counts_key = "timeline-years:" + ":".join(str(chosen.get(name)) for name in ("actor", "tag", "from", "to"))
         counts = per_version(counts_key, events.year_counts, TIMELINE_COUNTS_SECONDS)
@@ -197,8 +191,8 @@ class TimelineView(FilteredMixin, TemplateView):
             up=up,
             later=later,
             overview=build_overview(counts, window, page, subject, filters),
-            first_year=first,
-            last_year=last,
+            first_year=filters.get("from"),
+            last_year=filters.get("to"),
             actor_name=self.form.chosen_label("actor"),
             tag_name=self.form.chosen_label("tag"),
             **kwargs,
@@ -221,7 +215,7 @@ class EventDetailView(DetailView):
         # The stored count, not a window count: that would read every claim of a busy event to show 20.
         claims = (
             Claim.objects.for_listing()
-            .filter(event=self.object)
+            .on_event(self.object.pk)
             .order_by("slug")
             .prefetch_related(Prefetch("citations", queryset=citations_with_sources()))
         )
@@ -469,11 +463,11 @@ class ArticleListView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ordering = ordering_named(ARTICLE_ORDERINGS, self.filters.get("sort"))
-        articles = Article.objects.filtered(self.form.resolved()).defer("body", "captions")
+        articles = Article.objects.filtered(self.form.resolved()).without_texts()
         page = keyset_page(self.request, articles, ordering, ARTICLES_PER_PAGE, noun="article")
         # Count citations for the page's articles only: counting them for every
         # article first costs seconds at 10,000 articles.
-        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).defer("body", "captions")
+        counted = Article.objects.filter(pk__in=[a.pk for a in page.rows]).without_texts()
         counted = {a.pk: a for a in counted.with_people().with_claim_counts()}
         return super().get_context_data(
             page=page,
@@ -615,7 +609,7 @@ class ActorDetailView(DetailView):
                 capped=True,
             ),
             claims_made=first_rows(
-                Claim.objects.for_listing().filter(claimant=actor).order_by(*CLAIM_ORDERINGS[0].order_by()),
+                Claim.objects.for_listing().claimed_by(actor.pk).order_by(*CLAIM_ORDERINGS[0].order_by()),
                 capped=True,
             ),
             # An actor is the subject of a claim at most once: counting their subject links is counting the claims.
@@ -625,7 +619,7 @@ class ActorDetailView(DetailView):
                 counted=Claim.subjects.through.objects.filter(actor=actor),
             ),
             articles=first_rows(
-                Article.objects.by_actor(actor.pk).defer("body", "captions").with_people().newest_first(),
+                Article.objects.by_actor(actor.pk).without_texts().with_people().newest_first(),
                 capped=True,
             ),
             **kwargs,
@@ -666,7 +660,7 @@ class TagDetailView(DetailView):
         tag = self.object.pk
         return super().get_context_data(
             articles=first_rows(
-                Article.objects.tagged(tag).defer("body", "captions").with_people().newest_first(),
+                Article.objects.tagged(tag).without_texts().with_people().newest_first(),
                 capped=True,
                 counted=Article.objects.tag_links(tag),
             ),

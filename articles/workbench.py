@@ -36,13 +36,15 @@ from dataclasses import dataclass, field
 import reversion
 from anyascii import anyascii
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import slugify
 
 from articles import anchoring, versioning
 from articles.models import Article, Citation, Claim, Location, reserved_claim_slugs
 from articles.search import CONFIG as SEARCH_CONFIG
+from articles.search import StoredVector
 
 # --- Positions ---------------------------------------------------------------------
 
@@ -282,17 +284,8 @@ def similar_claims(text, *, limit=5, exclude=()):
         return []
     candidates = Claim.objects.exclude(pk__in=list(exclude)).select_related("claimant")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-        from django.db.models import F
-        from django.db.models.expressions import RawSQL
-
         query = SearchQuery(" | ".join(words[:12]), search_type="raw", config=SEARCH_CONFIG)
-        candidates = (
-            candidates.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
-            .filter(vector=query)
-            .annotate(rank=SearchRank(F("vector"), query))
-            .order_by("-rank", "pk")
-        )
+        candidates = _ranked(candidates, query)
     else:
         longest = sorted(words, key=len, reverse=True)[:3]
         any_word = Q()
@@ -312,6 +305,16 @@ def similar_claims(text, *, limit=5, exclude=()):
     return scored[:limit]
 
 
+def _ranked(claims, query):
+    """PostgreSQL: the `claims` whose stored search vector (GIN-indexed) matches `query`, best first."""
+    return (
+        claims.alias(vector=StoredVector())
+        .filter(vector=query)
+        .annotate(rank=SearchRank(F("vector"), query))
+        .order_by("-rank", "pk")
+    )
+
+
 FOUND = 10
 
 
@@ -326,17 +329,7 @@ def find_claims(query, *, limit=FOUND):
         return []
     claims = Claim.objects.select_related("claimant")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-        from django.db.models import F
-        from django.db.models.expressions import RawSQL
-
-        wanted = SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG)
-        claims = (
-            claims.alias(vector=RawSQL("articles_claim.search_vector", [], output_field=SearchVectorField()))
-            .filter(vector=wanted)
-            .annotate(rank=SearchRank(F("vector"), wanted))
-            .order_by("-rank", "pk")
-        )
+        claims = _ranked(claims, SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG))
     else:
         for word in words:
             claims = claims.filter(text__icontains=word)

@@ -100,3 +100,19 @@ def test_citations_by_stance_come_in_reading_order_with_every_stance_present():
     groups = by_stance([qualifies, supports])
     assert list(groups) == [Stance.SUPPORTS, Stance.DISPUTES, Stance.QUALIFIES]
     assert groups == {Stance.SUPPORTS: [supports], Stance.DISPUTES: [], Stance.QUALIFIES: [qualifies]}
+
+
+def test_newest_first_is_one_order_in_sql_in_the_articles_list_and_in_memory():
+    # Undated last; the same date by title. The default ordering, the list's keyset order and the key for
+    # articles already in memory are written three ways (an index, page seeks, sorted()) but are one order.
+    from articles.listing import ARTICLE_ORDERINGS
+
+    undated = make_article(title="Undated", published=None, date_precision="")
+    older = make_article(title="Older", published=datetime.date(2019, 2, 27), date_precision="day")
+    second = make_article(title="B same day", published=datetime.date(2025, 10, 9), date_precision="day")
+    first = make_article(title="A same day", published=datetime.date(2025, 10, 9), date_precision="day")
+    expected = [first, second, older, undated]
+    assert list(Article.objects.all()) == expected
+    assert list(Article.objects.order_by("pk").newest_first()) == expected
+    assert list(Article.objects.order_by(*ARTICLE_ORDERINGS[0].order_by())) == expected
+    assert sorted([undated, older, second, first], key=Article.newest_first_key) == expected

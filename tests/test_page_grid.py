@@ -192,7 +192,7 @@ def test_when_every_article_names_an_outlet_no_authors_are_read(world, client, d
     "params, named",
     [
         ({"after": "no-such-claim"}, "“after=no-such-claim”: there is no claim “no-such-claim”"),
-        ({"page": "-1"}, "“page=-1”: pages are numbered from 1."),
+        ({"page": "-1"}, "“page=-1”: pages are numbered from 1; better, follow the page links."),
         ({"event": "previous-visit", "page": "2"}, "“page=2”: there is no page 2."),
     ],
 )

@@ -7,6 +7,7 @@ from django import template
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from articles.dates import DatePrecision, to_partial
 from articles.models import ClaimStatus, Stance, slug_url
@@ -51,6 +52,22 @@ def iso_date(obj):
 @register.filter
 def stance_symbol(stance):
     return STANCE_SYMBOLS.get(stance, "")
+
+
+def stance_html(stance, *, href=None, capital=False):
+    """A stance as every page shows it: a chip with its symbol (for the eye only) and its word, e.g. "✓ supports";
+    a link when `href` is given."""
+    label = capfirst(Stance(stance).label) if capital else Stance(stance).label
+    inner = format_html('<span aria-hidden="true">{}</span> {}', STANCE_SYMBOLS.get(stance, ""), label)
+    if href is None:
+        return format_html('<span class="stance stance--{}">{}</span>', stance, inner)
+    return format_html('<a class="stance stance--{}" href="{}">{}</a>', stance, href, inner)
+
+
+@register.simple_tag
+def stance_chip(stance, capital=False):
+    """{% stance_chip citation.stance %}: see stance_html."""
+    return stance_html(stance, capital=capital)
 
 
 @register.filter
@@ -118,14 +135,7 @@ NOT_MENTIONED = mark_safe(
 
 def _cell_body(cell):
     """An article's short label, then a link to each of its quotes for the claim, one per stance."""
-    links = format_html_join(
-        "",
-        '\n<a class="stance stance--{}" href="{}"><span aria-hidden="true">{}</span> {}</a>',
-        (
-            (citation.stance, citation.url, STANCE_SYMBOLS.get(citation.stance, ""), citation.get_stance_display())
-            for citation in cell["citations"]
-        ),
-    )
+    links = format_html_join("", "\n{}", ((stance_html(c.stance, href=c.url),) for c in cell["citations"]))
     return format_html('<span class="grid__source">{}</span>{}', cell["article"].short_label, links)
 
 

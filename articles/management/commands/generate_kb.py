@@ -706,7 +706,7 @@ class Generator:
         they are unsaved ones, on articles read back with their people, so that
         no claim's citations (and article bodies) need reading again.
         """
-        articles = {a.pk: a for a in Article.objects.filter(generated()).defer("body", "captions").with_people()}
+        articles = {a.pk: a for a in Article.objects.filter(generated()).without_texts().with_people()}
         by_claim = defaultdict(list)
         for row in citations:
             citation = Citation(article=articles[row["article_id"]], stance=row["stance"], anchored=row["anchored"])
