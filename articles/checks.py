@@ -9,6 +9,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.checks import Tags, Warning, register
+from django.db import connections
 
 
 @register(Tags.caches, deploy=True)
@@ -56,7 +57,7 @@ def check_cache_is_usable(app_configs=None, **kwargs):
 def check_database_timeouts(app_configs=None, **kwargs):
     problems = []
     for alias, database in settings.DATABASES.items():
-        if database["ENGINE"] != "django.db.backends.postgresql":
+        if connections[alias].vendor != "postgresql":
             continue
         options = database.get("OPTIONS", {})
         if not options.get("connect_timeout"):

@@ -15,6 +15,8 @@ form) with four changes:
   its deletion, so what it was can always be put back.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
@@ -77,6 +79,9 @@ class VersionedForm:
                     conflicts.snapshot(self.model_admin, self.request, self.instance, self.base_fields)
                 )
             self.initial[conflicts.TOKEN_FIELD] = base
+            if conflicts.NOTE_FIELD in self.base_fields:
+                # A revert refused as stale shows its form again with the note the editor typed.
+                self.initial[conflicts.NOTE_FIELD] = getattr(self.request, "kb_change_note", "")
 
     @property
     def changed_data(self):
@@ -358,17 +363,23 @@ class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
             current = current.select_for_update()
         current = current.first()
         form_fields = self.get_form(request, current).base_fields
+        stale = False
         if current is not None:
             token_now = conflicts.encode(conflicts.snapshot(self, request, current, form_fields))
             if request.method == "POST":
                 posted = conflicts.decode(request.POST.get(conflicts.TOKEN_FIELD, ""))
-                if posted is None or conflicts.encode(posted) != token_now:
-                    messages.error(
-                        request,
-                        "This object was changed after you opened this page, so nothing was reverted. "
-                        "Here is the revert form again, against the object as it is now.",
-                    )
-                    return redirect(request.path)
+                stale = posted is None or conflicts.encode(posted) != token_now
+            if stale:
+                messages.error(
+                    request,
+                    "This object was changed after you opened this page, so nothing was reverted. "
+                    "Here is the revert form again, against the object as it is now, with your change note.",
+                )
+                # The form as on opening the page (a redirect dropped the note the editor typed).
+                note = request.POST.get(conflicts.NOTE_FIELD, "")
+                request = copy.copy(request)
+                request.method = "GET"
+                request.kb_change_note = note
             request.kb_edit_base = token_now
         request.kb_conflict_checked = True
         quiet = mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
@@ -395,6 +406,8 @@ class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):
                             versioning.add_whole(neighbour)
                     elif response.status_code == 200:
                         response.template_name = template_name
+                        if stale:
+                            response.status_code = 409
                         response.render()
                         raise _RollBackRevisionView(response)
                     else:

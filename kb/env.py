@@ -96,6 +96,14 @@ def env_list(name, default, *, environ=os.environ):
     return items
 
 
+# Django's backends with a connect breaker in front (articles.db_backends); others are used as they are.
+DATABASE_BACKENDS = {
+    "django.db.backends.postgresql": "articles.db_backends.postgresql",
+    "django.db.backends.sqlite3": "articles.db_backends.sqlite3",
+}
+POSTGRESQL = DATABASE_BACKENDS["django.db.backends.postgresql"]
+
+
 def env_database(name, default, *, environ=os.environ):
     url = environ.get(name) or default
     try:
@@ -104,6 +112,7 @@ def env_database(name, default, *, environ=os.environ):
         raise ImproperlyConfigured(f"{name}={url!r} is not a database URL: {error}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={url!r} names no database engine Django knows.")
+    config["ENGINE"] = DATABASE_BACKENDS.get(config["ENGINE"], config["ENGINE"])
     return config
 
 

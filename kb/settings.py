@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from kb.env import (
+    POSTGRESQL,
     env_bool,
     env_cache,
     env_database,
@@ -117,8 +118,12 @@ DATABASE_REPLICA_LAG = env_float("DATABASE_REPLICA_LAG", 2.0)
 # the reader gets the 503 page rather than a killed worker.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 20)
+# After a failed connect, each process answers the 503 page at once for this
+# long before trying the database again (articles.db_backends): otherwise every
+# request waits the connect timeout, and readers queue behind one another.
+DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 5.0)
 for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql":
+    if _database["ENGINE"] == POSTGRESQL:
         _options = _database.setdefault("OPTIONS", {})
         if DATABASE_CONNECT_TIMEOUT:
             _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
@@ -259,6 +264,6 @@ LOGGING = {
 # 2 s without it (README, "Speed"). Turned off per connection, so no server
 # setting is needed; the server may keep JIT for other databases.
 for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql":
+    if _database["ENGINE"] == POSTGRESQL:
         _options = _database.setdefault("OPTIONS", {})
         _options["options"] = " ".join(part for part in [_options.get("options", ""), "-c jit=off"] if part)

@@ -93,9 +93,9 @@ def _form_values(form, data):
             data[key] = value
 
 
-def change_form_data(response):
+def change_form_data(response, status=200):
     """What a browser posts back from an admin change (or revert) page, untouched: form, inlines, token."""
-    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response.status_code == status, response.content.decode()[:2000]
     data = {}
     _form_values(response.context["adminform"].form, data)
     for inline in response.context["inline_admin_formsets"]:
@@ -444,10 +444,29 @@ class WholeObjectTests(HistoryTestCase):
         url = reverse("admin:articles_article_revision", args=[self.article.pk, self.versions(self.article)[0].pk])
         data = change_form_data(self.client.get(url))
         Article.objects.filter(pk=self.article.pk).update(title="Saved meanwhile")
-        response = self.client.post(url, data, follow=True)
-        self.assertContains(response, "was changed after you opened this page, so nothing was reverted")
+        response = self.client.post(url, data)
+        self.assertContains(
+            response, "was changed after you opened this page, so nothing was reverted", status_code=409
+        )
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Saved meanwhile")
+
+    def test_a_revert_refused_as_stale_shows_its_form_again_with_the_change_note_typed(self):
+        # Found by hand: the refusal redirected to the revert page, and the note was gone.
+        self.change(self.article, lambda data: data.update(title="Second title"))
+        url = reverse("admin:articles_article_revision", args=[self.article.pk, self.versions(self.article)[0].pk])
+        data = {**change_form_data(self.client.get(url)), "change_note": "The first title was right"}
+        Article.objects.filter(pk=self.article.pk).update(title="Saved meanwhile")
+        response = self.client.post(url, data)
+        self.assertContains(response, "so nothing was reverted", status_code=409)
+        self.assertContains(response, 'name="change_note" value="The first title was right"', status_code=409)
+        self.assertContains(response, 'name="title" value="Arrival"', status_code=409)  # the version's values
+        again = change_form_data(response, status=409)
+        # Its token is the object's as it is now: posted again, the revert goes through, with the note.
+        self.assertEqual(self.client.post(url, again).status_code, 302)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Arrival")
+        self.assertIn("The first title was right", self.versions(self.article)[-1].revision.comment)
 
 
 class HistoryPageTests(HistoryTestCase):

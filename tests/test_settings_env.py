@@ -42,13 +42,13 @@ def test_env_list_refuses_an_empty_list():
 
 def test_env_database_defaults_to_sqlite():
     config = env_database("DATABASE_URL", "sqlite:////tmp/kb.sqlite3", environ={})
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "articles.db_backends.sqlite3"  # Django's, with a connect breaker
     assert config["NAME"] == "/tmp/kb.sqlite3"
 
 
 def test_env_database_reads_postgres_urls():
     config = env_database("DATABASE_URL", "", environ={"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"})
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "articles.db_backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("127.0.0.1", 5432, "test")
 
 

@@ -1,0 +1,168 @@
+"""A database that cannot be reached: after one failed connect, readers get the 503 page at once
+(articles.db_backends) instead of each waiting out the connect timeout, until DATABASE_RETRY_SECONDS pass."""
+
+import logging
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from articles import caching, db_backends
+
+pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(db_backends, "monotonic", clock)
+    yield clock
+    db_backends._outages.clear()  # an outage a test caused is forgotten with it
+
+
+class Database:
+    """The default database as a request sees it: not yet connected, and down until `up` is set."""
+
+    def __init__(self, monkeypatch):
+        self.up = False
+        self.attempts = 0
+        self.wrapper = None
+        self.restart()
+        django_backend = next(cls for cls in type(self.wrapper).__mro__ if cls.__module__.startswith("django.db."))
+        real_connect = django_backend.get_new_connection
+
+        def connect(wrapper, conn_params):
+            self.attempts += 1
+            if not self.up:
+                raise wrapper.Database.OperationalError("connection timeout expired")
+            return real_connect(wrapper, conn_params)
+
+        monkeypatch.setattr(django_backend, "get_new_connection", connect)
+
+    def restart(self):
+        # The test's own connection stays open (it holds the test's transaction); requests get one
+        # that must connect, through the breaker, to Django's backend, whose connect is counted here.
+        self.close()
+        self.wrapper = connections.create_connection("default")
+        connections["default"] = self.wrapper
+
+    def close(self):
+        if self.wrapper is not None and self.wrapper.connection is not None:
+            self.wrapper.connection.close()  # SQLite's close() keeps an in-memory database open
+
+
+@pytest.fixture
+def database(monkeypatch, clock, settings):
+    settings.DATABASE_RETRY_SECONDS = 5
+    test_connection = connections["default"]
+    database = Database(monkeypatch)
+    yield database
+    connections["default"] = test_connection
+    database.close()
+
+
+@pytest.fixture
+def reader():
+    return Client(raise_request_exception=False)
+
+
+def assert_unavailable(response):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "<h1>Temporarily unavailable</h1>" in response.content.decode()
+
+
+def test_a_failed_connect_gets_the_503_page(database, reader):
+    assert_unavailable(reader.get("/claims/"))
+    assert database.attempts == 1
+
+
+def test_within_the_window_readers_get_the_503_page_without_a_connect_attempt(database, reader, clock):
+    reader.get("/claims/")
+    clock.advance(4.9)
+    assert_unavailable(reader.get("/claims/"))
+    assert_unavailable(reader.get("/timeline/"))
+    assert database.attempts == 1
+
+
+def test_after_the_window_a_request_tries_again_and_gets_its_page(database, reader, clock):
+    reader.get("/claims/")
+    clock.advance(5)
+    database.up = True
+    response = reader.get("/claims/")
+    assert response.status_code == 200
+    assert "<h1>Claims</h1>" in response.content.decode()
+    assert database.attempts == 2
+    assert reader.get("/timeline/").status_code == 200  # connected: no new attempt needed
+    assert database.attempts == 2
+
+
+def test_a_retry_that_fails_starts_another_window(database, reader, clock):
+    reader.get("/claims/")
+    clock.advance(5)
+    assert_unavailable(reader.get("/claims/"))
+    assert database.attempts == 2
+    clock.advance(4.9)
+    assert_unavailable(reader.get("/claims/"))
+    assert database.attempts == 2
+
+
+def test_a_window_of_zero_tries_on_every_request(database, reader, settings):
+    settings.DATABASE_RETRY_SECONDS = 0
+    reader.get("/claims/")
+    assert_unavailable(reader.get("/claims/"))
+    assert database.attempts == 2
+
+
+def test_the_outage_is_logged_once_and_the_recovery_once(database, reader, clock, caplog):
+    caplog.set_level(logging.WARNING, logger="kb.database")
+    reader.get("/claims/")
+    reader.get("/claims/")
+    clock.advance(5)
+    reader.get("/claims/")
+    clock.advance(5)
+    database.up = True
+    reader.get("/claims/")
+    assert [(record.levelname, record.getMessage()) for record in caplog.records if record.name == "kb.database"] == [
+        (
+            "ERROR",
+            "Database 'default' could not be reached: connection timeout expired. "
+            "Answering 503 without trying for 5 s at a time.",
+        ),
+        ("WARNING", "Database 'default' is answering again."),
+    ]
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    # As in tests/test_page_cache.py: each test starts, and leaves, with no page remembered anywhere.
+    settings.PAGE_CACHE_SECONDS = 600
+    for remembered in (caching._stores, caching._this_thread.__dict__, caching._memory):
+        remembered.clear()
+    yield
+    for remembered in (caching._stores, caching._this_thread.__dict__, caching._memory):
+        remembered.clear()
+
+
+def test_pages_in_the_page_cache_are_served_while_the_database_is_not_tried(database, reader, page_cache_on):
+    database.up = True
+    assert reader.get("/claims/").status_code == 200
+    database.up = False
+    database.restart()
+    assert_unavailable(reader.get("/timeline/"))  # never rendered: nothing to serve
+    assert database.attempts == 2
+    response = reader.get("/claims/")
+    assert response.status_code == 200
+    assert "<h1>Claims</h1>" in response.content.decode()
+    assert database.attempts == 2
