@@ -506,31 +506,37 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Hundreds of citations on a busy article: load only what marks and notes read.
-        citations = list(
-            article.citations.select_related("claim")
-            .only(*CITATION_FIELDS, "claim__slug", "claim__text")
-            .order_by("start", "pk")
-        )
+        citations = list(article.citations.only(*CITATION_FIELDS).order_by("start", "pk"))
         for citation in citations:
             citation.article = article  # every citation quotes this one article: no second copy of its text
+        # The cited claims' addresses and words as plain rows: only the few shown become objects.
+        cited = dict(
+            (pk, (slug, text))
+            for pk, slug, text in Claim.objects.filter(citations__article=article)
+            .distinct()
+            .values_list("pk", "slug", "text")
+        )
         # Each claim once per stance, however many of its quotes take that stance here.
         claims_by_stance = {
-            stance: {citation.claim_id: citation.claim for citation in cited}
-            for stance, cited in by_stance(citations).items()
+            stance: {citation.claim_id for citation in cited_here}
+            for stance, cited_here in by_stance(citations).items()
         }
         firsts = {
-            stance: sorted(claims.values(), key=lambda claim: claim.slug)[:CLAIMS_PER_STANCE]
-            for stance, claims in claims_by_stance.items()
+            stance: sorted(claim_ids, key=lambda pk: cited[pk][0])[:CLAIMS_PER_STANCE]
+            for stance, claim_ids in claims_by_stance.items()
         }
         # The listed claims again, with what a list row shows: a bounded set, in one query.
-        listed = Claim.objects.for_listing().in_bulk([claim.pk for first in firsts.values() for claim in first])
+        listed = Claim.objects.for_listing().in_bulk([pk for first in firsts.values() for pk in first])
         sections = [
-            (stance, [listed[claim.pk] for claim in first], len(claims_by_stance[stance]))
+            (stance, [listed[pk] for pk in first], len(claims_by_stance[stance]))
             for stance, first in firsts.items()
             if first
         ]
         notes = evidence_notes(citations)
         shown = notes[:NOTES_SHOWN]
+        for citation in [note.citation for note in shown] + [c for c in citations if not c.anchored]:
+            slug, text = cited[citation.claim_id]
+            citation.claim = Claim(pk=citation.claim_id, slug=slug, text=text)
         # Every quote is marked and keeps its id (claim pages link to it); only those with a note get a number.
         body_marks, caption_marks = [], []
         for note in notes:

@@ -133,9 +133,9 @@ def test_an_unknown_article_is_not_found(world, client):
 def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     url = world.wire_story.get_absolute_url()
     client.get(url)  # warm the content-type cache taggit uses
-    # 1 the article with publisher and wire, 2 its authors, 3 its tags,
-    # 4 its citations with their claims' words, 5 the claims listed under it, with claimant and event.
-    with django_assert_num_queries(5):
+    # 1 the article with publisher and wire, 2 its authors, 3 its tags, 4 its citations,
+    # 5 the cited claims' addresses and words, 6 the claims listed under it, with claimant and event.
+    with django_assert_num_queries(6):
         client.get(url)
 
 
@@ -252,7 +252,7 @@ def test_a_busy_article_lists_its_first_claims_per_stance_and_links_to_them_all(
 def test_a_busy_article_runs_the_same_queries(busy_article, client, django_assert_num_queries):
     article, claims = busy_article
     client.get(article.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(article.get_absolute_url())
 
 
