@@ -507,8 +507,6 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Hundreds of citations on a busy article: load only what marks and notes read.
         citations = list(article.citations.only(*CITATION_FIELDS).order_by("start", "pk"))
-        for citation in citations:
-            citation.article = article  # every citation quotes this one article: no second copy of its text
         # The cited claims' addresses and words as plain rows: only the few shown become objects.
         cited = dict(
             (pk, (slug, text))
@@ -534,9 +532,11 @@ class ArticleDetailView(DetailView):
         ]
         notes = evidence_notes(citations)
         shown = notes[:NOTES_SHOWN]
+        # What a note or the lost list shows of a quote: its claim and (this) article, no second copy of its text.
         for citation in [note.citation for note in shown] + [c for c in citations if not c.anchored]:
             slug, text = cited[citation.claim_id]
             citation.claim = Claim(pk=citation.claim_id, slug=slug, text=text)
+            citation.article = article
         # Every quote is marked and keeps its id (claim pages link to it); only those with a note get a number.
         body_marks, caption_marks = [], []
         for note in notes:
