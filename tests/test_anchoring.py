@@ -174,3 +174,93 @@ def test_every_typographic_variant_of_a_typed_character_is_offered_as_the_exact_
     # Part of a sentence, so only the folded match (not the closest-sentence fallback) finds it.
     body = f"Intro sentence here. Officials say Kim said {written}no{written} to the deal in Hanoi. Closing words."
     assert nearest_match(body, f"Kim said {typed}no{typed} to the deal") == f"Kim said {written}no{written} to the deal"
+
+
+# --- Which occurrence of a repeated quote an edit keeps (Citation.anchor passes the stored
+# prefix, suffix and start): the wrong one would highlight, and quote in context, another passage.
+
+
+def test_of_repeated_quotes_the_one_after_the_stored_prefix_is_kept():
+    body = "Alpha: yes. Beta: yes."
+    # The stored suffix runs past the end of the edited body.
+    assert anchor(body, "yes.", prefix="Beta: ", suffix=" The end.", near=0).start == 18
+
+
+def test_of_repeated_quotes_the_one_before_the_stored_suffix_is_kept():
+    body = "Alpha says yes. Beta says yes. Gamma."
+    assert anchor(body, "says yes.", prefix="", suffix=" Gamma.", near=0).start == 21
+    assert anchor(body, "says yes.", prefix="Beta ", suffix=" Gamma.", near=0).start == 21
+
+
+def test_of_repeated_quotes_the_longest_matching_context_wins_even_at_the_start_of_the_body():
+    body = "Beta says yes. Zeta says yes."
+    assert anchor(body, "says yes.", prefix="Beta ", suffix="", near=20).start == 5
+
+
+def test_of_repeated_quotes_only_unbroken_context_counts():
+    # "ab cd " ends the same as "xx cd " for four characters, and as "ab zz " for one.
+    body = "xx cd yes. ab zz yes."
+    assert anchor(body, "yes.", prefix="ab cd ", suffix="", near=17).start == 6
+
+
+def test_of_repeated_quotes_with_the_same_context_the_nearest_to_the_old_position_wins():
+    body = "No. Yes. No. Yes. No. Yes."
+    assert [anchor(body, "Yes.", near=near).start for near in (4, 13, 22)] == [4, 13, 22]
+
+
+def nearest_offered(body, typed):
+    """The passage the quote form offers an editor for a quote that is not word for word in `body`."""
+    citation = Citation(claim=make_claim(), article=make_article(body, title="Fold test"), quote=typed)
+    with pytest.raises(ValidationError) as raised:
+        citation.full_clean()
+    return raised.value.message_dict["quote"][0].partition("The nearest passage is: “")[2].partition("”")[0]
+
+
+@pytest.mark.parametrize(
+    "typed, offered",
+    [
+        # Spaces and line breaks typed differently fold to one space: the fragment itself is offered.
+        ("visited  Hanoi\nin", "visited Hanoi in"),
+        # A letter whose lower case is two characters (İ) before the quote does not shift the offer.
+        ("He met erdoğan in", "he met Erdoğan in"),
+        # A missing space is not a typographic variant: the closest sentence is offered.
+        ("visitedHanoi", "Lam visited Hanoi in May."),
+    ],
+)
+def test_the_text_offered_for_a_quote_typed_loosely(typed, offered):
+    body = "Lam visited Hanoi in May. Then he flew to İstanbul. There he met Erdoğan in June."
+    assert nearest_offered(body, typed) == offered
+
+
+def test_a_blank_quote_has_no_nearest_match():
+    assert nearest_match("Lam visited Hanoi.", "  \n ") is None
+
+
+def test_context_after_an_abbreviation_still_stops_at_the_next_sentence():
+    body = "Mr. Lam came. He left. Then more. The end."
+    start = body.index("He left.")
+    assert in_context(body, start, start + len("He left.")) == ("Mr. Lam came. ", "He left.", " Then more.")
+
+
+def test_a_line_break_ends_a_sentence_even_after_an_abbreviation():
+    body = "Trade grew with the U.S.\nLam will meet senior officials in Hanoi."
+    assert nearest_match(body, "Lam would meet senior officials in Hanoi.") == (
+        "Lam will meet senior officials in Hanoi."
+    )
+
+
+def test_a_reworded_quote_over_two_sentences_is_matched_to_both():
+    body = "Lam arrived on Monday. He met senior officials. They talked about trade. Nothing else happened."
+    assert nearest_match(body, "He met the senior officials. They talked trade.") == (
+        "He met senior officials. They talked about trade."
+    )
+
+
+def test_context_stops_at_the_paragraph_either_side():
+    body = "First paragraph ends.\n\nOne. Two. Three.\n\nNext paragraph."
+    contexts = [in_context(body, body.index(quote), body.index(quote) + len(quote)) for quote in ("One.", "Three.")]
+    assert contexts == [("", "One.", " Two."), ("Two. ", "Three.", "")]
+
+
+def test_of_sentences_equally_close_to_a_reworded_quote_the_first_is_offered():
+    assert nearest_match("Lam met Jim. Lam met Tim.", "Lam met Kim.") == "Lam met Jim."

@@ -12,7 +12,7 @@ from django.urls import reverse
 from reversion.models import Revision
 
 from articles.interchange import FORMAT, VERSION, ImportFailed, kb_import
-from articles.models import Actor, Article, Citation, Claim, Event, LoadRecord
+from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, LoadRecord
 from tests.admin_forms import change_form_fields, with_changes
 from tests.factories import make_editor
 
@@ -78,6 +78,11 @@ def refused(doc, tmp_path):
     assert "nothing was loaded" in str(raised.value)
     assert not (Article.objects.exists() or Actor.objects.exists() or Claim.objects.exists())
     return str(raised.value)
+
+
+def problems(message):
+    """The problems a refusal lists, one per line, exactly as an editor reads them."""
+    return [line.removeprefix("  - ") for line in message.splitlines() if line.startswith("  - ")]
 
 
 # --- Loading and reloading ------------------------------------------------------------
@@ -329,15 +334,39 @@ def test_very_deep_json_is_refused_without_a_traceback(tmp_path):
 
 
 def test_the_format_and_version_are_checked(tmp_path):
-    doc = document(format="something-else", version=2)
+    doc = document(format="something-else", version=2, **{"x" * 100: 1})
     del doc["claims"]
-    message = refused(doc, tmp_path)
-    assert "format: expected “provenance-kb”, got “something-else”." in message
-    assert "version: expected a whole number from 1 to 1, got a number." in message
-    assert "claims: expected a list, got null." in message
-    assert "format: expected “provenance-kb”, got null." in refused(
-        {k: v for k, v in document().items() if k != "format"}, tmp_path
-    )
+    assert problems(refused(doc, tmp_path)) == [
+        "format: expected “provenance-kb”, got “something-else”.",
+        "version: expected a whole number from 1 to 1, got a number.",
+        f"unknown key “{'x' * 60}” at the top level.",
+        "claims: expected a list, got null.",
+    ]
+    assert problems(refused({k: v for k, v in document().items() if k != "format"}, tmp_path)) == [
+        "format: expected “provenance-kb”, got null."
+    ]
+    assert problems(refused(document(format="f" * 100), tmp_path)) == [
+        f"format: expected “provenance-kb”, got “{'f' * 40}”."
+    ]
+    for version, shown in [(True, "true/false"), ("1", "“1”"), (1.5, "a number"), (0, "a number")]:
+        assert problems(refused(document(version=version), tmp_path)) == [
+            f"version: expected a whole number from 1 to 1, got {shown}."
+        ]
+
+
+def test_every_bad_object_of_a_kind_is_reported(tmp_path):
+    doc = document()
+    khang = doc["actors"][0]
+    doc["actors"] = [5, khang, dict(khang, aliases=[]), "lam", dict(khang, slug="lam", kind="robot", aliases=[])]
+    doc["events"][0]["k" * 100] = 1
+    assert problems(refused(doc, tmp_path)) == [
+        "actors[0]: expected an object, got a number.",
+        "actors[2].slug: “khang” is also the slug of actors[1].",
+        "actors[3]: expected an object, got text.",
+        "actors[4].kind: Value 'robot' is not a valid choice.",
+        f"events[0]: unknown key “{'k' * 60}” (expected claims, date_approximate, date_precision, description,"
+        " editor_note, end, participants, slug, start, tags, title).",
+    ]
 
 
 def test_a_missing_key_is_named_with_its_place(tmp_path):
@@ -360,47 +389,147 @@ def _set(doc, path, value):
         (("articles", 0, "tags"), "visit", "articles[0].tags: expected a list, got text."),
         (("articles", 0, "body"), 42, "articles[0].body: expected text, got a number."),
         (("articles", 0, "title"), True, "articles[0].title: expected text, got true/false."),
-        (("articles", 0, "title_is_editorial"), "yes", "articles[0].title_is_editorial: expected true or false"),
+        (
+            ("articles", 0, "title_is_editorial"),
+            "yes",
+            "articles[0].title_is_editorial: expected true or false, got text.",
+        ),
         (("articles", 0, "date_approximate"), 1, "articles[0].date_approximate: expected true or false, got a number."),
-        (("articles", 0, "title"), "T" * 301, "articles[0].title: Ensure this value has at most 300 characters"),
+        (
+            ("articles", 0, "title"),
+            "T" * 301,
+            "articles[0].title: Ensure this value has at most 300 characters (it has 301).",
+        ),
         (("articles", 0, "kind"), "blog", "articles[0].kind: Value 'blog' is not a valid choice."),
-        (("articles", 0, "slug"), "not a slug!", "articles[0].slug: Enter a valid “slug”"),
-        (("articles", 0, "published"), "2025-13", "articles[0].published: “2025-13” is not a date"),
-        (("articles", 0, "published"), "2025-10-09T10:00", "articles[0].published: “2025-10-09T10:00” is not a date"),
-        (("articles", 0, "published"), 2025, "articles[0].published: expected a date written as YYYY"),
-        (("articles", 0, "date_precision"), "day", "articles[0].published: “2025-10” is less precise than"),
+        (
+            ("articles", 0, "slug"),
+            "not a slug!",
+            [
+                "articles[0].slug: Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+                "claims[0].citations[0].article: no article with slug “a”.",
+            ],
+        ),
+        (
+            ("articles", 0, "published"),
+            "2025-13",
+            "articles[0].published: “2025-13” is not a date written as YYYY, YYYY-MM or YYYY-MM-DD.",
+        ),
+        (
+            ("articles", 0, "published"),
+            "2025-10-09T10:00",
+            "articles[0].published: “2025-10-09T10:00” is not a date written as YYYY, YYYY-MM or YYYY-MM-DD.",
+        ),
+        (
+            ("articles", 0, "published"),
+            2025,
+            "articles[0].published: expected a date written as YYYY, YYYY-MM or YYYY-MM-DD, got a number.",
+        ),
+        (
+            ("articles", 0, "date_precision"),
+            "day",
+            "articles[0].published: “2025-10” is less precise than its date_precision “day”.",
+        ),
+        (
+            ("articles", 0, "published"),
+            "2025-10-09 or thereabouts, as the wire service wrote it",
+            "articles[0].published: “2025-10-09 or thereabouts, as the wire s” is not a date written as YYYY,"
+            " YYYY-MM or YYYY-MM-DD.",
+        ),
+        (
+            ("articles", 0, "published"),
+            "2025",
+            "articles[0].published: “2025” is less precise than its date_precision “month”.",
+        ),
+        (("articles", 0, "wire"), "w" * 200, f"articles[0].wire: no actor with slug “{'w' * 120}”."),
+        (("articles", 0, "authors"), ["a" * 200], f"articles[0].authors[0]: no actor with slug “{'a' * 120}”."),
+        (
+            ("articles", 0, "tags"),
+            ["vi\x00sit"],
+            "articles[0].tags[0]: contains a NUL character, which the database cannot store.",
+        ),
+        (("events", 0, "participants"), "khang", "events[0].participants: expected a list, got text."),
+        (
+            ("claims", 0, "conflict_notes"),
+            {"d" * 100: "x"},
+            f"claims[0].conflict_notes.{'d' * 60}: “{'d' * 60}” is not listed in conflicts_with.",
+        ),
         (("articles", 0, "url"), "javascript:alert(1)", "articles[0].url: Enter a valid URL."),
         (("articles", 0, "tags"), ["visit", "VISIT"], "articles[0].tags[1]: “VISIT” is listed twice."),
         (("articles", 0, "tags"), ["t" * 101], "articles[0].tags[0]: has 101 characters; at most 100 are allowed."),
         (("articles", 0, "tags"), ["ok", 7], "articles[0].tags[1]: expected text, got a number."),
-        (("articles", 0, "tag"), ["visit"], "articles[0]: unknown key “tag”"),
-        (("actors", 0, "name"), "Khang\x00", "actors[0].name: contains a NUL character"),
-        (("actors", 0, "name"), "Khang\ud800", "actors[0].name: is not valid Unicode"),
+        (
+            ("articles", 0, "tag"),
+            ["visit"],
+            "articles[0]: unknown key “tag” (expected authors, body, captions, date_approximate, date_note,"
+            " date_precision, editor_note, kind, published, publisher, slug, source_file, tags, title,"
+            " title_is_editorial, url, wire).",
+        ),
+        (
+            ("actors", 0, "name"),
+            "Khang\x00",
+            "actors[0].name: contains a NUL character, which the database cannot store.",
+        ),
+        (("actors", 0, "name"), "Khang\ud800", "actors[0].name: is not valid Unicode (it contains a lone surrogate)."),
+        (
+            ("actors", 0, "kind"),
+            None,
+            "actors[0].kind: expected one of person, state, party, government, organisation, outlet, got null.",
+        ),
         (("actors", 0, "aliases"), [1], "actors[0].aliases[0]: expected text, got a number."),
         (("actors", 0, "aliases"), ["  "], "actors[0].aliases[0]: is empty."),
         (("events", 0, "participants", 0, "role"), None, "events[0].participants[0].role: expected text, got null."),
         (("events", 0, "participants", 0), "khang", "events[0].participants[0]: expected an object, got text."),
-        (("claims", 0, "citations", 0, "quote"), "The last\x00", "claims[0].citations[0].quote: contains a NUL"),
-        (("claims", 0, "citations", 0, "stance"), "likes", "claims[0].citations[0].stance: Value 'likes' is not"),
-        (("claims", 0, "citations", 0, "anchored"), "no", "claims[0].citations[0].anchored: expected true or false"),
+        (
+            ("claims", 0, "citations", 0, "quote"),
+            "The last\x00",
+            "claims[0].citations[0].quote: contains a NUL character, which the database cannot store.",
+        ),
+        (
+            ("claims", 0, "citations", 0, "stance"),
+            "likes",
+            "claims[0].citations[0].stance: Value 'likes' is not a valid choice.",
+        ),
+        (
+            ("claims", 0, "citations", 0, "anchored"),
+            "no",
+            "claims[0].citations[0].anchored: expected true or false, got text.",
+        ),
         (("claims", 0, "subjects"), "khang", "claims[0].subjects: expected a list, got text."),
+        (
+            ("claims", 0, "slug"),
+            "noslug!" * 20,
+            "claims[0].slug: Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+            " Ensure this value has at most 120 characters (it has 140).",
+        ),
         (("claims", 0, "text"), {"en": "x"}, "claims[0].text: expected text, got an object."),
         (("claims", 0, "citations"), [None], "claims[0].citations[0]: expected an object, got null."),
-        (("claims", 0, "citations", 0, "speaker"), "nobody", "claims[0].citations[0].speaker: no actor with slug"),
-        (("claims", 0, "citations", 0, "in"), "footer", "claims[0].citations[0].in: Value 'footer' is not a valid"),
+        (
+            ("claims", 0, "citations", 0, "speaker"),
+            "nobody",
+            "claims[0].citations[0].speaker: no actor with slug “nobody”.",
+        ),
+        (
+            ("claims", 0, "citations", 0, "in"),
+            "footer",
+            "claims[0].citations[0].in: Value 'footer' is not a valid choice.",
+        ),
         (
             ("claims", 0, "conflict_notes"),
             {"d": "x"},
-            "claims[0].conflict_notes.d: “d” is not listed in conflicts_with",
+            "claims[0].conflict_notes.d: “d” is not listed in conflicts_with.",
         ),
-        (("claims", 0, "conflict_notes"), "note", "claims[0].conflict_notes: expected an object mapping claim slugs"),
+        (
+            ("claims", 0, "conflict_notes"),
+            "note",
+            "claims[0].conflict_notes: expected an object mapping claim slugs to notes, got text.",
+        ),
         (("articles", 0, "editor_note"), ["a"], "articles[0].editor_note: expected text, got a list."),
     ],
 )
 def test_a_wrong_type_or_value_is_refused_with_its_place(tmp_path, path, value, message):
     doc = copy.deepcopy(document())
     _set(doc, path, value)
-    assert message in refused(doc, tmp_path)
+    assert problems(refused(doc, tmp_path)) == ([message] if isinstance(message, str) else message)
 
 
 def test_a_huge_wrong_value_gets_a_short_message(tmp_path):
@@ -411,11 +540,107 @@ def test_a_huge_wrong_value_gets_a_short_message(tmp_path):
     assert len(message) < 1_000
 
 
+def test_a_problem_is_cut_to_500_characters_only_when_longer(tmp_path):
+    prefix, suffix = "articles[0].kind: Value '", "' is not a valid choice."
+    fits = "x" * (500 - len(prefix) - len(suffix))
+    doc = document()
+    doc["articles"][0]["kind"] = fits
+    assert problems(refused(doc, tmp_path)) == [f"{prefix}{fits}{suffix}"]
+    doc["articles"][0]["kind"] = fits + "x"
+    cut = f"{prefix}{fits}x{suffix}"[:499] + "…"
+    assert len(cut) == 500
+    assert problems(refused(doc, tmp_path)) == [cut]
+
+
+def test_every_bad_item_of_a_list_is_reported(tmp_path):
+    doc = document()
+    doc["articles"][0]["tags"] = [7, " ", "visit", "VISIT", "t" * 101]
+    assert problems(refused(doc, tmp_path)) == [
+        "articles[0].tags[0]: expected text, got a number.",
+        "articles[0].tags[1]: is empty.",
+        "articles[0].tags[3]: “VISIT” is listed twice.",
+        "articles[0].tags[4]: has 101 characters; at most 100 are allowed.",
+    ]
+
+
+def test_every_bad_row_is_reported(tmp_path):
+    doc = document()
+    quoted = doc["claims"][0]["citations"][0]
+    doc["claims"][0]["citations"] = [None, quoted, dict(quoted), dict(quoted, quote="Lam visited.", stance="likes")]
+    assert problems(refused(doc, tmp_path)) == [
+        "claims[0].citations[0]: expected an object, got null.",
+        "claims[0].citations[2]: repeats claims[0].citations[1] (article, quote).",
+        "claims[0].citations[3].stance: Value 'likes' is not a valid choice.",
+    ]
+
+
+def test_a_tag_or_alias_as_long_as_allowed_loads(tmp_path):
+    doc = document()
+    doc["articles"][0]["tags"] = ["t" * 100]
+    doc["actors"][0]["aliases"] = ["K" * 200]
+    load(doc, tmp_path)
+    assert list(Article.objects.get().tags.names()) == ["t" * 100]
+    assert list(Actor.objects.get().aliases.values_list("name", flat=True)) == ["K" * 200]
+
+
+def test_null_or_empty_optional_values_load_as_empty(tmp_path):
+    doc = document()
+    doc["articles"][0].update(publisher=None, wire="", published="", date_precision="month", date_note=None)
+    doc["events"][0].update(end=None, description=None)
+    doc["claims"][0].update(claimant="", event=None)
+    load(doc, tmp_path)
+    assert "Nothing to change" in load(doc, tmp_path, "--update")
+    article = Article.objects.get()
+    assert (article.publisher, article.wire, article.published, article.date_precision, article.date_note) == (
+        None,
+        None,
+        None,
+        "",
+        "",
+    )
+    event = Event.objects.get()
+    assert (event.end, event.description) == (None, "")
+    claim = Claim.objects.get()
+    assert (claim.claimant, claim.event) == (None, None)
+
+
 def test_a_competing_pair_with_two_different_notes_is_refused(tmp_path):
     doc = document()
     doc["claims"][0].update(conflicts_with=["d"], conflict_notes={"d": "2007 vs 2006"})
     doc["claims"].append({"slug": "d", "text": "2006.", "conflicts_with": ["c"], "conflict_notes": {"c": "other"}})
     assert "claims[1].conflict_notes.c: the other claim gives this link another note." in refused(doc, tmp_path)
+
+
+def test_a_note_on_a_competing_pair_must_be_short_text(tmp_path):
+    doc = document()
+    doc["claims"][0].update(conflicts_with=["d", "e"], conflict_notes={"d": 5, "e": "n" * 301})
+    doc["claims"] += [{"slug": "d", "text": "2006."}, {"slug": "e", "text": "2005."}]
+    assert problems(refused(doc, tmp_path)) == [
+        "claims[0].conflict_notes.d: expected text, got a number.",
+        "claims[0].conflict_notes.e: Ensure this value has at most 300 characters (it has 301).",
+    ]
+
+
+def test_a_competing_link_given_on_one_side_links_both_claims_with_its_own_note(tmp_path):
+    doc = document()
+    doc["claims"][0].update(conflicts_with=["d"], conflict_notes={"d": "2007 vs 2006"})
+    doc["claims"] += [
+        {"slug": "d", "text": "2006.", "conflicts_with": ["e"]},
+        {"slug": "e", "text": "2005.", "conflicts_with": ["c"], "conflict_notes": {"c": "2007 vs 2005"}},
+    ]
+    load(doc, tmp_path)
+    links = ClaimConflict.objects.values_list("from_claim__slug", "to_claim__slug", "note")
+    assert sorted(links) == [
+        ("c", "d", "2007 vs 2006"),
+        ("c", "e", "2007 vs 2005"),
+        ("d", "c", "2007 vs 2006"),
+        ("d", "e", ""),
+        ("e", "c", "2007 vs 2005"),
+        ("e", "d", ""),
+    ]
+    # A link to a claim already in the database, which this document does not list.
+    load(document(claims=[{"slug": "f", "text": "2004.", "conflicts_with": ["c"]}]), tmp_path)
+    assert sorted(Claim.objects.get(slug="c").conflicts_with.values_list("slug", flat=True)) == ["d", "e", "f"]
 
 
 def test_a_quote_from_the_captions_is_checked_against_the_captions(tmp_path):

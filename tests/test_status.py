@@ -311,10 +311,30 @@ def test_a_voice_quoted_in_two_articles_and_author_of_one_counts_the_one_as_anot
     assert origins_in_words(claim) == [("Vu Xuan Khang", "author of one article, quoted in two other articles")]
 
 
+def test_a_voice_quoted_in_two_articles_is_worded_without_other():
+    khang = make_actor("Vu Xuan Khang")
+    claim = make_claim()
+    for _ in range(2):
+        cite(claim, make_article(BODY), "Trade is small.", speaker=khang)
+
+    assert origins_in_words(claim) == [("Vu Xuan Khang", "quoted in two articles")]
+
+
+def test_a_voice_quoted_in_one_article_and_author_of_one_other_is_worded_as_another():
+    khang = make_actor("Vu Xuan Khang")
+    claim = make_claim(citations=[(make_article(BODY, authors=[khang]), "Trade is small.")])
+    cite(claim, make_article(BODY), "Trade is small.", speaker=khang)
+
+    assert origins_in_words(claim) == [("Vu Xuan Khang", "author of one article, quoted in another")]
+
+
 def test_counts_past_ten_are_written_in_figures_and_ten_in_words():
     from articles.services import _number
 
-    assert [_number(n) for n in (0, 1, 4, 7, 10, 11, 250)] == ["no", "one", "four", "seven", "ten", "11", "250"]
+    assert [_number(n) for n in [*range(12), 250]] == [
+        *("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+        *("11", "250"),
+    ]
 
 
 def test_an_article_with_no_one_behind_it_is_named_by_its_title():
@@ -334,3 +354,39 @@ def test_a_claim_refreshed_alone_sees_a_link_stored_only_from_its_rivals_side():
     (status, _, _) = fresh_statuses(Claim.objects.filter(pk=claim.pk))[claim.pk]
 
     assert status == ClaimStatus.CONTESTED
+
+
+def test_an_edit_that_flags_many_quotes_of_one_claim_refreshes_it_in_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_flag(n):
+        article = make_article(" ".join(f"Sentence {i} is here." for i in range(n)))
+        claim = make_claim(citations=[(article, f"Sentence {i} is here.") for i in range(n)])
+        article.body = "Everything was rewritten."
+        with CaptureQueriesContext(connection) as queries:
+            article.save()
+        assert status_of(claim) == ClaimStatus.NEEDS_REVIEW
+        return len(queries)
+
+    one, three = queries_to_flag(1), queries_to_flag(3)
+    assert three - one == 2 * 2  # each more flagged quote adds its own two writes, and no refresh of the claim
+
+
+def test_moving_a_claim_to_another_event_refreshes_the_counts_of_both():
+    from articles.models import Event
+
+    left, joined = make_event(), make_event()
+    claim = make_claim(event=left, citations=[(make_article(BODY), "Trade is small.")])
+    claim.event = joined
+    claim.save()
+    counts = {e.pk: (e.source_count, e.claim_count) for e in Event.objects.filter(pk__in=[left.pk, joined.pk])}
+    assert counts == {left.pk: (0, 0), joined.pk: (1, 1)}
+
+
+def test_refresh_status_repairs_a_stale_source_count_alone():
+    claim = make_claim(citations=[(make_article(BODY), "Trade is small.")])
+    Claim.objects.filter(pk=claim.pk).update(origin_count=7)
+    call_command("refresh_status", stdout=io.StringIO())
+    claim.refresh_from_db()
+    assert (claim.status, claim.origin_count) == (ClaimStatus.SINGLE_SOURCE, 1)
