@@ -21,3 +21,9 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Client.login() passes no request, which axes' backend refuses: tests/axes_backend.py.
 AUTHENTICATION_BACKENDS = ["tests.axes_backend.RequestOptionalAxesBackend", "django.contrib.auth.backends.ModelBackend"]
+# Each test worker's SQLite database in its own memory, named so explicitly: pytest-django
+# recognises SQLite by Django's engine name only, and would give the site's engine
+# (articles.db_backends.sqlite3) a file named after the development database for each worker.
+for _database in DATABASES.values():  # noqa: F405
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("TEST", {}).setdefault("NAME", ":memory:")
