@@ -213,6 +213,19 @@ def test_renaming_a_speakers_slug_renames_the_counted_origin():
     assert claim.origin_labels == ["nguyen-khac-giang"]
 
 
+@pytest.mark.parametrize("role", ["wire", "publisher", "author"])
+def test_renaming_a_wire_publisher_or_authors_slug_renames_the_counted_origin(role):
+    outlet = make_actor("Tuoi Tre", slug="tt", kind=Actor.Kind.OUTLET)
+    article = make_article(BODY, authors=[outlet]) if role == "author" else make_article(BODY, **{role: outlet})
+    claim = make_claim(citations=[(article, "Trade is small.")])
+    assert status_of(claim) == ClaimStatus.SINGLE_SOURCE
+    assert claim.origin_labels == ["tt"]
+    outlet.slug = "tuoi-tre"
+    outlet.save()
+    status_of(claim)
+    assert claim.origin_labels == ["tuoi-tre"]
+
+
 def test_removing_a_conflict_link_refreshes_both_claims():
     first = make_claim(citations=[(make_article(BODY), "Trade is small.")])
     second = make_claim(citations=[(make_article(BODY), "Trade is small.")])
