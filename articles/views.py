@@ -510,9 +510,9 @@ class ArticleDetailView(DetailView):
         # The cited claims' addresses and words as plain rows: only the few shown become objects.
         cited = dict(
             (pk, (slug, text))
-            for pk, slug, text in Claim.objects.filter(citations__article=article)
-            .distinct()
-            .values_list("pk", "slug", "text")
+            for pk, slug, text in Claim.objects.filter(pk__in=article.citations.values("claim_id")).values_list(
+                "pk", "slug", "text"
+            )
         )
         # Each claim once per stance, however many of its quotes take that stance here.
         claims_by_stance = {
