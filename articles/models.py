@@ -769,6 +769,8 @@ class Participation(models.Model):
 
 # How many candidates each source of related claims (same event, same actors, same tags) offers at most.
 RELATED_CANDIDATES = 100
+# What a related claim shows (includes/related_claim.html): its words, its address and its status badge.
+RELATED_CLAIM_FIELDS = ("id", "slug", "text", "status", "origin_count")
 
 
 def _about(actor):
@@ -832,7 +834,7 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **by_ref("article", article))))
 
     def related_to(self, claim, subject_ids=(), tag_ids=(), *, exclude=(), limit=12, per_source=RELATED_CANDIDATES):
-        """Up to `limit` other claims close to `claim`, closest first, as a list (two queries).
+        """Up to `limit` other claims close to `claim`, closest first, as a list (one query).
 
         Closest: on the same event, then sharing the most actors (subjects or
         claimant), then the most tags; then by event date and slug. Ranked
@@ -844,7 +846,9 @@ class ClaimQuerySet(TaggedQuerySet):
         read. `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
-        "tags": n}, what it has in common with `claim`.
+        "tags": n}, what it has in common with `claim`, and only the fields a
+        related claim shows (RELATED_CLAIM_FIELDS: includes/related_claim.html);
+        reading any other loads it.
 
         The ranking is one hand-written statement: the same query built with
         the ORM (subquery counts, CASE, a UNION of sliced subqueries SQLite
@@ -904,9 +908,13 @@ class ClaimQuerySet(TaggedQuerySet):
             params += [*values, per_source]
         left_out = [claim.pk, *exclude]
         params += left_out
+        # What a related claim shows, in the model's field order (as Model.from_db reads them).
+        shown = [field.column for field in Claim._meta.concrete_fields if field.name in RELATED_CLAIM_FIELDS]
+        columns = ", ".join(qn(column) for column in shown)
         sql = (
-            f"SELECT id, same_event, actors, tags FROM ("
-            f"SELECT claim.id, claim.slug, claim.event_start, {same_event} AS same_event, {actors} AS actors,"
+            f"SELECT {columns}, same_event, actors, tags FROM ("
+            f"SELECT {', '.join(f'claim.{qn(column)}' for column in shown)}, claim.event_start,"
+            f" {same_event} AS same_event, {actors} AS actors,"
             f" {tags} AS tags FROM {claims} AS claim WHERE claim.id IN ({candidates})"
             f" AND claim.id NOT IN ({ids(left_out)})"
             ") AS ranked ORDER BY same_event DESC, actors DESC, tags DESC,"
@@ -915,13 +923,13 @@ class ClaimQuerySet(TaggedQuerySet):
         with db.cursor() as cursor:
             cursor.execute(sql, [*params, limit])
             ranked = cursor.fetchall()
-        found = self.in_bulk([row[0] for row in ranked])
         related = []
-        for pk, same_event, actors, tags in ranked:
-            if pk in found:
-                # Why it is related, for the reader.
-                found[pk].shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
-                related.append(found[pk])
+        for row in ranked:
+            related_claim = Claim.from_db(self.db, shown, row[: len(shown)])
+            same_event, actors, tags = row[len(shown) :]
+            # Why it is related, for the reader.
+            related_claim.shared = {"event": bool(same_event), "actors": int(actors), "tags": int(tags)}
+            related.append(related_claim)
         return related
 
     def claimed_by(self, actor):

@@ -229,12 +229,12 @@ class EventDetailView(DetailView):
 class ClaimDetailView(DetailView):
     """One claim with its evidence.
 
-    Eight queries whatever the claim: the claim (with claimant and event),
+    Seven queries whatever the claim: the claim (with claimant and event),
     its subjects, its tags, its competing-claim links (with the other claims),
     the citations of the claim and of its competitors together (with speaker,
     article, publisher and wire; the quote's context is stored, so no article
     text is loaded), their articles' authors, and the related claims (ranked,
-    then loaded).
+    with what each shows).
 
     Context: `claim`; `subjects`, `tags`: the actors it is about and its
     tags (also what claim.subjects.all() and claim.tags.all() return);
@@ -262,7 +262,7 @@ class ClaimDetailView(DetailView):
         for citation in citations_with_sources().filter(claim_id__in=[claim.pk, *rivals]):
             (citations if citation.claim_id == claim.pk else rivals[citation.claim_id]).append(citation)
         sides = sides_of(citations, competing, competing_citations=rivals)
-        related = Claim.objects.for_listing().related_to(
+        related = Claim.objects.related_to(
             claim,
             subject_ids=[actor.pk for actor in subjects],
             tag_ids=[tag.pk for tag in tags],

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from articles.models import Actor, Citation, Stance
-from tests.factories import cite, make_actor, make_article, make_claim
+from tests.factories import cite, make_actor, make_article, make_claim, make_event
 from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,21 @@ def test_it_lists_related_claims(world, client):
     assert world.trade.get_absolute_url() in related  # also about Vietnam
 
 
+def test_a_related_claim_shows_its_words_and_its_status_as_on_its_own_page(client):
+    event = make_event()
+    claim = make_claim("The talks began.", event=event)
+    neighbour = make_claim("The talks <ended> early.", slug="talks-ended", event=event)
+    for _ in range(2):
+        cite(neighbour, make_article("The talks <ended> early.", authors=[make_actor()]), "The talks <ended> early.")
+    page = page_of(client, claim)
+    related = page[page.index('id="related-heading"') : page.index('id="cite-heading"')]
+    assert squashed(
+        '<li class="related-claim"><a href="/claims/talks-ended/">The talks &lt;ended&gt; early.</a> '
+        '<span class="meta"><span class="badge status-corroborated">'
+        '<span class="badge__symbol" aria-hidden="true">●●</span> Corroborated by 2 independent sources</span>'
+    ) in squashed(related)
+
+
 def test_it_offers_a_line_to_cite_it_by_its_permalink(world, client):
     page = page_of(client, world.visit_dates)
     assert "Cite this claim" in page
@@ -156,11 +171,11 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
     # 1 the claim with claimant and event, 2 its subjects, 3 its tags, 4 its competing-claim
     # links with the other claims, 5 the citations of it and of its competitors, with
     # speakers, articles, publishers and wires, 6 the articles' authors, 7 the related
-    # claims' ids, ranked, 8 those claims with claimant and event.
-    with django_assert_num_queries(8):
+    # claims, ranked, with what each shows.
+    with django_assert_num_queries(7):
         client.get(url)
-    # Without competing claims: the same eight.
-    with django_assert_num_queries(8):
+    # Without competing claims: the same seven.
+    with django_assert_num_queries(7):
         client.get(world.visit_dates.get_absolute_url())
 
 
@@ -253,7 +268,7 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     url = claim.get_absolute_url()
     cite(claim, make_article(body), "One said yes.")
     client.get(url)  # warm the content-type cache taggit uses
-    # No competing claims yet; no related claims either, so nothing to load after ranking them.
+    # No competing claims yet, and no related claims either.
     with django_assert_num_queries(7):
         client.get(url)
     for n in range(6):
@@ -266,7 +281,7 @@ def test_the_query_count_does_not_grow_with_voices_competitors_or_lost_quotes(cl
     cite(claim, lost, "One said yes.")
     lost.body = "Nothing."
     lost.save()
-    # Still seven: more voices, competitors and lost quotes, and still nothing related to load.
+    # Still seven: more voices, competitors and lost quotes.
     with django_assert_num_queries(7):
         page = page_of(client, claim)
     assert "Needs review (1)" in page
