@@ -478,6 +478,8 @@ class HistoryPageTests(HistoryTestCase):
         self.assertEqual(len(rows), 3, rows)
         self.assertEqual(rows[1][1:], ["bob", "Fuller title", "Changed title: “Arrival” → “Arrival in Pyongyang”."])
         self.assertEqual(rows[2][1:], ["—", "As it was before its first edit in the admin.", "First recorded version."])
+        # When, in the site's British format (LANGUAGE_CODE), day first: "29 Nov 2026, 3:04 p.m.".
+        self.assertRegex(rows[1][0], r"^\d{1,2} [A-Z][a-z]{2} \d{4}, (\d{1,2}(:\d\d)? [ap]\.m\.|noon|midnight)$")
 
     def test_the_history_page_runs_as_many_queries_for_many_revisions_as_for_few(self):
         from django.db import connection
