@@ -22,9 +22,12 @@ The content version
       culls and clears only its own *.djcache files;
     - any other cache (locmem, in tests): the process's memory.
 
-    A bump that fails (the cache is down) is logged and retried by the next
-    request in this process; the page cache expires entries after
-    PAGE_CACHE_SECONDS in any case.
+    A bump is tried even while this process rests the cache after a failure.
+    One that fails (the cache is out of reach) is logged and retried, every
+    PENDING_BUMP_RETRY_SECONDS by a thread and by the next request, until the
+    cache takes it. A process that could not read the cache does the same: a
+    save on any server may have failed to record its change meanwhile. Until
+    its bump is recorded a process serves nothing from the cache.
 
 The page cache
     One entry per page URL, holding the version it was rendered at. A hit
@@ -109,10 +112,10 @@ def _now_us():
     return time.time_ns() // 1000
 
 
-def _guard(backend, operation, call, *, raise_=True):
+def _guard(backend, operation, call, *, raise_=True, even_resting=False):
     """Run call() under the backend's outage rules (articles.cache_backends); plain backends get try/except."""
     if hasattr(backend, "guard"):
-        return backend.guard(operation, call, raise_=raise_)
+        return backend.guard(operation, call, raise_=raise_, even_resting=even_resting)
     try:
         return call()
     except Exception as error:
@@ -154,13 +157,13 @@ class RedisVersionStore:
         self.client = backend._cache.get_client(write=True)
         self.loads = backend._cache._serializer.loads
 
-    def _run(self, mode):
+    def _run(self, mode, even_resting=False):
         script = lambda: self.client.eval(REDIS_SCRIPT, 2, *self.keys, mode)  # noqa: E731
-        current, previous = _guard(self.backend, f"version {mode}", script)
+        current, previous = _guard(self.backend, f"version {mode}", script, even_resting=even_resting)
         return Version(int(current), int(previous))
 
-    def bump(self):
-        return self._run("bump")
+    def bump(self, even_resting=False):
+        return self._run("bump", even_resting)
 
     def read(self, page_key=None):
         """(version, page entry or None), in one round trip."""
@@ -210,8 +213,8 @@ class FileVersionStore:
             os.replace(temporary, self.path)
             return new
 
-    def bump(self):
-        return _guard(self.backend, "version bump", lambda: self._write("bump"))
+    def bump(self, even_resting=False):
+        return _guard(self.backend, "version bump", lambda: self._write("bump"), even_resting=even_resting)
 
     def _read_or_init(self):
         try:
@@ -233,7 +236,7 @@ class ProcessVersionStore:
         self.lock = threading.Lock()
         self.version = Version(_now_us(), 0)
 
-    def bump(self):
+    def bump(self, even_resting=False):
         with self.lock:
             self.version = Version(max(_now_us(), self.version.current + 1), self.version.current)
             return self.version
@@ -282,19 +285,64 @@ def version_store():
 
 # --- Bumping it --------------------------------------------------------------------
 
+# Set when this process may have missed recording a change: a bump failed, or the cache could not be read
+# (while it was out of reach, any server's save may have failed to record its change). Until a bump
+# succeeds, this process serves nothing from the cache, and a thread retries every PENDING_BUMP_RETRY_SECONDS.
 _bump_pending = threading.Event()
+_retrying = threading.Lock()
+PENDING_BUMP_RETRY_SECONDS = 0.25
 
 
-def bump_content_version():
-    """A new version now. Never raises: a failure is logged and retried by the next request."""
+def bump_content_version(*, even_resting=True):
+    """A new version now. Never raises: a failure is logged and retried until the cache takes it.
+
+    A change is recorded even while this process rests the cache after a failure (`even_resting`):
+    other servers may reach the cache, and would serve the pages the change retires for the rest of
+    the rest. Only the retry at the start of each request keeps to the rest.
+    """
     try:
-        version = version_store().bump()
+        version = version_store().bump(even_resting=even_resting)
     except Exception:
-        _bump_pending.set()
         logger.warning("Could not record a content change in the cache; will retry.", exc_info=True)
+        _bump_later()
         return None
     _bump_pending.clear()
     return version
+
+
+def _bump_later():
+    """Leave a bump pending, retried by the next request and by a thread that does not wait for one.
+
+    Without the thread, the change saved by a process that then gets no request (one worker of many,
+    an editor who saved and left) stayed unrecorded, and every other server kept serving the pages it
+    retires once the cache was back, until they expired.
+    """
+    _bump_pending.set()
+    if _retrying.acquire(blocking=False):
+        threading.Thread(target=_retry_pending_bump, name="kb-content-version-retry", daemon=True).start()
+
+
+def _retry_pending_bump():
+    try:
+        while _bump_pending.is_set():
+            time.sleep(PENDING_BUMP_RETRY_SECONDS)
+            _record_pending_bump(even_resting=True)
+    finally:
+        _retrying.release()
+    if _bump_pending.is_set():  # left pending again as this thread was ending
+        _bump_later()
+
+
+def _record_pending_bump(*, even_resting):
+    """Bump if a bump is pending; True when none is pending any more. Quiet: the failure was logged."""
+    if not _bump_pending.is_set():
+        return True
+    try:
+        version_store().bump(even_resting=even_resting)
+    except Exception:
+        return False
+    _bump_pending.clear()
+    return True
 
 
 def content_changed(sender=None, using=None, action=None, **kwargs):
@@ -345,12 +393,13 @@ def connect_signals():
 
 
 def read_version(page_key=None):
-    """(current Version or None when the cache is unavailable, page entry or None)."""
-    if _bump_pending.is_set():
-        bump_content_version()
+    """(current Version or None when the cache is unavailable or cannot be trusted yet, page entry or None)."""
+    if not _record_pending_bump(even_resting=False):
+        return None, None  # its pages may predate a change not yet recorded
     try:
         return version_store().read(page_key)
     except Exception:
+        _bump_later()
         return None, None
 
 

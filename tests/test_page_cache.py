@@ -47,6 +47,7 @@ def page_cache_on(settings):
     yield
     cache.clear()
     cache_backends._outages.clear()  # a broken cache a test configured is forgotten with it
+    caching._bump_pending.clear()  # and so is a change it could not record
 
 
 @pytest.fixture
@@ -451,6 +452,58 @@ def test_a_failed_bump_is_retried_by_the_next_request(claim, client):
     with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("disk full")):
         assert caching.bump_content_version() is None
     client.get("/claims/trade/")  # the next request records the change
+    assert content_version().current > before.current
+
+
+def rest_the_cache():
+    """As after a failure: this process leaves the cache alone for CACHE_RETRY_SECONDS."""
+    backend = caches["default"]
+    cache_backends._outages[backend._location()] = time.monotonic() + 60
+    assert backend.is_resting()
+
+
+def test_a_change_is_recorded_even_while_this_process_rests_the_cache(file_cache, claim, client):
+    # Other servers may reach the cache meanwhile: they must not serve the old page for the rest of the rest.
+    client.get("/claims/trade/")
+    before = FileVersionStore(caches["default"], file_cache).read()[0]
+    rest_the_cache()
+    assert caching.bump_content_version() is not None
+    assert FileVersionStore(caches["default"], file_cache).read()[0].current > before.current
+
+
+def test_a_failed_bump_is_recorded_without_waiting_for_a_request(claim, monkeypatch):
+    # The process that saved may get no other request (one worker of many): a thread retries for it.
+    monkeypatch.setattr(caching, "PENDING_BUMP_RETRY_SECONDS", 0.05)
+    before = content_version()
+    with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("Redis is down")):
+        assert caching.bump_content_version() is None
+        time.sleep(0.3)  # the thread keeps trying while the cache is down
+    deadline = time.monotonic() + 5
+    while caching._bump_pending.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not caching._bump_pending.is_set()
+    assert caching.version_store().version.current > before.current
+
+
+def test_no_page_is_served_from_the_cache_while_a_change_is_unrecorded(claim, client):
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("Redis is down")):
+        caching.bump_content_version()
+        response = client.get("/claims/trade/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "ETag" not in response
+
+
+def test_after_the_cache_could_not_be_read_the_first_page_is_rendered_at_a_new_version(file_cache, claim, client):
+    # While it was out of reach, a save on any server may have failed to record its change;
+    # the page stored before the outage must not be served once it is back.
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    before = content_version()
+    with mock.patch.object(FileVersionStore, "read", side_effect=OSError("Redis is down")):
+        assert "X-Page-Cache" not in client.get("/claims/trade/")
+    response = client.get("/claims/trade/")
+    assert response["X-Page-Cache"] == "miss"
     assert content_version().current > before.current
 
 

@@ -304,3 +304,104 @@ def test_a_server_whose_redis_is_down_still_serves_every_page(environment):
             assert "X-Page-Cache" not in headers
     finally:
         server.stop()
+
+
+class RedisRelay:
+    """A TCP relay in front of Redis that can be cut and restored, as a network partition would."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/{REDIS_URL.rsplit('/', 1)[1]}"
+        self.open, self.sockets, self.lock = True, [], threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.open:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", 6379))
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            end.close()
+
+    def cut(self):
+        self.open = False
+        with self.lock:
+            for end in self.sockets:
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.sockets = []
+
+    def restore(self):
+        self.open = True
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def relayed_servers(environment):
+    """Two servers whose Redis is behind one relay, which a test may cut.
+
+    They try Redis on every request (no rest after a failure), so that what a test sees once the relay
+    is restored is what they serve, not a render made because they are still leaving Redis alone.
+    """
+    relay = RedisRelay()
+    started = [Server(environment, CACHE_URL=relay.url, CACHE_RETRY_SECONDS="0") for _ in range(2)]
+    yield relay, started
+    for server in started:
+        server.stop()
+    relay.close()
+
+
+def test_a_change_saved_while_redis_was_out_of_reach_shows_on_every_server_soon_after_it_is_back(
+    environment, relayed_servers
+):
+    # The saving process records the change as soon as Redis answers, without waiting for another request:
+    # before, the other server served the old page from Redis until the saving process happened to get one.
+    relay, (one, other) = relayed_servers
+    editor = Editor(one)
+    other.get("/claims/trade/")
+    assert other.get("/claims/trade/")[1]["X-Page-Cache"] == "hit"
+    relay.cut()
+    editor.change_claim_text(claim_pk(environment), "Trade, saved while Redis was out of reach.")
+    relay.restore()
+    time.sleep(1)  # the saving process retries every PENDING_BUMP_RETRY_SECONDS (0.25 s)
+    pages = [other.get("/claims/trade/")[2] for _ in range(5)]
+    assert all("Trade, saved while Redis was out of reach." in page for page in pages)
+
+
+def test_a_server_that_could_not_reach_redis_serves_nothing_cached_before_it_once_it_is_back(
+    environment, relayed_servers
+):
+    # While Redis was out of reach, a save on any server may have failed to record its change.
+    relay, (one, other) = relayed_servers
+    editor = Editor(one)
+    other.get("/claims/trade/")
+    assert other.get("/claims/trade/")[1]["X-Page-Cache"] == "hit"
+    relay.cut()
+    assert other.get("/claims/trade/")[0] == 200  # rendered afresh: Redis is out of reach
+    editor.change_claim_text(claim_pk(environment), "Trade, saved during the partition.")
+    relay.restore()
+    status, headers, page = other.get("/claims/trade/")
+    assert status == 200
+    assert "Trade, saved during the partition." in page
