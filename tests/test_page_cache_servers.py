@@ -12,7 +12,6 @@ Slow (it starts processes), so marked `slow`; `make test` runs it. Without a
 Redis on 127.0.0.1:6379 it skips, except under CI=true, where it fails.
 """
 
-import contextlib
 import http.cookiejar
 import os
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.admin_forms import change_form_fields
+from tests.relay import Relay
 
 pytestmark = pytest.mark.slow
 
@@ -307,56 +307,6 @@ def test_a_server_whose_redis_is_down_still_serves_every_page(environment):
         server.stop()
 
 
-class RedisRelay:
-    """A TCP relay in front of Redis that can be cut and restored, as a network partition would."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/{REDIS_URL.rsplit('/', 1)[1]}"
-        self.open, self.sockets, self.lock = True, [], threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            if not self.open:
-                client.close()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", 6379))
-            with self.lock:
-                self.sockets += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, target):
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        for end in (source, target):
-            end.close()
-
-    def cut(self):
-        self.open = False
-        with self.lock:
-            for end in self.sockets:
-                with contextlib.suppress(OSError):  # already closed by its other end
-                    end.shutdown(socket.SHUT_RDWR)
-            self.sockets = []
-
-    def restore(self):
-        self.open = True
-
-    def close(self):
-        self.cut()
-        self.listener.close()
-
-
 @pytest.fixture
 def relayed_servers(environment):
     """Two servers whose Redis is behind one relay, which a test may cut.
@@ -364,8 +314,9 @@ def relayed_servers(environment):
     They try Redis on every request (no rest after a failure), so that what a test sees once the relay
     is restored is what they serve, not a render made because they are still leaving Redis alone.
     """
-    relay = RedisRelay()
-    started = [Server(environment, CACHE_URL=relay.url, CACHE_RETRY_SECONDS="0") for _ in range(2)]
+    relay = Relay(6379)
+    url = f"redis://127.0.0.1:{relay.port}/{REDIS_URL.rsplit('/', 1)[1]}"
+    started = [Server(environment, CACHE_URL=url, CACHE_RETRY_SECONDS="0") for _ in range(2)]
     yield relay, started
     for server in started:
         server.stop()
