@@ -615,6 +615,18 @@ def test_redis_versions_only_go_up_and_survive_a_lost_key(redis_cache, claim, cl
     assert content_version().current > second.current
 
 
+@pytest.mark.parametrize("store", ["redis_cache", "file_cache"])
+def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until_a_known_one(request, store):
+    # Two commits may record their changes in either order; a replica is trusted once past the later one.
+    request.getfixturevalue(store)
+    assert caching.bump_content_version(wal=500).wal == 500
+    assert caching.bump_content_version(wal=300).wal == 500
+    assert caching.bump_content_version(wal=None).wal is None  # recorded late: no replica is trusted
+    assert content_version().wal is None
+    assert caching.bump_content_version(wal=700).wal == 700
+    assert content_version().wal == 700
+
+
 def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_num_queries):
     assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
     caching._memory.clear()  # as another server would: from Redis, not this process's memory

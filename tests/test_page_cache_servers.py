@@ -98,8 +98,14 @@ def environment(tmp_path_factory):
     setup = [*manage, "shell", "-v0", "-c", SETUP % {"password": PASSWORD}]
     output = subprocess.run(setup, cwd=ROOT, env=env, check=True, timeout=120, capture_output=True, text=True).stdout
     env["KB_TEST_CLAIM_PK"] = re.search(r"claim (\d+)", output).group(1)
+    if database_url.startswith("postgres"):
+        env["KB_TEST_COPY_URL"] = copy_database(database_url)  # a "replica" that never catches up
     yield env
     drop()
+
+
+def admin_url(url):
+    return urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
 
 
 def scratch_database(configured, scratch):
@@ -110,16 +116,27 @@ def scratch_database(configured, scratch):
 
     parts = urllib.parse.urlsplit(configured)
     name = f"{parts.path.strip('/')}_servers_{os.getpid()}"
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
+    with psycopg.connect(admin_url(configured), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
 
     def drop():
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with psycopg.connect(admin_url(configured), autocommit=True) as connection:
+            for database in (name, f"{name}_copy"):
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     return parts._replace(path=f"/{name}").geturl(), drop
+
+
+def copy_database(url):
+    """A copy of the database at `url`, as it is now, named <name>_copy; its URL."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.strip("/")
+    with psycopg.connect(admin_url(url), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}_copy" TEMPLATE "{name}"')
+    return parts._replace(path=f"/{name}_copy").geturl()
 
 
 class Server:
@@ -355,3 +372,28 @@ def test_a_server_that_could_not_reach_redis_serves_nothing_cached_before_it_onc
     status, headers, page = other.get("/claims/trade/")
     assert status == 200
     assert "Trade, saved during the partition." in page
+
+
+def test_a_replica_that_lags_never_puts_an_old_page_in_the_cache(environment):
+    # The copy holds the claim as it was before any test changed it, and never catches up. Before, once
+    # DATABASE_REPLICA_LAG had passed, readers rendered the old claim from it and it was cached under the
+    # new version; now a replica is read only once it proves it has replayed the change, which a copy
+    # (no standby) never does.
+    if "KB_TEST_COPY_URL" not in environment:
+        pytest.skip("a lagging replica is a PostgreSQL database")
+    one, other = (
+        Server(environment, DATABASE_REPLICA_URL=environment["KB_TEST_COPY_URL"], DATABASE_REPLICA_LAG="0")
+        for _ in range(2)
+    )
+    try:
+        editor = Editor(one)
+        editor.change_claim_text(claim_pk(environment), "Trade, on the primary only.")
+        assert "Trade, on the primary only." in editor.fetch("/claims/trade/")[2]  # the editor sees their change
+        for server in (other, one, other):
+            status, headers, page = server.get("/claims/trade/")
+            assert status == 200
+            assert "Trade, on the primary only." in page
+        assert headers["X-Page-Cache"] == "hit"
+    finally:
+        one.stop()
+        other.stop()
