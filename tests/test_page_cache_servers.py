@@ -140,11 +140,11 @@ def copy_database(url):
 
 
 class Server:
-    def __init__(self, env, **overrides):
+    def __init__(self, env, threads=4, **overrides):
         self.port = free_port()
         self.log = open(Path(env["LOADTEST_STATIC_ROOT"]).parent / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
+            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", str(threads)],
             cwd=ROOT,
             env={**env, **overrides},
             stdout=self.log,
@@ -397,3 +397,34 @@ def test_a_replica_that_lags_never_puts_an_old_page_in_the_cache(environment):
     finally:
         one.stop()
         other.stop()
+
+
+def test_a_database_that_freezes_gets_readers_the_503_page_well_before_the_worker_timeout(environment):
+    # Before, a kept connection to a frozen PostgreSQL waited until gunicorn killed the worker (30 s).
+    if not environment["DATABASE_URL"].startswith("postgres"):
+        pytest.skip("the kept connections and their deadlines are PostgreSQL's")
+    parts = urllib.parse.urlsplit(environment["DATABASE_URL"])
+    relay = Relay(parts.port or 5432, parts.hostname)
+    user = parts.netloc.rpartition("@")[0]
+    server = Server(
+        environment,
+        threads=1,  # so that the second request is served on the connection the first one kept
+        DATABASE_URL=parts._replace(netloc=f"{user}@127.0.0.1:{relay.port}").geturl(),
+        DATABASE_CONNECT_TIMEOUT="1",
+        DATABASE_STATEMENT_TIMEOUT="2",
+        DATABASE_RETRY_SECONDS="1",
+    )
+    try:
+        assert server.get("/claims/?kind=fact")[0] == 200  # a kept connection, open
+        relay.freeze()
+        start = time.monotonic()
+        status, _, page = server.get("/claims/?kind=opinion")  # never rendered: it needs the database
+        assert status == 503
+        assert "<h1>Temporarily unavailable</h1>" in page
+        assert time.monotonic() - start < 4
+        relay.restore()
+        time.sleep(1.5)  # past DATABASE_RETRY_SECONDS
+        assert server.get("/claims/?kind=opinion")[0] == 200
+    finally:
+        server.stop()
+        relay.close()
