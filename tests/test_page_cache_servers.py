@@ -144,7 +144,8 @@ class Server:
         self.port = free_port()
         self.log = open(Path(env["LOADTEST_STATIC_ROOT"]).parent / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", str(threads)],
+            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+            + ["--workers", "1", "--threads", str(threads)],
             cwd=ROOT,
             env={**env, **overrides},
             stdout=self.log,
