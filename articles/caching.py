@@ -179,7 +179,17 @@ def _later_wal(old, new):
     return None if new is None else max(old or 0, new)
 
 
-class RedisVersionStore:
+class _VersionStore:
+    # The newest version this process has read from the store or made in it. A version older than it
+    # means the store went back (Redis restarted from an old snapshot, with the pages of that time).
+    newest = 0
+
+    def saw(self, version):
+        self.newest = max(self.newest, version.current)
+        return version
+
+
+class RedisVersionStore(_VersionStore):
     """Three Redis keys with no expiry, moved by REDIS_SCRIPT; read with the page in one MGET.
 
     One redis-py client for the process: Django's RedisCache makes a new
@@ -211,7 +221,7 @@ class RedisVersionStore:
         return Version(int(values[0]), int(values[1] or 0), _wal_number(values[2])), entry
 
 
-class FileVersionStore:
+class FileVersionStore(_VersionStore):
     """A file beside the cache files: `<current> <previous> <wal>`, replaced atomically under a lock."""
 
     def __init__(self, backend, directory):
@@ -264,7 +274,7 @@ class FileVersionStore:
         return version, entry
 
 
-class ProcessVersionStore:
+class ProcessVersionStore(_VersionStore):
     """For caches private to one process (locmem, dummy): the version lives in the process too."""
 
     def __init__(self, backend):
@@ -338,7 +348,8 @@ def bump_content_version(*, even_resting=True, wal=0):
     the rest. Only the retry at the start of each request keeps to the rest. `wal`: see Version.
     """
     try:
-        version = version_store().bump(even_resting=even_resting, wal=wal)
+        store = version_store()
+        version = store.saw(store.bump(even_resting=even_resting, wal=wal))
     except Exception:
         logger.warning("Could not record a content change in the cache; will retry.", exc_info=True)
         _bump_later()
@@ -377,7 +388,8 @@ def _record_pending_bump(*, even_resting):
     try:
         # Recorded late, the change may stand anywhere in the primary's log: no replica is trusted until
         # the next change records a position.
-        version_store().bump(even_resting=even_resting, wal=None)
+        store = version_store()
+        store.saw(store.bump(even_resting=even_resting, wal=None))
     except Exception:
         return False
     _bump_pending.clear()
@@ -439,10 +451,17 @@ def read_version(page_key=None):
     if not _record_pending_bump(even_resting=False):
         return None, None  # its pages may predate a change not yet recorded
     try:
-        return version_store().read(page_key)
+        store = version_store()
+        version, entry = store.read(page_key)
     except Exception:
         _bump_later()
         return None, None
+    if version.current < store.newest:
+        # The pages stored with it may predate changes made since: a new version retires them all.
+        logger.warning("The content version went back from %s to %s; replacing it.", store.newest, version.current)
+        store.newest = 0  # the store's own order from here: a bump goes beyond whatever it holds
+        return bump_content_version(even_resting=False, wal=None), None
+    return store.saw(version), entry
 
 
 def content_version():

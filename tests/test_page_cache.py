@@ -627,6 +627,25 @@ def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until
     assert content_version().wal == 700
 
 
+def test_a_version_that_goes_back_retires_the_pages_stored_with_it(
+    redis_cache, claim, client, caplog, django_capture_on_commit_callbacks
+):
+    # Redis restarted from an old snapshot: the old version is back, with the pages stored under it,
+    # and a change saved since would be hidden until those pages expired.
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    store = caching.version_store()
+    snapshot = store.client.mget(store.keys)
+    claim.text = "Trade is tiny."
+    save(claim, django_capture_on_commit_callbacks)
+    store.client.mset(dict(zip(store.keys, snapshot, strict=True)))  # the restart
+    caching._memory.clear()  # as another process would: from Redis
+    with caplog.at_level(logging.WARNING, logger="kb.cache"):
+        response = client.get("/claims/trade/")
+    assert "Trade is tiny." in response.content.decode()
+    assert content_version().current > int(snapshot[0])
+    assert "The content version went back" in caplog.text
+
+
 def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_num_queries):
     assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
     caching._memory.clear()  # as another server would: from Redis, not this process's memory
