@@ -19,7 +19,7 @@ The content version
     replica only once it has replayed that far (db_router.replica_is_current).
     It lives where cache culling never reaches:
 
-    - Redis (CACHE_URL=redis://…): two keys with no expiry, set by one Lua
+    - Redis (CACHE_URL=redis://…): three keys with no expiry, set by one Lua
       script that reads Redis's own clock, so every server agrees;
     - the file cache (the default): a file beside the cache files, written
       under an exclusive lock and swapped in atomically; Django's file cache

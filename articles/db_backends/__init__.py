@@ -92,7 +92,8 @@ def _resting(alias):
 WATCH_INTERVAL = 0.25
 
 _watched = weakref.WeakSet()
-_watchdog_started = threading.Lock()
+_watched_lock = threading.Lock()  # a WeakSet must not grow while the watchdog copies it
+_watchdog_pid = None  # the process whose watchdog is running: a forked child needs its own
 
 
 class AnswerDeadline:
@@ -114,7 +115,8 @@ class AnswerDeadline:
         self._deadline_lock = threading.Lock()
         # Django's execute_wrapper() pushes and pops at the end: this one, first, stays outermost.
         self.execute_wrappers.insert(0, self._query_within_deadline)
-        _watched.add(self)
+        with _watched_lock:
+            _watched.add(self)
 
     def _within(self, seconds, call, *args):
         if not seconds or self.connection is None:
@@ -168,13 +170,20 @@ class AnswerDeadline:
 
 
 def _start_watchdog():
-    if _watchdog_started.acquire(blocking=False):  # once per process, and after gunicorn's fork
-        threading.Thread(target=_watch, name="kb-database-watchdog", daemon=True).start()
+    global _watchdog_pid
+    if _watchdog_pid == os.getpid():
+        return
+    with _watched_lock:
+        if _watchdog_pid != os.getpid():
+            _watchdog_pid = os.getpid()
+            threading.Thread(target=_watch, name="kb-database-watchdog", daemon=True).start()
 
 
 def _watch():
     while True:
         sleep(WATCH_INTERVAL)
         now = monotonic()
-        for wrapper in list(_watched):
+        with _watched_lock:
+            wrappers = list(_watched)
+        for wrapper in wrappers:
             wrapper._cut_if_overdue(now)
