@@ -170,8 +170,11 @@ def _wal_text(wal):
 
 
 def _wal_number(text):
+    """The stored WAL position; None for "unknown" and for none at all (evicted, or stored before there was one)."""
+    if text is None:
+        return None
     text = text.decode() if isinstance(text, bytes) else text
-    return None if text == "unknown" else int(text or 0)
+    return None if text == "unknown" else int(text)
 
 
 def _later_wal(old, new):
@@ -238,8 +241,8 @@ class FileVersionStore(_VersionStore):
         if self._seen is not None and self._seen[0] == seen:
             return self._seen[1]
         with open(self.path, "rb") as handle:
-            current, previous, *wal = handle.read().split()  # files written before the WAL position have none
-        version = Version(int(current), int(previous), _wal_number(wal[0] if wal else b"0"))
+            current, previous, *wal = handle.read().split()
+        version = Version(int(current), int(previous), _wal_number(wal[0] if wal else None))
         self._seen = (seen, version)
         return version
 

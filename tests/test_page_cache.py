@@ -627,6 +627,14 @@ def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until
     assert content_version().wal == 700
 
 
+def test_a_version_whose_wal_position_was_evicted_trusts_no_replica(redis_cache):
+    # Under an allkeys eviction policy, or with a version stored before positions were kept.
+    caching.bump_content_version(wal=500)
+    store = caching.version_store()
+    store.client.delete(store.keys[2])
+    assert content_version().wal is None
+
+
 def test_a_version_that_goes_back_retires_the_pages_stored_with_it(
     redis_cache, claim, client, caplog, django_capture_on_commit_callbacks
 ):
