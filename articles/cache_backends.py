@@ -48,11 +48,16 @@ class DegradingCache:
         until = _outages.get(self._location())
         return until is not None and time.monotonic() < until
 
-    def guard(self, operation, call, default=None, *, raise_=False):
-        """call() unless the cache is resting; on any failure log it, rest, and return `default`."""
+    def guard(self, operation, call, default=None, *, raise_=False, even_resting=False):
+        """call() unless the cache is resting; on any failure log it, rest, and return `default`.
+
+        `even_resting` tries the cache during the rest too: for recording a content change
+        (articles.caching), which is rare and must not wait out the rest while other servers,
+        which may reach the cache, keep serving the pages it retires.
+        """
         location = self._location()
         until = _outages.get(location)
-        if until is not None and time.monotonic() < until:
+        if until is not None and time.monotonic() < until and not even_resting:
             if raise_:
                 raise CacheUnavailable(f"{location} is unavailable")
             return default

@@ -13,18 +13,25 @@ The content version
     store takes max(now, previous + 1) atomically). So it never goes
     backwards, even if its store is wiped: a fresh version starts at the
     current time, beyond every version already used. It also gives pages an
-    honest Last-Modified. It lives where cache culling never reaches:
+    honest Last-Modified. With a PostgreSQL replica, each version also
+    carries where the primary's write-ahead log stood after the change (a
+    fresh version: when it was made), so that a page is rendered from the
+    replica only once it has replayed that far (db_router.replica_is_current).
+    It lives where cache culling never reaches:
 
-    - Redis (CACHE_URL=redis://…): two keys with no expiry, set by one Lua
+    - Redis (CACHE_URL=redis://…): three keys with no expiry, set by one Lua
       script that reads Redis's own clock, so every server agrees;
     - the file cache (the default): a file beside the cache files, written
       under an exclusive lock and swapped in atomically; Django's file cache
       culls and clears only its own *.djcache files;
     - any other cache (locmem, in tests): the process's memory.
 
-    A bump that fails (the cache is down) is logged and retried by the next
-    request in this process; the page cache expires entries after
-    PAGE_CACHE_SECONDS in any case.
+    A bump is tried even while this process rests the cache after a failure.
+    One that fails (the cache is out of reach) is logged and retried, every
+    PENDING_BUMP_RETRY_SECONDS by a thread and by the next request, until the
+    cache takes it. A process that could not read the cache does the same: a
+    save on any server may have failed to record its change meanwhile. Until
+    its bump is recorded a process serves nothing from the cache.
 
 The page cache
     One entry per page URL, holding the version it was rendered at. A hit
@@ -71,22 +78,30 @@ from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePerma
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from articles.db_router import replica_reads
+from articles.db_router import primary_wal_position, replica_is_current, replica_reads
 
 logger = logging.getLogger("kb.cache")
 
 VERSION_KEY = "kb:content-version"
 PREVIOUS_KEY = "kb:content-version:previous"
+WAL_KEY = "kb:content-version:wal"
 PAGE_PREFIX = "kb:page:"
 VERSION_FILE = "content-version"
 
 
 @dataclass(frozen=True)
 class Version:
-    """The content version (`current`, microseconds) and the one before it."""
+    """The content version (`current`, microseconds), the one before it, and the primary's WAL position.
+
+    `wal` is where the primary database's write-ahead log stood once the latest change had committed
+    (articles.db_router.primary_wal_position): a replica that has replayed that far has every change
+    up to this version. 0 when no replica needs it; None when it could not be read, and then no
+    replica is trusted until the next change records one.
+    """
 
     current: int
     previous: int = 0
+    wal: int | None = 0
 
     @property
     def modified(self):
@@ -109,10 +124,10 @@ def _now_us():
     return time.time_ns() // 1000
 
 
-def _guard(backend, operation, call, *, raise_=True):
+def _guard(backend, operation, call, *, raise_=True, even_resting=False):
     """Run call() under the backend's outage rules (articles.cache_backends); plain backends get try/except."""
     if hasattr(backend, "guard"):
-        return backend.guard(operation, call, raise_=raise_)
+        return backend.guard(operation, call, raise_=raise_, even_resting=even_resting)
     try:
         return call()
     except Exception as error:
@@ -124,25 +139,61 @@ def _guard(backend, operation, call, *, raise_=True):
 
 # --- Where the version lives ---------------------------------------------------------
 
-# KEYS[1] the version, KEYS[2] the previous version; ARGV[1] "bump" or "init"
-# (init sets a version only where there is none). Numbers go back as strings:
+# KEYS[1] the version, KEYS[2] the previous version, KEYS[3] the WAL position; ARGV[1] "bump" or
+# "init" (init sets a version only where there is none), ARGV[2] the change's WAL position, "" when
+# unknown. The WAL position only goes up (two commits may bump in either order), and an unknown one
+# is kept as "unknown" until a known one replaces it. Numbers go back as strings:
 # a Lua number would be truncated to an integer reply anyway, strings are exact.
 REDIS_SCRIPT = """
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local wal = redis.call('GET', KEYS[3]) or '0'
 if ARGV[1] == 'init' and current > 0 then
-  return {string.format('%.0f', current), redis.call('GET', KEYS[2]) or '0'}
+  return {string.format('%.0f', current), redis.call('GET', KEYS[2]) or '0', wal}
+end
+if ARGV[2] == '' then
+  wal = 'unknown'
+elseif tonumber(ARGV[2]) > (tonumber(wal) or 0) then
+  wal = ARGV[2]
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if now <= current then now = current + 1 end
 redis.call('SET', KEYS[1], string.format('%.0f', now))
 redis.call('SET', KEYS[2], string.format('%.0f', current))
-return {string.format('%.0f', now), string.format('%.0f', current)}
+redis.call('SET', KEYS[3], wal)
+return {string.format('%.0f', now), string.format('%.0f', current), wal}
 """
 
 
-class RedisVersionStore:
-    """Two Redis keys with no expiry, moved by REDIS_SCRIPT; read with the page in one MGET.
+def _wal_text(wal):
+    return "unknown" if wal is None else str(wal)
+
+
+def _wal_number(text):
+    """The stored WAL position; None for "unknown" and for none at all (evicted, or stored before there was one)."""
+    if text is None:
+        return None
+    text = text.decode() if isinstance(text, bytes) else text
+    return None if text == "unknown" else int(text)
+
+
+def _later_wal(old, new):
+    """The WAL position after a change at `new`: it only goes up; an unknown one stays unknown until a known one."""
+    return None if new is None else max(old or 0, new)
+
+
+class _VersionStore:
+    # The newest version this process has read from the store or made in it. A version older than it
+    # means the store went back (Redis restarted from an old snapshot, with the pages of that time).
+    newest = 0
+
+    def saw(self, version):
+        self.newest = max(self.newest, version.current)
+        return version
+
+
+class RedisVersionStore(_VersionStore):
+    """Three Redis keys with no expiry, moved by REDIS_SCRIPT; read with the page in one MGET.
 
     One redis-py client for the process: Django's RedisCache makes a new
     client object for every operation, which costs more than the round trip.
@@ -150,30 +201,31 @@ class RedisVersionStore:
 
     def __init__(self, backend):
         self.backend = backend
-        self.keys = [backend.make_and_validate_key(VERSION_KEY), backend.make_and_validate_key(PREVIOUS_KEY)]
+        self.keys = [backend.make_and_validate_key(key) for key in (VERSION_KEY, PREVIOUS_KEY, WAL_KEY)]
         self.client = backend._cache.get_client(write=True)
         self.loads = backend._cache._serializer.loads
 
-    def _run(self, mode):
-        script = lambda: self.client.eval(REDIS_SCRIPT, 2, *self.keys, mode)  # noqa: E731
-        current, previous = _guard(self.backend, f"version {mode}", script)
-        return Version(int(current), int(previous))
+    def _run(self, mode, even_resting=False, wal=0):
+        argument = "" if wal is None else str(wal)
+        script = lambda: self.client.eval(REDIS_SCRIPT, 3, *self.keys, mode, argument)  # noqa: E731
+        current, previous, wal = _guard(self.backend, f"version {mode}", script, even_resting=even_resting)
+        return Version(int(current), int(previous), _wal_number(wal))
 
-    def bump(self):
-        return self._run("bump")
+    def bump(self, even_resting=False, wal=0):
+        return self._run("bump", even_resting, wal)
 
     def read(self, page_key=None):
         """(version, page entry or None), in one round trip."""
         keys = self.keys + ([self.backend.make_and_validate_key(page_key)] if page_key else [])
         values = _guard(self.backend, "read", lambda: self.client.mget(keys))
         if not values[0]:
-            return self._run("init"), None
-        entry = self.loads(values[2]) if page_key and values[2] is not None else None
-        return Version(int(values[0]), int(values[1] or 0)), entry
+            return self._run("init", wal=primary_wal_position()), None
+        entry = self.loads(values[3]) if page_key and values[3] is not None else None
+        return Version(int(values[0]), int(values[1] or 0), _wal_number(values[2])), entry
 
 
-class FileVersionStore:
-    """A file beside the cache files: `<current> <previous>`, replaced atomically under a lock."""
+class FileVersionStore(_VersionStore):
+    """A file beside the cache files: `<current> <previous> <wal>`, replaced atomically under a lock."""
 
     def __init__(self, backend, directory):
         self.backend = backend
@@ -189,12 +241,12 @@ class FileVersionStore:
         if self._seen is not None and self._seen[0] == seen:
             return self._seen[1]
         with open(self.path, "rb") as handle:
-            current, previous = handle.read().split()
-        version = Version(int(current), int(previous))
+            current, previous, *wal = handle.read().split()
+        version = Version(int(current), int(previous), _wal_number(wal[0] if wal else None))
         self._seen = (seen, version)
         return version
 
-    def _write(self, mode):
+    def _write(self, mode, wal=0):
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / f"{VERSION_FILE}.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -204,20 +256,20 @@ class FileVersionStore:
                 old = Version(0, 0)
             if mode == "init" and old.current:
                 return old
-            new = Version(max(_now_us(), old.current + 1), old.current)
+            new = Version(max(_now_us(), old.current + 1), old.current, _later_wal(old.wal, wal))
             temporary = self.directory / f"{VERSION_FILE}.{os.getpid()}.{threading.get_ident()}"
-            temporary.write_text(f"{new.current} {new.previous}", encoding="ascii")
+            temporary.write_text(f"{new.current} {new.previous} {_wal_text(new.wal)}", encoding="ascii")
             os.replace(temporary, self.path)
             return new
 
-    def bump(self):
-        return _guard(self.backend, "version bump", lambda: self._write("bump"))
+    def bump(self, even_resting=False, wal=0):
+        return _guard(self.backend, "version bump", lambda: self._write("bump", wal), even_resting=even_resting)
 
     def _read_or_init(self):
         try:
             return self._parse()
         except (FileNotFoundError, ValueError):
-            return self._write("init")
+            return self._write("init", primary_wal_position())
 
     def read(self, page_key=None):
         version = _guard(self.backend, "version read", self._read_or_init)
@@ -225,7 +277,7 @@ class FileVersionStore:
         return version, entry
 
 
-class ProcessVersionStore:
+class ProcessVersionStore(_VersionStore):
     """For caches private to one process (locmem, dummy): the version lives in the process too."""
 
     def __init__(self, backend):
@@ -233,9 +285,10 @@ class ProcessVersionStore:
         self.lock = threading.Lock()
         self.version = Version(_now_us(), 0)
 
-    def bump(self):
+    def bump(self, even_resting=False, wal=0):
         with self.lock:
-            self.version = Version(max(_now_us(), self.version.current + 1), self.version.current)
+            old = self.version
+            self.version = Version(max(_now_us(), old.current + 1), old.current, _later_wal(old.wal, wal))
             return self.version
 
     def read(self, page_key=None):
@@ -282,19 +335,68 @@ def version_store():
 
 # --- Bumping it --------------------------------------------------------------------
 
+# Set when this process may have missed recording a change: a bump failed, or the cache could not be read
+# (while it was out of reach, any server's save may have failed to record its change). Until a bump
+# succeeds, this process serves nothing from the cache, and a thread retries every PENDING_BUMP_RETRY_SECONDS.
 _bump_pending = threading.Event()
+_retrying = threading.Lock()
+PENDING_BUMP_RETRY_SECONDS = 0.25
 
 
-def bump_content_version():
-    """A new version now. Never raises: a failure is logged and retried by the next request."""
+def bump_content_version(*, even_resting=True, wal=0):
+    """A new version now. Never raises: a failure is logged and retried until the cache takes it.
+
+    A change is recorded even while this process rests the cache after a failure (`even_resting`):
+    other servers may reach the cache, and would serve the pages the change retires for the rest of
+    the rest. Only the retry at the start of each request keeps to the rest. `wal`: see Version.
+    """
     try:
-        version = version_store().bump()
+        store = version_store()
+        version = store.saw(store.bump(even_resting=even_resting, wal=wal))
     except Exception:
-        _bump_pending.set()
         logger.warning("Could not record a content change in the cache; will retry.", exc_info=True)
+        _bump_later()
         return None
     _bump_pending.clear()
     return version
+
+
+def _bump_later():
+    """Leave a bump pending, retried by the next request and by a thread that does not wait for one.
+
+    Without the thread, the change saved by a process that then gets no request (one worker of many,
+    an editor who saved and left) stayed unrecorded, and every other server kept serving the pages it
+    retires once the cache was back, until they expired.
+    """
+    _bump_pending.set()
+    if _retrying.acquire(blocking=False):
+        threading.Thread(target=_retry_pending_bump, name="kb-content-version-retry", daemon=True).start()
+
+
+def _retry_pending_bump():
+    try:
+        while _bump_pending.is_set():
+            time.sleep(PENDING_BUMP_RETRY_SECONDS)
+            _record_pending_bump(even_resting=True)
+    finally:
+        _retrying.release()
+    if _bump_pending.is_set():  # left pending again as this thread was ending
+        _bump_later()
+
+
+def _record_pending_bump(*, even_resting):
+    """Bump if a bump is pending; True when none is pending any more. Quiet: the failure was logged."""
+    if not _bump_pending.is_set():
+        return True
+    try:
+        # Recorded late, the change may stand anywhere in the primary's log: no replica is trusted until
+        # the next change records a position.
+        store = version_store()
+        store.saw(store.bump(even_resting=even_resting, wal=None))
+    except Exception:
+        return False
+    _bump_pending.clear()
+    return True
 
 
 def content_changed(sender=None, using=None, action=None, **kwargs):
@@ -309,7 +411,7 @@ def content_changed(sender=None, using=None, action=None, **kwargs):
         isinstance(entry[1], _BumpOnCommit) and not entry[1].done for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_BumpOnCommit(), using=using, robust=True)
+    transaction.on_commit(_BumpOnCommit(using), using=using, robust=True)
 
 
 class _BumpOnCommit:
@@ -317,9 +419,12 @@ class _BumpOnCommit:
 
     done = False
 
+    def __init__(self, using=DEFAULT_DB_ALIAS):
+        self.using = using
+
     def __call__(self):
         self.done = True
-        bump_content_version()
+        bump_content_version(wal=primary_wal_position(self.using))
 
 
 def content_models():
@@ -345,13 +450,21 @@ def connect_signals():
 
 
 def read_version(page_key=None):
-    """(current Version or None when the cache is unavailable, page entry or None)."""
-    if _bump_pending.is_set():
-        bump_content_version()
+    """(current Version or None when the cache is unavailable or cannot be trusted yet, page entry or None)."""
+    if not _record_pending_bump(even_resting=False):
+        return None, None  # its pages may predate a change not yet recorded
     try:
-        return version_store().read(page_key)
+        store = version_store()
+        version, entry = store.read(page_key)
     except Exception:
+        _bump_later()
         return None, None
+    if version.current < store.newest:
+        # The pages stored with it may predate changes made since: a new version retires them all.
+        logger.warning("The content version went back from %s to %s; replacing it.", store.newest, version.current)
+        store.newest = 0  # the store's own order from here: a bump goes beyond whatever it holds
+        return bump_content_version(even_resting=False, wal=None), None
+    return store.saw(version), entry
 
 
 def content_version():
@@ -568,8 +681,7 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None)
             response["X-Page-Cache"] = "hit"
             return _public(response, version, etag, vary)
 
-        lagging = time.time() - version.current / 1_000_000 < settings.DATABASE_REPLICA_LAG
-        with replica_reads(not lagging):
+        with replica_reads(replica_is_current(version)):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()

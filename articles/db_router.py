@@ -1,16 +1,18 @@
 """Send anonymous readers' page reads to the read replica, when there is one.
 
 Only articles.caching.reader_view turns replica reads on, and only for an
-anonymous reader's page, and not in the first DATABASE_REPLICA_LAG seconds
-after an edit. Everything else reads the primary: the admin, signed-in
-editors (who must see their own changes at once), management commands, and
-every write.
+anonymous reader's page, and only when the replica has every change up to the
+content version the page will be cached under (replica_is_current).
+Everything else reads the primary: the admin, signed-in editors (who must see
+their own changes at once), management commands, and every write.
 """
 
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 
 _replica_reads = ContextVar("replica_reads", default=False)
 
@@ -38,3 +40,52 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return False if db == settings.REPLICA else None
+
+
+def _checks_wal():
+    """Whether a PostgreSQL replica is configured that is not the primary's own database."""
+    replica = settings.DATABASES.get(settings.REPLICA)
+    if replica is None or connections[settings.REPLICA].vendor != "postgresql":
+        return False
+    primary = settings.DATABASES["default"]
+    return any(replica.get(key) != primary.get(key) for key in ("HOST", "PORT", "NAME"))
+
+
+def primary_wal_position(using="default"):
+    """Where the primary's write-ahead log stands, in bytes, right after a commit: see caching.Version.
+
+    0 when no replica needs it (no query is run); None when it cannot be read.
+    """
+    if not _checks_wal():
+        return 0
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+            return int(cursor.fetchone()[0])
+    except DatabaseError:
+        return None
+
+
+def replica_is_current(version):
+    """Whether a reader's page may be rendered from the replica and cached under `version`.
+
+    Not in the first DATABASE_REPLICA_LAG seconds after a change (the replica most likely lags, and
+    this costs no query). Then, a PostgreSQL replica must prove that it has replayed the primary's
+    log past the latest change (one query): a replica lagging more than that window rendered the old
+    page and it was cached under the new version, with the new ETag, until it expired. A database
+    that is not a standby (a copy) or cannot be asked proves nothing, and the primary is read. A
+    replica that is the primary's own database (another connection to it) is always current. Where
+    there is no replica the router reads the primary whatever this says.
+    """
+    if time.time() - version.current / 1_000_000 < settings.DATABASE_REPLICA_LAG:
+        return False
+    if not _checks_wal():
+        return True
+    if version.wal is None:
+        return False
+    try:
+        with connections[settings.REPLICA].cursor() as cursor:
+            cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn >= %s, false)", [version.wal])
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        return False

@@ -1,13 +1,21 @@
 """A database that cannot be reached: after one failed connect, readers get the 503 page at once
-(articles.db_backends) instead of each waiting out the connect timeout, until DATABASE_RETRY_SECONDS pass."""
+(articles.db_backends) instead of each waiting out the connect timeout, until DATABASE_RETRY_SECONDS pass.
+An open PostgreSQL connection that stops answering is cut by its deadline, and starts the same window."""
 
 import logging
+import os
+import socket
+import time
+import urllib.parse
 
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
+from django.db.utils import ConnectionHandler, load_backend
 from django.test import Client
 
 from articles import caching, db_backends
+from kb.env import env_database
+from tests.relay import Relay
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +174,89 @@ def test_pages_in_the_page_cache_are_served_while_the_database_is_not_tried(data
     assert response.status_code == 200
     assert "<h1>Claims</h1>" in response.content.decode()
     assert database.attempts == 2
+
+
+# --- An open PostgreSQL connection that stops answering (articles.db_backends.AnswerDeadline) ---------------
+
+
+def postgresql_url():
+    """The configured PostgreSQL server, or the local one; None when there is none to talk to."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    parts = urllib.parse.urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 5432), timeout=1).close()
+    except OSError:
+        return None
+    return url
+
+
+@pytest.fixture
+def frozen_postgresql(settings):
+    """(relay, connection): a connection of the site's PostgreSQL backend, through a relay a test can freeze."""
+    url = postgresql_url()
+    if url is None:
+        pytest.skip("no PostgreSQL server to talk to")
+    parts = urllib.parse.urlsplit(url)
+    relay = Relay(parts.port or 5432, parts.hostname)
+    settings.DATABASE_CONNECT_TIMEOUT = 1
+    settings.DATABASE_STATEMENT_TIMEOUT = 1
+    settings.DATABASE_RETRY_SECONDS = 60
+    user = parts.netloc.rpartition("@")[0]
+    config = env_database("URL", parts._replace(netloc=f"{user}@127.0.0.1:{relay.port}").geturl())
+    config.setdefault("OPTIONS", {})["connect_timeout"] = 1
+    config = ConnectionHandler().configure_settings({"default": config})["default"]  # Django's defaults filled in
+    connection = load_backend(config["ENGINE"]).DatabaseWrapper(config, "frozen")
+    connections["frozen"] = connection  # django.contrib.postgres looks its type ids up by alias
+    connection.ensure_connection()
+    yield relay, connection
+    relay.restore()
+    connection.close()
+    relay.close()
+    del connections["frozen"]
+    db_backends._outages.pop("frozen", None)
+
+
+def test_a_query_on_a_connection_that_stops_answering_fails_within_its_deadline(frozen_postgresql):
+    # Before, it waited forever: the statement timeout is the server's, and a frozen server sends nothing.
+    relay, connection = frozen_postgresql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    relay.freeze()
+    start = time.monotonic()
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    # The deadline is the statement timeout plus the connect timeout: 2 s here.
+    assert 2 <= time.monotonic() - start < 4
+
+
+def test_after_a_connection_stopped_answering_the_process_does_not_try_the_database_for_a_while(
+    frozen_postgresql, caplog
+):
+    relay, connection = frozen_postgresql
+    relay.freeze()
+    with caplog.at_level(logging.ERROR, logger="kb.database"), pytest.raises(OperationalError):
+        connection.cursor().execute("SELECT 1")
+    relay.restore()
+    assert not connection.is_usable()
+    connection.close()
+    start = time.monotonic()
+    with pytest.raises(OperationalError, match="not trying again"):
+        connection.ensure_connection()
+    assert time.monotonic() - start < 0.5
+    assert [record.getMessage() for record in caplog.records] == [
+        "Database 'frozen' could not be reached: an open connection stopped answering. "
+        "Answering 503 without trying for 60 s at a time."
+    ]
+
+
+def test_the_health_check_of_a_connection_that_stops_answering_gives_up_after_the_connect_timeout(
+    frozen_postgresql,
+):
+    # A request's first query checks a kept connection first: that check must not wait for ever either.
+    relay, connection = frozen_postgresql
+    relay.freeze()
+    start = time.monotonic()
+    assert not connection.is_usable()
+    assert 1 <= time.monotonic() - start < 2.5

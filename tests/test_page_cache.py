@@ -47,6 +47,7 @@ def page_cache_on(settings):
     yield
     cache.clear()
     cache_backends._outages.clear()  # a broken cache a test configured is forgotten with it
+    caching._bump_pending.clear()  # and so is a change it could not record
 
 
 @pytest.fixture
@@ -454,6 +455,58 @@ def test_a_failed_bump_is_retried_by_the_next_request(claim, client):
     assert content_version().current > before.current
 
 
+def rest_the_cache():
+    """As after a failure: this process leaves the cache alone for CACHE_RETRY_SECONDS."""
+    backend = caches["default"]
+    cache_backends._outages[backend._location()] = time.monotonic() + 60
+    assert backend.is_resting()
+
+
+def test_a_change_is_recorded_even_while_this_process_rests_the_cache(file_cache, claim, client):
+    # Other servers may reach the cache meanwhile: they must not serve the old page for the rest of the rest.
+    client.get("/claims/trade/")
+    before = FileVersionStore(caches["default"], file_cache).read()[0]
+    rest_the_cache()
+    assert caching.bump_content_version() is not None
+    assert FileVersionStore(caches["default"], file_cache).read()[0].current > before.current
+
+
+def test_a_failed_bump_is_recorded_without_waiting_for_a_request(claim, monkeypatch):
+    # The process that saved may get no other request (one worker of many): a thread retries for it.
+    monkeypatch.setattr(caching, "PENDING_BUMP_RETRY_SECONDS", 0.05)
+    before = content_version()
+    with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("Redis is down")):
+        assert caching.bump_content_version() is None
+        time.sleep(0.3)  # the thread keeps trying while the cache is down
+    deadline = time.monotonic() + 5
+    while caching._bump_pending.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not caching._bump_pending.is_set()
+    assert caching.version_store().version.current > before.current
+
+
+def test_no_page_is_served_from_the_cache_while_a_change_is_unrecorded(claim, client):
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    with mock.patch.object(caching.ProcessVersionStore, "bump", side_effect=OSError("Redis is down")):
+        caching.bump_content_version()
+        response = client.get("/claims/trade/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "ETag" not in response
+
+
+def test_after_the_cache_could_not_be_read_the_first_page_is_rendered_at_a_new_version(file_cache, claim, client):
+    # While it was out of reach, a save on any server may have failed to record its change;
+    # the page stored before the outage must not be served once it is back.
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    before = content_version()
+    with mock.patch.object(FileVersionStore, "read", side_effect=OSError("Redis is down")):
+        assert "X-Page-Cache" not in client.get("/claims/trade/")
+    response = client.get("/claims/trade/")
+    assert response["X-Page-Cache"] == "miss"
+    assert content_version().current > before.current
+
+
 # --- Issue 9: a database that is down -----------------------------------------------------
 
 
@@ -560,6 +613,45 @@ def test_redis_versions_only_go_up_and_survive_a_lost_key(redis_cache, claim, cl
     store = caching.version_store()
     store.client.delete(*store.keys)  # evicted, flushed, a new Redis
     assert content_version().current > second.current
+
+
+@pytest.mark.parametrize("store", ["redis_cache", "file_cache"])
+def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until_a_known_one(request, store):
+    # Two commits may record their changes in either order; a replica is trusted once past the later one.
+    request.getfixturevalue(store)
+    assert caching.bump_content_version(wal=500).wal == 500
+    assert caching.bump_content_version(wal=300).wal == 500
+    assert caching.bump_content_version(wal=None).wal is None  # recorded late: no replica is trusted
+    assert content_version().wal is None
+    assert caching.bump_content_version(wal=700).wal == 700
+    assert content_version().wal == 700
+
+
+def test_a_version_whose_wal_position_was_evicted_trusts_no_replica(redis_cache):
+    # Under an allkeys eviction policy, or with a version stored before positions were kept.
+    caching.bump_content_version(wal=500)
+    store = caching.version_store()
+    store.client.delete(store.keys[2])
+    assert content_version().wal is None
+
+
+def test_a_version_that_goes_back_retires_the_pages_stored_with_it(
+    redis_cache, claim, client, caplog, django_capture_on_commit_callbacks
+):
+    # Redis restarted from an old snapshot: the old version is back, with the pages stored under it,
+    # and a change saved since would be hidden until those pages expired.
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "miss"
+    store = caching.version_store()
+    snapshot = store.client.mget(store.keys)
+    claim.text = "Trade is tiny."
+    save(claim, django_capture_on_commit_callbacks)
+    store.client.mset(dict(zip(store.keys, snapshot, strict=True)))  # the restart
+    caching._memory.clear()  # as another process would: from Redis
+    with caplog.at_level(logging.WARNING, logger="kb.cache"):
+        response = client.get("/claims/trade/")
+    assert "Trade is tiny." in response.content.decode()
+    assert content_version().current > int(snapshot[0])
+    assert "The content version went back" in caplog.text
 
 
 def test_pages_are_served_from_redis(redis_cache, claim, client, django_assert_num_queries):

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.admin_forms import change_form_fields
+from tests.relay import Relay
 
 pytestmark = pytest.mark.slow
 
@@ -97,8 +98,14 @@ def environment(tmp_path_factory):
     setup = [*manage, "shell", "-v0", "-c", SETUP % {"password": PASSWORD}]
     output = subprocess.run(setup, cwd=ROOT, env=env, check=True, timeout=120, capture_output=True, text=True).stdout
     env["KB_TEST_CLAIM_PK"] = re.search(r"claim (\d+)", output).group(1)
+    if database_url.startswith("postgres"):
+        env["KB_TEST_COPY_URL"] = copy_database(database_url)  # a "replica" that never catches up
     yield env
     drop()
+
+
+def admin_url(url):
+    return urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
 
 
 def scratch_database(configured, scratch):
@@ -109,24 +116,36 @@ def scratch_database(configured, scratch):
 
     parts = urllib.parse.urlsplit(configured)
     name = f"{parts.path.strip('/')}_servers_{os.getpid()}"
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
+    with psycopg.connect(admin_url(configured), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
 
     def drop():
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with psycopg.connect(admin_url(configured), autocommit=True) as connection:
+            for database in (name, f"{name}_copy"):
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     return parts._replace(path=f"/{name}").geturl(), drop
 
 
+def copy_database(url):
+    """A copy of the database at `url`, as it is now, named <name>_copy; its URL."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.strip("/")
+    with psycopg.connect(admin_url(url), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}_copy" TEMPLATE "{name}"')
+    return parts._replace(path=f"/{name}_copy").geturl()
+
+
 class Server:
-    def __init__(self, env, **overrides):
+    def __init__(self, env, threads=4, **overrides):
         self.port = free_port()
         self.log = open(Path(env["LOADTEST_STATIC_ROOT"]).parent / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
+            [str(BIN / "gunicorn"), "kb.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+            + ["--workers", "1", "--threads", str(threads)],
             cwd=ROOT,
             env={**env, **overrides},
             stdout=self.log,
@@ -304,3 +323,109 @@ def test_a_server_whose_redis_is_down_still_serves_every_page(environment):
             assert "X-Page-Cache" not in headers
     finally:
         server.stop()
+
+
+@pytest.fixture
+def relayed_servers(environment):
+    """Two servers whose Redis is behind one relay, which a test may cut.
+
+    They try Redis on every request (no rest after a failure), so that what a test sees once the relay
+    is restored is what they serve, not a render made because they are still leaving Redis alone.
+    """
+    relay = Relay(6379)
+    url = f"redis://127.0.0.1:{relay.port}/{REDIS_URL.rsplit('/', 1)[1]}"
+    started = [Server(environment, CACHE_URL=url, CACHE_RETRY_SECONDS="0") for _ in range(2)]
+    yield relay, started
+    for server in started:
+        server.stop()
+    relay.close()
+
+
+def test_a_change_saved_while_redis_was_out_of_reach_shows_on_every_server_soon_after_it_is_back(
+    environment, relayed_servers
+):
+    # The saving process records the change as soon as Redis answers, without waiting for another request:
+    # before, the other server served the old page from Redis until the saving process happened to get one.
+    relay, (one, other) = relayed_servers
+    editor = Editor(one)
+    other.get("/claims/trade/")
+    assert other.get("/claims/trade/")[1]["X-Page-Cache"] == "hit"
+    relay.cut()
+    editor.change_claim_text(claim_pk(environment), "Trade, saved while Redis was out of reach.")
+    relay.restore()
+    time.sleep(1)  # the saving process retries every PENDING_BUMP_RETRY_SECONDS (0.25 s)
+    pages = [other.get("/claims/trade/")[2] for _ in range(5)]
+    assert all("Trade, saved while Redis was out of reach." in page for page in pages)
+
+
+def test_a_server_that_could_not_reach_redis_serves_nothing_cached_before_it_once_it_is_back(
+    environment, relayed_servers
+):
+    # While Redis was out of reach, a save on any server may have failed to record its change.
+    relay, (one, other) = relayed_servers
+    editor = Editor(one)
+    other.get("/claims/trade/")
+    assert other.get("/claims/trade/")[1]["X-Page-Cache"] == "hit"
+    relay.cut()
+    assert other.get("/claims/trade/")[0] == 200  # rendered afresh: Redis is out of reach
+    editor.change_claim_text(claim_pk(environment), "Trade, saved during the partition.")
+    relay.restore()
+    status, headers, page = other.get("/claims/trade/")
+    assert status == 200
+    assert "Trade, saved during the partition." in page
+
+
+def test_a_replica_that_lags_never_puts_an_old_page_in_the_cache(environment):
+    # The copy holds the claim as it was before any test changed it, and never catches up. Before, once
+    # DATABASE_REPLICA_LAG had passed, readers rendered the old claim from it and it was cached under the
+    # new version; now a replica is read only once it proves it has replayed the change, which a copy
+    # (no standby) never does.
+    if "KB_TEST_COPY_URL" not in environment:
+        pytest.skip("a lagging replica is a PostgreSQL database")
+    one, other = (
+        Server(environment, DATABASE_REPLICA_URL=environment["KB_TEST_COPY_URL"], DATABASE_REPLICA_LAG="0")
+        for _ in range(2)
+    )
+    try:
+        editor = Editor(one)
+        editor.change_claim_text(claim_pk(environment), "Trade, on the primary only.")
+        assert "Trade, on the primary only." in editor.fetch("/claims/trade/")[2]  # the editor sees their change
+        for server in (other, one, other):
+            status, headers, page = server.get("/claims/trade/")
+            assert status == 200
+            assert "Trade, on the primary only." in page
+        assert headers["X-Page-Cache"] == "hit"
+    finally:
+        one.stop()
+        other.stop()
+
+
+def test_a_database_that_freezes_gets_readers_the_503_page_well_before_the_worker_timeout(environment):
+    # Before, a kept connection to a frozen PostgreSQL waited until gunicorn killed the worker (30 s).
+    if not environment["DATABASE_URL"].startswith("postgres"):
+        pytest.skip("the kept connections and their deadlines are PostgreSQL's")
+    parts = urllib.parse.urlsplit(environment["DATABASE_URL"])
+    relay = Relay(parts.port or 5432, parts.hostname)
+    user = parts.netloc.rpartition("@")[0]
+    server = Server(
+        environment,
+        threads=1,  # so that the second request is served on the connection the first one kept
+        DATABASE_URL=parts._replace(netloc=f"{user}@127.0.0.1:{relay.port}").geturl(),
+        DATABASE_CONNECT_TIMEOUT="1",
+        DATABASE_STATEMENT_TIMEOUT="2",
+        DATABASE_RETRY_SECONDS="1",
+    )
+    try:
+        assert server.get("/claims/?kind=fact")[0] == 200  # a kept connection, open
+        relay.freeze()
+        start = time.monotonic()
+        status, _, page = server.get("/claims/?kind=opinion")  # never rendered: it needs the database
+        assert status == 503
+        assert "<h1>Temporarily unavailable</h1>" in page
+        assert time.monotonic() - start < 4
+        relay.restore()
+        time.sleep(1.5)  # past DATABASE_RETRY_SECONDS
+        assert server.get("/claims/?kind=opinion")[0] == 200
+    finally:
+        server.stop()
+        relay.close()

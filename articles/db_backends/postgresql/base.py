@@ -1,9 +1,9 @@
-"""Django's PostgreSQL backend, with articles.db_backends.ConnectBreaker in front."""
+"""Django's PostgreSQL backend, with articles.db_backends.ConnectBreaker and AnswerDeadline in front."""
 
 from django.db.backends.postgresql import base
 
-from articles.db_backends import ConnectBreaker
+from articles.db_backends import AnswerDeadline, ConnectBreaker
 
 
-class DatabaseWrapper(ConnectBreaker, base.DatabaseWrapper):
+class DatabaseWrapper(AnswerDeadline, ConnectBreaker, base.DatabaseWrapper):
     pass
