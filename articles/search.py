@@ -36,9 +36,9 @@ from functools import lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, TextField
+from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Left
+from django.db.models.functions import Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -260,8 +260,10 @@ def _indexable(tsquery):
 
 def _headline(text, tsquery, *, whole=False):
     options = {"highlight_all": True} if whole else {"max_words": 35, "min_words": 15, "max_fragments": 2}
+    # Text holding the marker characters themselves would open or close a <mark> of its own: drop them first.
+    without_markers = Replace(Replace(Left(text, INDEXED_CHARS), Value(OPEN)), Value(CLOSE))
     return SearchHeadline(
-        Left(text, INDEXED_CHARS),
+        without_markers,
         tsquery,
         config=CONFIG,
         start_sel=OPEN,

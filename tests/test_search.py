@@ -381,6 +381,16 @@ def vocabulary(size):
     return words
 
 
+def test_marker_characters_in_a_claims_text_never_become_highlight_markup(client):
+    # Snippets carry their highlights as two private-use characters until they are escaped; an editor's
+    # text holding them made unbalanced <mark> elements on PostgreSQL.
+    Claim.objects.create(slug="markers", text="\ue010Visit\ue011 and \ue010 an unclosed visit.")
+    response = client.get(URL, {"q": "unclosed", "kind": "claims"})
+    page = response.content.decode()
+    assert "<mark>unclosed</mark>" in page
+    assert page.count("<mark>") == page.count("</mark>") == 1
+
+
 def test_on_either_database_a_long_text_is_searched_in_its_first_indexed_characters_only(client):
     # Bodies and claims saved past the editors' limits (by a script, before the limits) must not make
     # every search fold megabytes: on SQLite such bodies held a worker past gunicorn's timeout.
