@@ -57,8 +57,10 @@ class Finder:
         if not text:
             return []
         found = self._matching(text, limit)
-        folded = anyascii(text)
-        if not found and folded != text:
+        # Invisible characters (a zero-width space, a word joiner, Unicode tag characters) fold to
+        # nothing, and "containing nothing" is every name: nothing is left to look for.
+        folded = anyascii(text).strip()
+        if not found and folded and folded != text:
             found = self._matching(folded, limit)
         return found
 

@@ -227,6 +227,8 @@ def test_an_event_page_links_to_the_event_on_the_timeline_whatever_its_year_hold
         ({"year": "abc"}, "“year=abc”"),
         ({"from": "-5"}, "“from=-5”"),
         ({"actor": "nobody"}, "“actor=nobody”"),
+        # A word joiner alone: it folds to nothing, which every name once "contained" (a list of all actors).
+        ({"actor": "\u2060"}, "“actor=\u2060”"),
         ({"tag": "no-such-tag"}, "“tag=no-such-tag”"),
         ({"from": "2020", "to": "2000"}, "runs backwards"),
         ({"decade": "2005"}, "a decade is named by its first year, e.g. 2000"),
