@@ -621,6 +621,27 @@ def _storable(response):
     return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept", "accept-encoding"}
 
 
+READ_METHODS = "GET, HEAD, OPTIONS"
+
+
+def not_readable(request):
+    """The answer to any method but GET and HEAD: a reader page is only read.
+
+    The view is not run: function views (search, feeds, the sitemap, share cards) once rendered
+    themselves whole for OPTIONS or POST, past the page cache.
+    """
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponse(
+            f"{request.method} is not allowed here: this address can only be read ({READ_METHODS}).\n",
+            status=405,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Allow"] = READ_METHODS
+    return response
+
+
 def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None):
     """`view`, served as a reader page: canonical parameters, page cache, validators and Cache-Control.
 
@@ -643,7 +664,7 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None)
     @wraps(view)
     def serve(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
+            return not_readable(request)
         redirect = canonical_redirect(request, allowed)
         if redirect is not None:
             return redirect

@@ -15,6 +15,7 @@ The feed itself has an id (its own address), a self link, `updated` (its
 newest entry's time) and the site as its author, as RFC 4287 asks.
 """
 
+import re
 from dataclasses import dataclass
 from heapq import nlargest
 
@@ -30,6 +31,9 @@ from articles.models import Actor, Article, Claim, Event
 from articles.templatetags.kb import SITE_NAME
 
 FEED_LENGTH = 50
+# Characters XML 1.0 cannot carry at all, escaped or not. Text pasted from a word processor brings some
+# (a vertical tab is Word's line break); Django's feed writer refuses them with an exception.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -38,6 +42,15 @@ class Subject:
 
     host: str
     thing: object = None
+
+
+def xml_text(value):
+    """`value` with every character XML cannot carry made a space; lists and tuples of strings likewise."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub(" ", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(part) for part in value)
+    return value
 
 
 def tag_uri(host, record, kind):
@@ -76,6 +89,9 @@ class KnowledgeBaseFeed(Feed):
         feed = super().get_feed(subject, request)
         # The feed's id is its own address: a page's link is shared by the feeds that link back to it.
         feed.feed["id"] = feed.feed["feed_url"]
+        # Every text an editor typed, in elements and in attributes (a category's term), in one pass.
+        feed.feed = {name: xml_text(value) for name, value in feed.feed.items()}
+        feed.items = [{name: xml_text(value) for name, value in item.items()} for item in feed.items]
         return feed
 
     def item_title(self, item):

@@ -57,8 +57,10 @@ class Finder:
         if not text:
             return []
         found = self._matching(text, limit)
-        folded = anyascii(text)
-        if not found and folded != text:
+        # Invisible characters (a zero-width space, a word joiner, Unicode tag characters) fold to
+        # nothing, and "containing nothing" is every name: nothing is left to look for.
+        folded = anyascii(text).strip()
+        if not found and folded and folded != text:
             found = self._matching(folded, limit)
         return found
 
@@ -215,12 +217,12 @@ def _choice(label, choices, empty_label, what):
     )
 
 
-def _year_field(label):
+def _year_field(label, first=1):
     return forms.IntegerField(
         label=label,
-        min_value=1,
+        min_value=first,
         max_value=9999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 9999}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": first, "max": 9999}),
         error_messages={"invalid": "enter a year as a whole number, e.g. 2007."},
     )
 
@@ -264,7 +266,8 @@ class TimelineFilterForm(FilterForm):
         self.fields["from"] = _year_field("From year")
         self.fields["to"] = _year_field("To year")
         # The window and the page in it, chosen by the overview's and the pages' links; not shown in the form.
-        self.fields["decade"] = _year_field("Decade")
+        # The "0s" are the years 1-9: the timeline names and links them so when an event is dated there.
+        self.fields["decade"] = _year_field("Decade", first=0)
         self.fields["year"] = _year_field("Year")
         self.fields["month"] = forms.CharField(label="Month", max_length=7)
         self.fields["after"] = forms.CharField(label="After", max_length=40)

@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank
@@ -390,9 +392,12 @@ def keyset_page(request, queryset, ordering, per_page, *, noun, slug_field="slug
 def _legacy_page_url(request, queryset, ordering, per_page, slug_field):
     """Where an old ?page=N link now lives: ?after=<the last row of page N - 1>."""
     raw = request.GET.get("page", "")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadFilter([f"“page={raw}”: pages are numbered from 1; better, follow the page links."])
-    number = int(raw)
+    # Read as the page cache reads it (caching.INTEGER_PARAMS): str.isdigit() also passes "²", which int() refuses,
+    # and int() refuses more than 4,300 digits.
+    try:
+        number = forms.IntegerField(min_value=1).clean(raw)
+    except ValidationError:
+        raise BadFilter([f"“page={raw}”: pages are numbered from 1; better, follow the page links."]) from None
     query = request.GET.copy()
     del query["page"]
     if number > 1:

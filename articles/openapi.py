@@ -392,7 +392,13 @@ PARAMETERS = {
     "after": {**SLUG, "description": "Keyset paging: the page after this row (follow the `next` link)."},
     "before": {**SLUG, "description": "Keyset paging: the page before this row (follow the `previous` link)."},
     "sort": {"type": "string", "description": "A sort order the page offers."},
-    "decade": {"type": "integer", "minimum": 10, "maximum": 9990, "multipleOf": 10, "description": "A decade: 1990."},
+    "decade": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9990,
+        "multipleOf": 10,
+        "description": "A decade: 1990; 0 for the years 1-9.",
+    },
     "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "A month: 2025-10."},
 }
 # Where a page reads a parameter of the same name differently.

@@ -34,10 +34,13 @@ WINDOW_PARAMS = ("decade", "year", "month", "after")
 
 
 def _first_of(year, month=1):
-    """1 January (or the month's first day) of `year`; None past the last year a date can hold."""
+    """1 January (or the month's first day) of `year`; None past the last year a date can hold.
+
+    The decade "0s" (the years 1-9, as an event's date reads) starts in the year 1: there is no year 0.
+    """
     if year > datetime.MAXYEAR:
         return None
-    return datetime.date(year, month, 1)
+    return datetime.date(max(year, datetime.MINYEAR), month, 1)
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,16 @@ class Window:
         return cls("month", first, following)
 
     @property
+    def number(self):
+        """The year that names a decade's or a year's window: 1990 for the 1990s, 0 for the years 1-9."""
+        year = self.first.year
+        return year - year % 10 if self.kind == "decade" else year
+
+    @property
     def label(self):
         """The window in words: "every year", "the 1990s", "2025", "October 2025"."""
         if self.kind == "decade":
-            return f"the {self.first.year}s"
+            return f"the {self.number}s"
         if self.kind == "year":
             return str(self.first.year)
         if self.kind == "month":
@@ -82,7 +91,7 @@ class Window:
         if self.kind == "month":
             return {"month": f"{self.first.year:04d}-{self.first.month:02d}"}
         if self.kind in ("decade", "year"):
-            return {self.kind: self.first.year}
+            return {self.kind: self.number}
         return {}
 
     @property
@@ -234,7 +243,7 @@ def neighbours(window, counts, filters):
     years = [year for year, _, _ in counts]
     if window.kind == "decade":
         decades = sorted({year - year % 10 for year in years})
-        here = window.first.year
+        here = window.number
         earlier = max((d for d in decades if d < here), default=None)
         later = min((d for d in decades if d > here), default=None)
         return (
@@ -442,7 +451,7 @@ def _ticks(window, scale, filters, counts, events):
         ]
     if window.kind == "decade":
         held = {year for year, _, _ in counts}
-        decade = window.first.year
+        decade = window.number
         return [
             {
                 "x": scale.x(year + 0.5),
@@ -450,7 +459,7 @@ def _ticks(window, scale, filters, counts, events):
                 "name": str(year),
                 "url": timeline_url(filters, year=year) if year in held else "",
             }
-            for year in range(decade, decade + 10)
+            for year in range(max(decade, datetime.MINYEAR), decade + 10)
         ]
     return []
 

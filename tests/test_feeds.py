@@ -108,6 +108,24 @@ def test_a_feed_holds_at_most_fifty_entries_in_a_fixed_number_of_queries(world, 
     assert len(feedparser.parse(response.content).entries) == FEED_LENGTH
 
 
+def test_text_pasted_with_control_characters_is_shown_with_spaces_not_a_server_error(world, client):
+    # Word writes a line break as a vertical tab; XML 1.0 cannot carry it, escaped or not.
+    claimant = Actor.objects.create(slug="pasted", name="Carl\x01Pasted", kind=Actor.Kind.PERSON)
+    make_claim("Talks lasted\x0btwo days.", slug="pasted-claim", claimant=claimant, tags=["talks\x0cand visits"])
+    make_article("A pasted report.", title="A pasted\x1freport", authors=[claimant])
+
+    claims, _ = parse(client, reverse("linked:claims-feed"))
+    articles, _ = parse(client, reverse("linked:articles-feed"))
+    actor, _ = parse(client, reverse("linked:actor-feed", args=["pasted"]))
+
+    entry = next(e for e in claims.entries if e.link.endswith("/claims/pasted-claim/"))
+    assert entry.title == "Talks lasted two days."
+    assert entry.summary == "Claim. No supporting source. Claimed by Carl Pasted."
+    assert [tag.term for tag in entry.tags] == ["talks and visits"]
+    assert articles.entries[0].title == "A pasted report"
+    assert actor.feed.title == "To Lam in Pyongyang: Carl Pasted"
+
+
 # --- The articles feed ---------------------------------------------------------------
 
 

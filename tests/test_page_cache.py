@@ -292,6 +292,24 @@ def test_a_pages_own_parameters_are_one_page_in_any_order(client, claim):
     assert client.get("/claims/?status=single-source&kind=fact")["X-Page-Cache"] == "hit"
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/claims/", "/claims/trade/", "/search/?q=trade", "/feeds/claims/", "/sitemap.xml", "/cards/claims/trade.png"],
+)
+def test_a_reader_address_only_reads_and_options_or_post_render_nothing(client, claim, url, django_assert_num_queries):
+    # Search, the feeds, the sitemap and share cards are function views: they once rendered themselves
+    # whole for OPTIONS or POST, past the page cache, as many times as anyone asked.
+    with django_assert_num_queries(0):
+        options = client.options(url)
+        posted = client.post(url, {"q": "trade"})
+    assert options.status_code == 204
+    assert options["Allow"] == "GET, HEAD, OPTIONS"
+    assert options.content == b""
+    assert posted.status_code == 405
+    assert posted["Allow"] == "GET, HEAD, OPTIONS"
+    assert posted.content.decode() == "POST is not allowed here: this address can only be read (GET, HEAD, OPTIONS).\n"
+
+
 # --- ETag, Last-Modified, Cache-Control ------------------------------------------------
 
 

@@ -266,6 +266,9 @@ def test_it_shows_where_each_claim_is_cited(world, client):
         ({"article": "no-such-article"}, "“article=no-such-article”"),
         ({"page": "-1"}, "“page=-1”: pages are numbered from 1"),
         ({"page": "abc"}, "“page=abc”"),
+        # A digit to str.isdigit() that int() refuses, and more digits than int() reads.
+        ({"page": "²"}, "“page=²”: pages are numbered from 1"),
+        ({"page": "9" * 5000}, f"“page={'9' * 5000}”: pages are numbered from 1"),
         ({"page": "50"}, "“page=50”: there is no page 50."),
         ({"page": "5000"}, "“page=5000”: page numbers are no longer used; follow the page links."),
         ({"after": "no-such-claim"}, "“after=no-such-claim”: there is no claim “no-such-claim”"),

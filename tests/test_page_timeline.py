@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import timeline
 from articles.caching import bump_content_version
+from articles.models import Event
 from tests.factories import make_actor, make_event
 from tests.markup import squashed
 
@@ -227,6 +228,8 @@ def test_an_event_page_links_to_the_event_on_the_timeline_whatever_its_year_hold
         ({"year": "abc"}, "“year=abc”"),
         ({"from": "-5"}, "“from=-5”"),
         ({"actor": "nobody"}, "“actor=nobody”"),
+        # A word joiner alone: it folds to nothing, which every name once "contained" (a list of all actors).
+        ({"actor": "\u2060"}, "“actor=\u2060”"),
         ({"tag": "no-such-tag"}, "“tag=no-such-tag”"),
         ({"from": "2020", "to": "2000"}, "runs backwards"),
         ({"decade": "2005"}, "a decade is named by its first year, e.g. 2000"),
@@ -288,3 +291,20 @@ def test_an_event_dated_at_the_edge_of_the_calendar_is_shown_on_the_timeline_and
         assert "Edge of the calendar" in page, url
         assert f'-heading">{shown}</h2>' in page, url
     assert "Edge of the calendar" in client.get("/events/edge/").content.decode()
+
+
+def test_the_decade_of_an_event_dated_in_the_years_1_to_9_is_linked_and_its_link_works(client):
+    # The timeline names those years "the 0s" and linked ?decade=0, which it then refused with a 400.
+    make_event("Edge of the calendar", start=datetime.date(1, 1, 1), date_precision="year", slug="edge")
+    make_event("The visit", start=datetime.date(2025, 10, 9), slug="visit")
+    assert 'href="/timeline/?decade=0"' in client.get("/timeline/").content.decode()
+
+    response = client.get("/timeline/", {"decade": "0"})
+
+    assert response.status_code == 200
+    page = squashed(response)
+    assert "Edge of the calendar" in page
+    assert "The visit" not in page
+    following = min(year - year % 10 for year in Event.objects.values_list("start__year", flat=True) if year >= 10)
+    assert f'<a href="/timeline/?decade={following}" rel="next">the {following}s →</a>' in page
+    assert client.get("/timeline.json", {"decade": "0"}).json()["window"]["label"] == "the 0s"

@@ -120,6 +120,18 @@ def test_any_accepted_body_renders_in_well_under_a_second(name):
     assert time.perf_counter() - started < 1.0  # about 0.2 s on a busy two-core machine
 
 
+def test_a_body_quoted_thousands_of_times_in_overlapping_quotes_renders_in_well_under_a_second():
+    # Every stretch of text between two quote edges looked at every quote, and each quote's target
+    # was widened over every quote before it: 3,000 citations of one article took two seconds, 5,000 five.
+    body = _pad("Lam arrived in Pyongyang. ")
+    highlights = [highlight(i * 19, i * 19 + 60, n) for n, i in enumerate(range(3_000), 1)]
+    started = time.perf_counter()
+    html = render_highlighted(body, highlights)
+    assert time.perf_counter() - started < 1.0  # about 0.15 s on a busy two-core machine
+    assert html.count('data-cites="cite-1 cite-2 cite-3 cite-4"') == 1
+    assert html.count('<a class="evidence-ref ') == 3_000
+
+
 def test_a_body_over_the_limits_saved_before_them_still_shows_every_word_as_text():
     body = "Intro.\n\n" + "[" * 2_000 + "\n\nLam arrived *today*."
     html = render_highlighted(body, [quote(body, "Lam arrived", 1)])

@@ -381,6 +381,33 @@ def vocabulary(size):
     return words
 
 
+def test_marker_characters_in_a_claims_text_never_become_highlight_markup(client):
+    # Snippets carry their highlights as two private-use characters until they are escaped; an editor's
+    # text holding them made unbalanced <mark> elements on PostgreSQL.
+    Claim.objects.create(slug="markers", text="\ue010Visit\ue011 and \ue010 an unclosed visit.")
+    response = client.get(URL, {"q": "unclosed", "kind": "claims"})
+    page = response.content.decode()
+    assert "<mark>unclosed</mark>" in page
+    assert page.count("<mark>") == page.count("</mark>") == 1
+
+
+def test_on_either_database_a_long_text_is_searched_in_its_first_indexed_characters_only(client):
+    # Bodies and claims saved past the editors' limits (by a script, before the limits) must not make
+    # every search fold megabytes: on SQLite such bodies held a worker past gunicorn's timeout.
+    filler = "Filler words run on here. " * (INDEXED_CHARS // 26 + 1)
+    article = make_article(f"Earlyword opens it. {filler} Lateword ends it.", title="Long", slug="long")
+    claim = Claim.objects.create(slug="long-claim", text=f"Earlyclaim opens it. {filler} Lateclaim ends it.")
+
+    assert article.get_absolute_url() in search(client, "earlyword")
+    assert article.get_absolute_url() not in search(client, "lateword")
+    assert claim.get_absolute_url() in search(client, "earlyclaim")
+    assert claim.get_absolute_url() not in search(client, "lateclaim")
+    # A claim is shown whole, but no further than that: "Lateclaim" is past the cut.
+    response = client.get(URL, {"q": "earlyclaim", "kind": "claims"})
+    assert "Lateclaim" not in response.content.decode()
+    assert "<mark>Earlyclaim</mark> opens it." in response.content.decode()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector size limit is PostgreSQL's")
 def test_a_two_megabyte_body_with_a_large_vocabulary_saves_and_is_found_by_its_early_words(client):
     # About 300,000 distinct words: indexed whole, this would need over 4 MB of

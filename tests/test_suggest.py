@@ -65,6 +65,12 @@ def test_it_runs_at_most_two_queries(world, client, django_assert_num_queries):
         client.get("/suggest/actors/", {"q": "zzz"})
 
 
+@pytest.mark.parametrize("invisible", ["\u200b\u200b", "\u2060\u2060", "\U000e0001\U000e007f"])
+def test_text_of_invisible_characters_suggests_nothing_rather_than_everyone(world, client, invisible):
+    # They transliterate to nothing, and every name "contains" nothing.
+    assert suggestions(client, "actors", invisible) == []
+
+
 def test_a_name_typed_with_vietnamese_diacritics_finds_the_actor_spelt_without(world, client):
     assert suggestions(client, "actors", "Tô Lâm") == [{"value": "to-lam", "label": "To Lam"}]
     response = client.get("/claims/", {"actor": "Tô Lâm"})
