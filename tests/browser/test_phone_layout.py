@@ -28,10 +28,17 @@ def test_no_page_scrolls_sideways_and_each_starts_its_content_on_the_first_scree
 def test_a_word_longer_than_the_screen_wraps_instead_of_pushing_the_page_sideways(browser, live_server, reader_kb):
     # Editors paste URLs and hyphenated runs of names; Vietnamese names are long. Narrow screens, and the
     # tablet width where claims and their sides stand in two columns.
-    from tests.factories import make_actor, make_claim
+    from tests.factories import make_actor, make_article, make_claim
 
     long_word = "Đảng-Cộng-sản-Việt-Nam-và-Đảng-Lao-động-Triều-Tiên-https://example.org/a/very/long/unbroken/path"
     speaker = make_actor("Nguyễn Thị Thanh Hương-Phạm Đặng Quốc Việt Trường Sa Hoàng Sa", slug="long-name")
+    # A title that is a pasted address: its longest unbroken run is wider than a small phone.
+    pasted = make_article(
+        "Kim Jong Un shook his hand at the airport.",
+        title="https://www.example.org/the-interpreter/a-very-long-address",
+        slug="pasted-title",
+        authors=[speaker],
+    )
     claim = make_claim(
         f"Kim Jong Un greeted him as {long_word}.",
         slug="long-word",
@@ -40,6 +47,7 @@ def test_a_word_longer_than_the_screen_wraps_instead_of_pushing_the_page_sideway
         event=reader_kb["visit"],
         citations=[
             (reader_kb["arrival"], "He was greeted at the airport by Kim Jong Un."),
+            (pasted, "Kim Jong Un shook his hand at the airport."),
             (reader_kb["articles"][1], "Some observers said the visit would be cut to two days.", "disputes"),
         ],
     )
@@ -51,9 +59,11 @@ def test_a_word_longer_than_the_screen_wraps_instead_of_pushing_the_page_sideway
         (speaker.get_absolute_url(), long_word),
         (reverse("articles:actors"), speaker.name),
         (f"{reverse('articles:search')}?q=greeted", long_word),
+        (pasted.get_absolute_url(), pasted.title),
+        (reverse("articles:articles"), pasted.title),
     ]
     problems = []
-    for width in (PHONE["width"], 600, 800):
+    for width in (320, PHONE["width"], 600, 800):  # 320: WCAG's reflow width
         page = open_page(browser, {"width": width, "height": 844})
         try:
             for path, text in pages:
