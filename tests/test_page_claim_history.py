@@ -4,6 +4,7 @@ import re
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.timezone import localtime
 from reversion.models import Version
 
 from articles import versioning
@@ -61,6 +62,21 @@ class ClaimHistoryPageTests(HistoryTestCase):
         self.assertIn("Status then: ● Single source", now)
         self.assertNotIn(DISPUTING, now)
         self.assertIn("Change note The one-day report was a misreading.", now)
+
+    def test_each_revisions_time_is_machine_readable_as_html_allows_it(self):
+        # HTML allows at most three digits of a second's fraction: Django's "c" format prints six, and
+        # a browser or a reader's tool that parses <time> then finds no date at all.
+        self.change(self.claim, self.drop_disputing_citation)
+        self.client.logout()
+
+        page = self.client.get(self.history_url).content.decode()
+
+        stamps = re.findall(r'<time\s+datetime="([^"]*)"', page)
+        self.assertEqual(len(stamps), len(self.versions(self.claim)))
+        newest = localtime(self.versions(self.claim)[-1].revision.date_created)
+        self.assertEqual(stamps[0], newest.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        for stamp in stamps:
+            self.assertRegex(stamp, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:?\d\d)$")
 
     def test_a_revision_that_is_not_this_claims_is_not_found(self):
         other = make_claim("Another claim.", slug="another")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Stance
 from tests.factories import make_claim
-from tests.markup import squashed
+from tests.markup import duplicate_landmarks, squashed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:contested")
@@ -100,6 +100,15 @@ def make_disputed_claims(world, count):
             slug=f"zz-disputed-{n:02d}",
             citations=[(world.faq, "Mediation is unlikely to change much.", Stance.DISPUTES)],
         )
+
+
+def test_claims_with_sides_alike_give_a_screen_reader_no_landmarks_it_cannot_tell_apart(world, client):
+    make_disputed_claims(world, 2)  # each "Supporting (0)", "Disputing (1)"
+    page = client.get(URL).content.decode()
+    assert len(entries(page)) == 4
+    assert duplicate_landmarks(page) == []
+    # The sides still lead the way as headings, one id per claim.
+    assert page.count('<h3 id="claim-zz-disputed-01-disputing-heading">') == 1
 
 
 def test_it_pages_a_long_list_keeping_both_sides(world, client):

@@ -12,6 +12,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from articles.pages import READER_PAGES
+from tests.markup import duplicate_landmarks
 
 pytestmark = pytest.mark.django_db
 BLOCK = {"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table"}
@@ -101,3 +102,22 @@ def test_every_page_has_the_sites_frame_and_a_sound_outline(world, client):
         for prop in ("og:title", "og:description", "og:type", "og:url", "og:image", "og:image:alt", "twitter:card"):
             assert outline.meta.get(prop), f"{url}: no {prop}"
         assert outline.problems == [], f"{url}: {outline.problems}"
+
+
+def test_no_page_has_two_landmarks_a_screen_reader_cannot_tell_apart(world, client):
+    # A screen reader lists a page's landmarks by role and name: two unnamed "search" read alike.
+    for url in pages(world):
+        assert duplicate_landmarks(client.get(url).content.decode()) == [], url
+
+
+def test_the_landmark_check_finds_two_landmarks_alike():
+    # Guards the test above against passing because it read no name at all.
+    html = (
+        '<header><form role="search"></form></header><main><section aria-labelledby="a"><h2 id="a">'
+        '<span aria-hidden="true">✓</span> Supporting (1)</h2></section><article><header></header>'
+        '<section aria-labelledby="b"><h2 id="b">Supporting (1)</h2></section><section><h2>Unnamed</h2></section>'
+        '<form role="search" aria-label="Again"></form></article></main>'
+    )
+    assert duplicate_landmarks(html) == [("region", "Supporting (1)")]
+    unnamed = html.replace(' aria-label="Again"', "")
+    assert duplicate_landmarks(unnamed) == [("region", "Supporting (1)"), ("search", "")]

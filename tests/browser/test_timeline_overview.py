@@ -1,5 +1,5 @@
 """The timeline's overview stays in view while the list scrolls, on a desktop and on a phone,
-and a mark in it brings its event into view below it, not under it."""
+and a mark in it brings its event into view below it, not under it; so does the keyboard."""
 
 import datetime
 
@@ -38,3 +38,31 @@ def test_the_overview_stays_in_view_and_its_marks_lead_to_their_events(device, r
     item = page.locator("#event-meeting-12").bounding_box()
     assert item["y"] >= box.bounding_box()["y"] + box.bounding_box()["height"] - 1
     assert item["y"] < page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_a_keyboard_user_tabbing_back_up_the_list_never_has_the_focus_hidden_under_the_overview(
+    device, request, live_server, reader_kb
+):
+    # Tabbing backwards, the browser scrolls each link just into view at the top of the screen: where the overview is.
+    page = request.getfixturevalue(device)
+    a_long_timeline()
+    page.goto(f"{live_server.url}{reverse('articles:timeline')}?year=2024")
+    page.locator(".site-footer a").last.focus()
+    checked, hidden = 0, []
+    for _ in range(45):
+        page.keyboard.press("Shift+Tab")
+        focus = page.evaluate(
+            """() => {
+              const link = document.activeElement, box = document.querySelector('.overview-box');
+              if (!document.querySelector('#timeline-list').contains(link)) return null;
+              return {text: link.textContent.trim(), top: link.getBoundingClientRect().top,
+                      overview_bottom: box.getBoundingClientRect().bottom};
+            }"""
+        )
+        if focus:
+            checked += 1
+            if focus["top"] < focus["overview_bottom"] - 1:
+                hidden.append(focus)
+    assert checked >= 30  # the walk went up the list, past the screenful the footer started on
+    assert hidden == []
