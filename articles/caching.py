@@ -34,7 +34,12 @@ The content version
     its bump is recorded a process serves nothing from the cache.
 
 The page cache
-    One entry per page URL, holding the version it was rendered at. A hit
+    One entry per page URL and release, holding the version it was rendered
+    at. The release (release()) is a digest of the code, templates and static
+    files this server runs: a deploy changes how pages look without changing
+    the content, and a page rendered by the previous release (with its
+    markup, and links to its stylesheet) must not outlive it. During a
+    rolling deploy each release serves its own entries. A hit
     needs the current version and the entry (one round trip to Redis, which
     fetches both); each process also keeps the PAGE_MEMORY_ENTRIES pages it
     served last, so that a hit on one of them reads only the version. Only
@@ -42,7 +47,7 @@ The page cache
     (editors) always get a fresh render, marked private.
 
 Conditional requests
-    Anonymous pages carry a weak ETag (the version and the URL) and
+    Anonymous pages carry a weak ETag (the version, the URL and the release) and
     Last-Modified (the version's time), and a matching If-None-Match or
     If-Modified-Since gets a 304 without rendering or reading the page.
 
@@ -562,9 +567,29 @@ def canonical_redirect(request, allowed):
     return response
 
 
+# What a page's markup is made from, below BASE_DIR: a change to any of these files is a new release.
+RELEASE_SOURCES = ("articles", "kb", "templates", "static")
+
+
+def fingerprint(root, sources=RELEASE_SOURCES):
+    """A digest of every file below `root`/<source>, by path and content."""
+    digest = hashlib.sha256()
+    for source in sources:
+        for path in sorted((Path(root) / source).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def release():
+    """This server's release: the fingerprint of its code, templates and static files, read once per process."""
+    return fingerprint(settings.BASE_DIR)
+
+
 def page_identity(request, representation=""):
-    """(cache key, digest) for this page: scheme, host, path, its parameters in a fixed order, and the
-    representation chosen by content negotiation (HTML or JSON at one address)."""
+    """(cache key, digest) for this page: scheme, host, path, its parameters in a fixed order, the
+    representation chosen by content negotiation (HTML or JSON at one address), and the release."""
     query = ""
     if request.META.get("QUERY_STRING") and request.GET:
         query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
@@ -573,7 +598,7 @@ def page_identity(request, representation=""):
     where = f"{request.scheme}://{host}{request.path}?{query}"
     if representation:
         where = f"{where} as {representation}"
-    digest = hashlib.sha256(where.encode()).hexdigest()
+    digest = hashlib.sha256(f"{where} by {release()}".encode()).hexdigest()
     return f"{PAGE_PREFIX}{digest[:32]}", digest
 
 

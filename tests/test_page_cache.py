@@ -341,6 +341,39 @@ def test_an_etag_from_before_an_edit_gets_the_new_page(client, claim, django_cap
     assert response["ETag"] != etag
 
 
+def test_a_deploy_retires_the_pages_and_etags_of_the_release_before(client, claim, monkeypatch):
+    # A new release changes markup and stylesheet links without changing the content version.
+    before = client.get("/claims/trade/")
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(caching, "release", lambda: "the-next-release")
+    response = client.get("/claims/trade/", headers={"If-None-Match": before["ETag"]})
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert response["ETag"] != before["ETag"]
+    assert client.get("/claims/trade/")["X-Page-Cache"] == "hit"
+
+
+def test_the_release_is_new_when_any_code_template_or_static_file_changes(tmp_path):
+    for source in caching.RELEASE_SOURCES:
+        (tmp_path / source).mkdir()
+    template, stylesheet = tmp_path / "templates" / "base.html", tmp_path / "static" / "site.css"
+    template.write_text("<p>Old</p>")
+    stylesheet.write_text("p { color: black }")
+    release = caching.fingerprint(tmp_path)
+    (tmp_path / "articles" / "__pycache__").mkdir()
+    (tmp_path / "articles" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"compiled")
+    assert caching.fingerprint(tmp_path) == release  # what Python compiles is not a change
+    template.write_text("<p>New</p>")
+    assert caching.fingerprint(tmp_path) != release
+    template.write_text("<p>Old</p>")
+    assert caching.fingerprint(tmp_path) == release
+    stylesheet.write_text("p { color: navy }")
+    assert caching.fingerprint(tmp_path) != release
+    stylesheet.write_text("p { color: black }")
+    (tmp_path / "kb" / "settings.py").write_text("DEBUG = False")
+    assert caching.fingerprint(tmp_path) != release
+
+
 def test_each_page_has_its_own_etag(client, claim):
     assert client.get("/claims/trade/")["ETag"] != client.get("/claims/")["ETag"]
     etag = client.get("/claims/")["ETag"]
