@@ -232,7 +232,8 @@ def test_a_contested_claim_shows_the_competing_claims_quotes_on_its_disputing_si
     disputing = page[page.index('id="disputing-heading"') :]
     assert "Disputing (1)" in disputing
     assert "for a competing claim</span>" in disputing
-    assert "around 2005-2006</mark>" in disputing
+    # Marked as what it does here, on this claim's disputing side.
+    assert '<mark class="quote-mark quote-mark--disputes">around 2005-2006</mark>' in disputing
     assert (
         f'Supports the competing claim <a href="{around.get_absolute_url()}">“It was around 2005-2006.”</a>'
         in disputing

@@ -229,9 +229,10 @@ def _citation_meta(citation, for_competing):
     return format_html('<p class="meta">\n    {}\n  </p>', mark_safe("\n    ".join(parts)))  # each part is safe
 
 
-def _citation_quote(citation):
-    """The quoted words, marked in the sentences around them; a lost quote alone, as it was recorded."""
-    mark = format_html('<mark class="quote-mark quote-mark--{}">{}</mark>', citation.stance, citation.quote)
+def _citation_quote(citation, side):
+    """The quoted words, marked in the sentences around them as `side` (the stance they stand for on this
+    page); a lost quote alone, as it was recorded."""
+    mark = format_html('<mark class="quote-mark quote-mark--{}">{}</mark>', side, citation.quote)
     if not citation.anchored:
         return format_html('{}\n  <blockquote class="quote-in-context"><p>{}</p></blockquote>', LOST_NOTE, mark)
     before, quote, after = citation.in_context()
@@ -244,7 +245,7 @@ def _citation_quote(citation):
         '<span class="visually-hidden">: {}</span></a></p>',
         cite,
         before,
-        citation.stance,
+        side,
         quote,
         after,
         citation.url,
@@ -262,7 +263,10 @@ def citation_block(citation, for_competing=None):
     Built in Python, as grid_cells is: as an include, each quote cost a
     quarter of a millisecond, a third of a claim page's rendering.
     """
-    modifier = "disputes citation--competing" if for_competing else citation.stance
+    # A quote for a competing claim stands on this claim's disputing side, and is marked as disputing it:
+    # a green "supports" mark there read as support for the claim on the page.
+    side = Stance.DISPUTES if for_competing else citation.stance
+    modifier = f"{side} citation--competing" if for_competing else side
     lost = "" if citation.anchored else " citation--lost"
     note = ""
     if for_competing:
@@ -281,5 +285,5 @@ def citation_block(citation, for_competing=None):
         article_title(citation.article, link=True),
         _citation_meta(citation, for_competing),
         note,
-        _citation_quote(citation),
+        _citation_quote(citation, side),
     )
