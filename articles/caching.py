@@ -602,6 +602,21 @@ def page_identity(request, representation=""):
     return f"{PAGE_PREFIX}{digest[:32]}", digest
 
 
+def addressed_as_served(request):
+    """Whether the Host header names this server as it is served: without a port, or with the port it
+    listens on, spelt as a number is.
+
+    ALLOWED_HOSTS ignores ports, and a page prints its own absolute address (canonical link, og:url),
+    so each spelling of a port ("127.0.0.1:1", ":0001", twenty digits) was a page of its own in the
+    cache: anyone could fill it. Such a page is rendered, and not stored.
+    """
+    host = request.META.get("HTTP_HOST", "")
+    _, colon, port = host.rpartition(":")
+    if not colon or host.endswith("]"):  # no port (an IPv6 address holds colons of its own)
+        return True
+    return port == str(request.META.get("SERVER_PORT", ""))
+
+
 def etag_for(version, digest):
     return f'W/"{version.current:x}-{digest[:16]}"'
 
@@ -701,7 +716,7 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None)
             return response
 
         key, digest = page_identity(request, negotiate(request) if negotiate else "")
-        caching = cache_seconds() > 0
+        caching = cache_seconds() > 0 and addressed_as_served(request)
         # request.META, not request.headers: building the headers mapping costs more than the rest of a hit.
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         remembered = _memory.get(key) if caching else None

@@ -287,6 +287,23 @@ def test_cache_busting_parameters_create_no_cache_entries(client, claim):
     assert client.get("/claims/trade/")["X-Page-Cache"] == "hit"
 
 
+@pytest.mark.parametrize("port", ["1", "0080", "99999999999999999999"])
+def test_another_port_in_the_host_header_is_rendered_but_never_stored(client, claim, port):
+    # ALLOWED_HOSTS ignores ports, and the page prints its own address: each spelling was a cache entry.
+    client.get("/claims/trade/")
+    entries = len(caches["default"]._cache)
+    response = client.get("/claims/trade/", headers={"Host": f"testserver:{port}"})
+    assert response.status_code == 200
+    assert f"http://testserver:{port}/claims/trade/" in response.content.decode()
+    assert response["X-Page-Cache"] == "off"
+    assert len(caches["default"]._cache) == entries
+
+
+def test_a_host_header_with_the_port_the_server_listens_on_is_cached(client, claim):
+    client.get("/claims/trade/", headers={"Host": "testserver:80"})  # the test client's SERVER_PORT
+    assert client.get("/claims/trade/", headers={"Host": "testserver:80"})["X-Page-Cache"] == "hit"
+
+
 def test_a_pages_own_parameters_are_one_page_in_any_order(client, claim):
     client.get("/claims/?kind=fact&status=single-source")
     assert client.get("/claims/?status=single-source&kind=fact")["X-Page-Cache"] == "hit"
