@@ -54,8 +54,18 @@ def read_dotenv(path, *, environ=os.environ):
     return values
 
 
-def env_str(name, default=None, *, environ=os.environ, hint="see README, Configuration"):
+def env_str(name, default=None, *, environ=os.environ, hint="see README, Configuration", blank=True):
+    """The variable's value, else `default`; with no default, the variable is required.
+
+    blank=False counts a value of only spaces as unset: `SECRET_KEY="$(python -c …)"`
+    on a machine without `python` sets an empty key, which Django accepts until
+    the first request that signs something.
+    """
     value = environ.get(name)
+    if value is not None and not blank and not value.strip():
+        if default is None:
+            raise ImproperlyConfigured(f"The {name} environment variable is set but empty; it is required ({hint}).")
+        return default
     if value is None:
         if default is None:
             raise ImproperlyConfigured(f"The {name} environment variable is required ({hint}).")

@@ -41,6 +41,7 @@ SECRET_KEY = env_str(
     "dev-only-insecure-key" if DEBUG else None,
     hint="DEBUG is off, so this is production. For development, run `make run` once: it writes .env "
     "with DEBUG=true and a generated key. In production, set SECRET_KEY: see README, Configuration",
+    blank=False,
 )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

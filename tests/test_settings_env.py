@@ -23,6 +23,15 @@ def test_env_str_without_default_is_required():
         env_str("SECRET_KEY", environ={})
 
 
+def test_env_str_refuses_a_required_value_set_but_empty():
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY environment variable is set but empty; it is required"):
+        env_str("SECRET_KEY", environ={"SECRET_KEY": " "}, blank=False)
+
+
+def test_env_str_keeps_an_empty_value_where_empty_means_something():
+    assert env_str("ENV_FILE", "/x/.env", environ={"ENV_FILE": ""}) == ""
+
+
 def test_env_int_rejects_words():
     with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS='a year' is not a whole number"):
         env_int("SECURE_HSTS_SECONDS", 0, environ={"SECURE_HSTS_SECONDS": "a year"})
@@ -69,6 +78,27 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "The SECRET_KEY environment variable is required" in result.stderr
+
+
+def test_settings_refuse_to_start_in_production_with_an_empty_secret_key():
+    # What `SECRET_KEY="$(python -c …)"` sets where there is no `python` command.
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            "DJANGO_SETTINGS_MODULE": "kb.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "",
+            "PATH": "/usr/bin:/bin",
+            "ENV_FILE": "",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "The SECRET_KEY environment variable is set but empty; it is required (DEBUG is off" in result.stderr
 
 
 def test_settings_refuse_to_start_with_a_malformed_debug_value():
