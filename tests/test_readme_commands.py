@@ -121,6 +121,23 @@ def test_the_readme_commands_are_read_from_its_sh_blocks():
     assert not any(command.endswith("\\") for command in commands)
 
 
+# Programs the virtualenv provides. Typed bare, a new user's shell finds none of them, or
+# another installation's (a global pytest without this project's plugins); and `python`
+# is not a command at all on Debian, where `$(python -c …)` left SECRET_KEY empty.
+VENV_PROGRAMS = re.compile(r"(?<![\w./-])(?<!-m )(python[\d.]*|pip3?|pytest|mutmut|gunicorn|ruff|locust)\b")
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def test_the_readme_runs_python_tools_from_the_virtualenv_in_commands_and_inline_code():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    # Every command of the ```sh blocks, skipped ones too, and inline code that starts with a program.
+    commands = readme_commands(text) + [
+        span for span in INLINE_CODE.findall(text) if re.match(r"[\w.]+ -", span) or VENV_PROGRAMS.match(span)
+    ]
+    bare = [command for command in commands if VENV_PROGRAMS.search(command.replace("$(", " "))]
+    assert bare == [], "run these from .venv/bin/, as the README's other commands do"
+
+
 def test_every_readme_command_works_on_a_fresh_clone(tmp_path):
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
