@@ -185,6 +185,21 @@ def test_precision_and_recall_on_the_labelled_set_stay_above_the_measured_floor(
     assert all(measured[name] >= floor for name, floor in FLOOR.items()), (measured, result.misses, result.extras)
 
 
+def test_precision_and_recall_stay_above_the_floor_once_postgresql_has_statistics():
+    # A live database is ANALYZEd by autovacuum; the test database otherwise never is. In the shipped
+    # knowledge base (133 claims) a word in seven claims is in 5 % of them, and once statistics said so,
+    # such words went unasked: recall fell to 0.63.
+    if connection.vendor != "postgresql":
+        pytest.skip("the statistics are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_claim")
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'articles_claim' AND attname = 'search_vector'")
+        assert cursor.fetchone() == (1,)
+    result = evaluate(LABELLED)
+    measured = {name: getattr(result, name) for name in FLOOR}
+    assert all(measured[name] >= floor for name, floor in FLOOR.items()), (measured, result.misses, result.extras)
+
+
 def test_evaluate_prints_precision_and_recall():
     output = run("--evaluate", str(LABELLED))
     assert "Claims:            precision 0." in output
