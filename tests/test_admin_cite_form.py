@@ -1,6 +1,7 @@
 """The workbench's citation form (/admin/articles/article/<id>/cite/): filled in, saved, refused, corrected."""
 
 import html
+import unicodedata
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -216,6 +217,26 @@ def test_use_the_passage_resubmits_with_the_articles_characters_and_saves(editor
     assert response.status_code == 302
     assert Citation.objects.get(claim=claim).quote == KIM
     assert Version.objects.get_for_object(claim).latest("pk").revision.comment == "fixed"
+
+
+def test_a_quote_in_another_unicode_normalization_is_shown_the_articles_passage_and_the_marks_named(editor_client):
+    # "Tô Lâm" pasted with combining accents (NFD) from a source that stores text so, where the article has
+    # the composed letters: the same words to the eye, which "nothing in the article resembles" denied.
+    article = make_article(BODY)
+    claim = make_claim("Lam arrived in Pyongyang.")
+    typed = unicodedata.normalize("NFD", "Tô Lâm arrived in Pyongyang.")
+    response = editor_client.post(cite_url(article), form_data(article, typed, claim=claim.pk, change_note="nfd"))
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Nothing in the article resembles it" not in text
+    assert "where the article has ô (U+00F4 LATIN SMALL LETTER O WITH CIRCUMFLEX)" in text
+    assert 'name="use_passage" value="Tô Lâm arrived in Pyongyang."' in text
+    assert 'value="nfd"' in text
+    response = editor_client.post(
+        cite_url(article), {**form_data(article, typed, claim=claim.pk), "use_passage": "Tô Lâm arrived in Pyongyang."}
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).quote == "Tô Lâm arrived in Pyongyang."
 
 
 def test_markup_in_a_misquote_is_escaped(editor_client):
