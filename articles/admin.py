@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.contrib import admin, messages
@@ -85,7 +86,7 @@ class ActorAliasFormSet(forms.BaseInlineFormSet):
             name = (form.cleaned_data or {}).get("name")
             if not name:
                 continue
-            key = name.strip().casefold()
+            key = unicodedata.normalize("NFC", name.strip()).casefold()
             if key in seen:
                 form.add_error("name", f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case.")
             else:

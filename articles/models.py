@@ -8,6 +8,7 @@ a fixed number of queries.
 """
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -176,9 +177,24 @@ def editor_note_field():
 
 class ActorQuerySet(models.QuerySet):
     def named(self, name):
-        """Actors whose canonical name or any alias is `name`, ignoring case."""
+        """Actors whose canonical name or any alias is `name`, ignoring case and Unicode normalization.
+
+        "Tô Lâm" may be typed with composed letters or with combining accents
+        (pasted from a source that stores text decomposed): the same name to
+        the eye, which must find, and clash with, the same actor.
+        """
         name = name.strip()
-        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+        # SQLite's iexact folds the case of ASCII letters only: the lower-, upper- and title-cased
+        # spellings let "TÔ LÂM" find "Tô Lâm" there too (PostgreSQL folds every letter).
+        spellings = {
+            unicodedata.normalize(form, cased)
+            for cased in (name, name.lower(), name.upper(), name.title())
+            for form in ("NFC", "NFD")
+        }
+        matches = Q()
+        for spelling in spellings:
+            matches |= Q(name__iexact=spelling) | Q(aliases__name__iexact=spelling)
+        return self.filter(matches).distinct()
 
     def filtered(self, filters):
         """The actors the actors list's filters choose ({name: value}, see forms.ActorFilterForm)."""
@@ -238,6 +254,30 @@ class Actor(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:actor", self.slug)
 
+    def clean(self):
+        # Name variants merge into one actor: a second actor named as another is
+        # named, or as one of its aliases, split the sources between the two.
+        if not self.name:
+            return
+        clash = Actor.objects.named(self.name)
+        if self.pk:
+            clash = clash.exclude(pk=self.pk)
+        clash = clash.first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "name": f"“{self.name}” is already {clash.whose_name(self.name)} (names ignore case "
+                    f"and how accents are encoded): add what differs as an alias of {clash} rather than "
+                    "a second actor."
+                }
+            )
+
+    def whose_name(self, name):
+        """What `name`, one this actor answers to, is: "the name of Tô Lâm" or "an alias of Tô Lâm"."""
+        key = unicodedata.normalize("NFC", name.strip()).casefold()
+        same = key == unicodedata.normalize("NFC", self.name).casefold()
+        return f"the name of {self}" if same else f"an alias of {self}"
+
 
 class ActorAlias(models.Model):
     """Another name a source uses for the actor: a spelling, a name order, a capital city."""
@@ -256,11 +296,12 @@ class ActorAlias(models.Model):
         return self.name
 
     def clean(self):
-        clash = Actor.objects.filter(name__iexact=self.name.strip())
+        clash = Actor.objects.named(self.name)
         if self.actor_id:
             clash = clash.exclude(pk=self.actor_id)
-        if clash.exists():
-            raise ValidationError({"name": f"“{self.name}” is already the name of {clash.first()}."})
+        clash = clash.first()
+        if clash is not None:
+            raise ValidationError({"name": f"“{self.name}” is already {clash.whose_name(self.name)}."})
 
 
 # --- Articles ------------------------------------------------------------------

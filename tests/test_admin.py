@@ -2,12 +2,13 @@
 
 import datetime
 import html
+import unicodedata
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import Article, Citation, Claim
+from articles.models import Actor, Article, Citation, Claim
 from tests.factories import cite, make_actor, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +368,62 @@ def test_a_save_the_database_refuses_even_when_tried_again_shows_why_and_everyth
     page = html.unescape(response.content.decode())
     assert "The database refused this save, so nothing was saved: duplicate key value violates" in page
     assert "Kim Jong-un, as Bob spells it</textarea>" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "whose"),
+    [
+        (unicodedata.normalize("NFD", "Tô Lâm"), "the name"),  # combining accents, as some sources store text
+        ("TÔ LÂM", "the name"),
+        ("to lam", "an alias"),  # an alias of his, in another case
+    ],
+)
+def test_a_second_actor_named_as_an_existing_one_is_refused_with_a_message_and_the_form_kept(
+    editor_client, typed, whose
+):
+    # Found by hand: the NFD spelling of "Tô Lâm" was saved as a second actor, splitting his sources in two.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    lam = make_actor("Tô Lâm", aliases=["To Lam"])
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    data = with_changes(fields, name=typed, slug="second-lam", kind="person", description="General Secretary")
+    response = editor_client.post(url, data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"“{typed}” is already {whose} of Tô Lâm (names ignore case and how accents are encoded)" in page
+    assert "add what differs as an alias of Tô Lâm rather than a second actor." in page
+    assert 'value="General Secretary"' in page
+    assert list(Actor.objects.all()) == [lam]
+
+
+def test_an_alias_spelled_with_combining_accents_clashes_with_the_composed_name_of_another_actor(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    make_actor("Tô Lâm")
+    kim = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[kim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    typed = unicodedata.normalize("NFD", "Tô Lâm")
+    response = editor_client.post(url, with_changes(fields, **{"aliases-0-name": typed}))
+    assert response.status_code == 200
+    assert f"“{typed}” is already the name of Tô Lâm." in html.unescape(response.content.decode())
+    assert not kim.aliases.exists()
+
+
+def test_two_aliases_differing_only_in_how_accents_are_encoded_in_one_form_are_refused(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    composed = "Kim Chŏng-ŭn"
+    rows = {
+        "aliases-TOTAL_FORMS": "2",
+        "aliases-0-name": composed,
+        "aliases-1-name": unicodedata.normalize("NFD", composed),
+    }
+    response = editor_client.post(url, with_changes(fields, **rows))
+    assert response.status_code == 200
+    assert f"is already in this list as “{composed}”" in html.unescape(response.content.decode())
+    assert not actor.aliases.exists()
