@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear, Lower
+from django.db.models.functions import MD5, Coalesce, ExtractYear, Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -1248,7 +1248,15 @@ class Citation(models.Model):
             models.Index(fields=["claim"], condition=Q(stance="disputes"), name="citation_disputes_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "article", "quote"], name="citation_unique"),
+            # The quote by its digest: PostgreSQL's btree indexes refuse an entry over 2,704
+            # bytes, so a long passage (a paragraph of Vietnamese) failed to save with a 503.
+            models.UniqueConstraint(
+                "claim",
+                "article",
+                MD5("quote"),
+                name="citation_unique",
+                violation_error_message="A citation of this passage from this article already exists for this claim.",
+            ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__gte=F("start")), name="citation_span_ordered"
             ),
@@ -1399,7 +1407,8 @@ class DismissedSuggestion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "claim", "quote"], name="dismissed_suggestion_unique"),
+            # By the quote's digest, as citation_unique: a long sentence's dismissal failed to save.
+            models.UniqueConstraint("article", "claim", MD5("quote"), name="dismissed_suggestion_unique"),
         ]
 
     def __str__(self):

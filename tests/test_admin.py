@@ -427,3 +427,28 @@ def test_two_aliases_differing_only_in_how_accents_are_encoded_in_one_form_are_r
     assert response.status_code == 200
     assert f"is already in this list as “{composed}”" in html.unescape(response.content.decode())
     assert not actor.aliases.exists()
+
+
+def test_two_rows_citing_the_same_passage_in_one_claim_form_are_refused_with_a_message(editor_client):
+    # Citations are unique by the digest of their quote, which Django's formset does not compare
+    # between rows: without its own check the database refused the save, and the editor saw its error.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    article = make_article("Talks lasted two days. Then the delegation left.")
+    claim = make_claim("Talks took two days.")
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    rows = {"citations-TOTAL_FORMS": "2"}
+    for i in (0, 1):
+        rows |= {
+            f"citations-{i}-article": str(article.pk),
+            f"citations-{i}-quote": "Talks lasted two days.",
+            f"citations-{i}-stance": "supports",
+            f"citations-{i}-location": "body",
+        }
+    response = editor_client.post(url, with_changes(fields, **rows))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "This passage is already cited in another row of this form, for the same claim." in page
+    assert "The database refused this save" not in page
+    assert not Citation.objects.exists()

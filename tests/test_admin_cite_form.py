@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles import workbench
 from articles.models import Citation, Claim
-from tests.factories import make_actor, make_article, make_claim, make_reader
+from tests.factories import long_passage, make_actor, make_article, make_claim, make_reader
 from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +237,20 @@ def test_a_quote_in_another_unicode_normalization_is_shown_the_articles_passage_
     )
     assert response.status_code == 302
     assert Citation.objects.get(claim=claim).quote == "Tô Lâm arrived in Pyongyang."
+
+
+def test_a_long_passage_is_cited_on_postgresql_too(editor_client):
+    # Found by hand on PostgreSQL: the uniqueness of (claim, article, quote) was a btree index on the
+    # quote itself, which refuses an entry over 2,704 bytes: citing a long paragraph answered 503.
+    passage = long_passage(4_000)
+    article = make_article(f"{passage}\n\nA short closing line.")
+    claim = make_claim("A long paragraph says something.")
+    response = editor_client.post(cite_url(article), form_data(article, passage, claim=claim.pk))
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).quote == passage
+    response = editor_client.post(cite_url(article), form_data(article, passage, claim=claim.pk))
+    assert response.status_code == 400
+    assert "This claim already cites this very passage of this article." in page_text(response)
 
 
 def test_markup_in_a_misquote_is_escaped(editor_client):
