@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 from django import forms
 from django.contrib import admin, messages
@@ -27,6 +26,7 @@ from articles.models import (
     SlugRedirect,
     normalise_newlines,
 )
+from articles.names import fold
 from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 from articles.tagging import BoundedTagField
@@ -86,9 +86,12 @@ class ActorAliasFormSet(forms.BaseInlineFormSet):
             name = (form.cleaned_data or {}).get("name")
             if not name:
                 continue
-            key = unicodedata.normalize("NFC", name.strip()).casefold()
+            key = fold(name) or name
             if key in seen:
-                form.add_error("name", f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case.")
+                form.add_error(
+                    "name",
+                    f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case, accents and punctuation.",
+                )
             else:
                 seen[key] = name
 
