@@ -223,7 +223,8 @@ class SignedOutFormMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "POST" or admin.site.has_permission(request):
+        # Only the signed-out: a signed-in reader, never an editor, goes to the sign-in page as before.
+        if request.method != "POST" or request.user.is_authenticated:
             return None
         index = reverse("admin:index")
         if not request.path.startswith(index) or request.path in (reverse("admin:login"), reverse("admin:logout")):
