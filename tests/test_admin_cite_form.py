@@ -21,6 +21,7 @@ BODY = (
     "Vietnam’s ties with the North are old. Kim Jong Un said the visit was “historic”."
 )
 KIM = "Kim Jong Un said the visit was “historic”."
+TIES = "Vietnam’s ties with the North are old."
 
 
 def cite_url(article, **params):
@@ -483,6 +484,31 @@ def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
         cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Kim Jong Un")
     )
     assert "Several actors are called “Kim Jong Un”: choose one in the list above." in page_text(response)
+    assert Citation.objects.count() == 0
+
+
+@pytest.mark.parametrize("start", ["-3", "abc", "99999999999"])
+def test_a_garbled_position_hint_is_ignored_and_the_quote_found_in_the_text(editor_client, start):
+    # Found by hand: a hidden field's error was shown nowhere, so the page said only
+    # "Nothing was saved yet: please see below." with nothing below to see.
+    article = make_article(BODY)
+    claim = make_claim("The ties are old.")
+    response = editor_client.post(
+        cite_url(article), form_data(article, TIES, claim=claim.pk, start=start, prefix="x" * 500)
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).start == BODY.index(TIES)
+
+
+def test_a_garbled_location_is_refused_with_a_message_and_the_form_kept(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, location="sidebar", change_note="kept")
+    )
+    assert response.status_code == 400
+    assert "The form did not say which text the passage is in: select the passage again." in page_text(response)
+    assert 'value="kept"' in page_text(response)
     assert Citation.objects.count() == 0
 
 
