@@ -179,3 +179,12 @@ def test_suggestions_are_kept_until_the_knowledge_base_changes(editor_client, ar
     make_claim("North Korean pilots trained in Vietnam.")
     bump_content_version()
     assert reads_actor_names(editor_client, read_url(article))
+
+
+def test_a_suggestion_accepted_with_a_position_outside_the_text_is_cited_where_the_sentence_is(editor_client, article):
+    # Found by hand on PostgreSQL: a forged start past 2**31 - 1 was refused with "Ensure this value is
+    # less than or equal to 2147483647.", about a field the editor never saw.
+    reforms = Claim.objects.get(slug="doi-moi-began-1986")
+    response = answer(editor_client, "accept", article, reforms, SUPPORTING, stance="supports", start="99999999999")
+    assert response.status_code == 302
+    assert Citation.objects.get(article=article, claim=reforms).start == BODY.index(SUPPORTING)
