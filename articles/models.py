@@ -276,6 +276,8 @@ class Actor(models.Model):
         return slug_url("articles:actor", self.slug)
 
     def clean(self):
+        if invisible_only(self.name):
+            raise ValidationError({"name": "This name has only invisible characters (such as zero-width spaces)."})
         # Name variants merge into one actor: a second actor named as another is
         # named, or as one of its aliases, split the sources between the two.
         if not self.name:
@@ -714,7 +716,19 @@ CLAIM_TEXT_MAX_LENGTH = 2_000
 EVENT_DESCRIPTION_MAX_LENGTH = 5_000
 
 
+def invisible_only(value):
+    """Whether `value` has characters but none a reader can see: spaces, zero-width and other format characters."""
+    return bool(value) and all(char.isspace() or unicodedata.category(char) in ("Cf", "Cc") for char in value)
+
+
 def validate_claim_text(value):
+    if invisible_only(value):
+        # Django's "required" sees only white space as empty: a claim of zero-width spaces was
+        # saved, and its page showed readers nothing.
+        raise ValidationError(
+            "This claim has only invisible characters (such as zero-width spaces): say what is claimed in words.",
+            code="claim_invisible",
+        )
     if len(value or "") > CLAIM_TEXT_MAX_LENGTH:
         raise ValidationError(
             f"A claim has at most {CLAIM_TEXT_MAX_LENGTH:,} characters (this one has {len(value):,}): "

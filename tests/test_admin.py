@@ -454,3 +454,17 @@ def test_two_rows_citing_the_same_passage_in_one_claim_form_are_refused_with_a_m
     assert "This passage is already cited in another row of this form, for the same claim." in page
     assert "The database refused this save" not in page
     assert not Citation.objects.exists()
+
+
+def test_an_actor_named_with_only_invisible_characters_is_refused_with_a_message(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    data = with_changes(fields, name="\u200b\u2060", slug="nobody", kind="person", description="Kept")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "This name has only invisible characters (such as zero-width spaces)." in page
+    assert 'value="Kept"' in page
+    assert not Actor.objects.exists()

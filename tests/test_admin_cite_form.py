@@ -546,3 +546,15 @@ def test_a_new_claim_whose_words_read_as_the_address_of_a_list_gets_another_slug
     claim = Claim.objects.get(text="Contested.")
     assert claim.slug == "contested-2"
     assert editor_client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_a_new_claim_of_only_invisible_characters_is_refused_with_a_message(editor_client):
+    # Found by hand: "\u200b\u200b" passed as a claim's text and was shown to readers as nothing.
+    article = make_article(BODY)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim="\u200b\u200d\ufeff ", change_note="kept")
+    )
+    assert response.status_code == 400
+    assert "This claim has only invisible characters (such as zero-width spaces)" in page_text(response)
+    assert 'value="kept"' in page_text(response)
+    assert not Claim.objects.exists()
