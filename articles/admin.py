@@ -26,6 +26,7 @@ from articles.models import (
     SlugRedirect,
     normalise_newlines,
 )
+from articles.names import fold
 from articles.suggestions_admin import SuggestionsAdmin
 from articles.tag_admin import TagAdmin  # noqa: F401  (replaces taggit's tag admin)
 from articles.tagging import BoundedTagField
@@ -85,9 +86,12 @@ class ActorAliasFormSet(forms.BaseInlineFormSet):
             name = (form.cleaned_data or {}).get("name")
             if not name:
                 continue
-            key = name.strip().casefold()
+            key = fold(name) or name
             if key in seen:
-                form.add_error("name", f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case.")
+                form.add_error(
+                    "name",
+                    f"“{name}” is already in this list as “{seen[key]}”; aliases ignore case, accents and punctuation.",
+                )
             else:
                 seen[key] = name
 
@@ -114,8 +118,34 @@ class ActorAdmin(TextAsTyped, VersionedAdmin):
         return ", ".join(alias.name for alias in actor.aliases.all())
 
 
+class CitationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Citations are unique by claim, article and the quote's digest (citation_unique), an
+        # expression Django's formsets do not check between rows: two rows citing the same
+        # passage of one article for one claim reached the database, which refused the save.
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data or {}
+            claim, article, quote = data.get("claim"), data.get("article"), data.get("quote")
+            if not (claim and article and quote):
+                continue
+            key = (claim.pk, article.pk, quote)
+            if key in seen:
+                form.add_error(
+                    "quote", "This passage is already cited in another row of this form, for the same claim."
+                )
+            else:
+                seen.add(key)
+
+
 class CitationInline(TextAsTyped, CheckedAutocompletes, admin.StackedInline):
     model = Citation
+    formset = CitationFormSet
     extra = 1
     fields = ["claim", "article", "stance", "location", "quote", "speaker", "anchor_status"]
     readonly_fields = ["anchor_status"]

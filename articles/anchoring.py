@@ -15,6 +15,7 @@ actually says.
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32
@@ -117,15 +118,19 @@ def _fold(text):
     """
     folded, index = [], []
     previous_space = False
-    for offset, char in enumerate(text.translate(TYPOGRAPHIC_FOLDS)):
-        if char.isspace():
-            if previous_space:
-                continue
-            char, previous_space = " ", True
-        else:
-            previous_space = False
-        folded.append(char.lower()[:1])
-        index.append(offset)
+    for offset, original in enumerate(text.translate(TYPOGRAPHIC_FOLDS)):
+        # Canonically decomposed, so that "ô" typed as one character and as "o" plus a
+        # combining circumflex fold alike: a quote pasted from a source in the other
+        # Unicode normalization looked like nothing in the article.
+        for char in unicodedata.normalize("NFD", original):
+            if char.isspace():
+                if previous_space:
+                    continue
+                char, previous_space = " ", True
+            else:
+                previous_space = False
+            folded.append(char.lower()[:1])
+            index.append(offset)
     return "".join(folded), index
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFie
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.template.response import TemplateResponse
 from django.views import defaults
 
 
@@ -40,3 +41,29 @@ def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NA
         # not a bad address, and what was typed is still in the browser.
         return HttpResponseBadRequest(loader.get_template("400_form.html").render(request=request))
     return defaults.bad_request(request, exception, template_name)
+
+
+def csrf_failure(request, reason=""):
+    """A form the CSRF check refused: an editor's admin form shows what was typed (403), anything else Django's page.
+
+    A form opened before its editor signed in again (in another tab, after
+    being signed out) carries a token from the old session: the refusal was
+    Django's bare 403 page, and everything typed was gone. Only for a signed-in
+    editor: a forged cross-site post carries no session cookie (SameSite=Lax).
+    """
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    from articles.history_admin import typed_rows
+
+    if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
+        return django_csrf_failure(request, reason)
+    if not admin.site.has_permission(request) or request.path == reverse("admin:login"):
+        return django_csrf_failure(request, reason)
+    context = {
+        **admin.site.each_context(request),
+        "title": "This form was opened before you last signed in, so nothing was saved",
+        "rows": typed_rows(request.POST),
+    }
+    return TemplateResponse(request, "admin/articles/stale_form.html", context, status=403)

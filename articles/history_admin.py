@@ -29,6 +29,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.http import urlencode
 from reversion.admin import VersionAdmin, _RollBackRevisionView
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -165,25 +166,7 @@ class EditConflictsAdmin:
         `form_fields` label the posted values (by default the change form's); hidden ones are left out.
         """
         form_fields = form_fields if form_fields is not None else self.get_form(request, None).base_fields
-        rows = []
-        for name, values in request.POST.lists():
-            value = "\n".join(values)
-            if name in ("csrfmiddlewaretoken", conflicts.TOKEN_FIELD) or name.startswith("_") or not value.strip():
-                continue
-            if name in form_fields and form_fields[name].widget.is_hidden:
-                continue
-            if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
-                continue
-            prefix, _, rest = name.partition("-")
-            if rest:
-                index, _, field = rest.partition("-")
-                if not index.isdigit() or field in ("id", "DELETE", "") or "-" in field:
-                    continue
-                label = f"{prefix.replace('_', ' ')}, row {int(index) + 1}: {field.replace('_', ' ')}"
-            else:
-                field = form_fields.get(name)
-                label = str(field.label) if field is not None and field.label else name.replace("_", " ")
-            rows.append((label, value))
+        rows = typed_rows(request.POST, form_fields)
         opts = self.model._meta
         info = opts.app_label, opts.model_name
         recover = f"admin:{info[0]}_{info[1]}_recoverlist"
@@ -197,6 +180,63 @@ class EditConflictsAdmin:
             "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
         }
         return TemplateResponse(request, "admin/articles/not_saved.html", context, status=409)
+
+
+def typed_rows(post, form_fields=None):
+    """(label, value) for each field of a posted form an editor typed into; hidden and bookkeeping fields left out."""
+    form_fields = form_fields or {}
+    rows = []
+    for name, values in post.lists():
+        value = "\n".join(values)
+        if name in ("csrfmiddlewaretoken", conflicts.TOKEN_FIELD) or name.startswith("_") or not value.strip():
+            continue
+        if name in form_fields and form_fields[name].widget.is_hidden:
+            continue
+        if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
+            continue
+        prefix, _, rest = name.partition("-")
+        if rest:
+            index, _, field = rest.partition("-")
+            if not index.isdigit() or field in ("id", "DELETE", "") or "-" in field:
+                continue
+            label = f"{prefix.replace('_', ' ')}, row {int(index) + 1}: {field.replace('_', ' ')}"
+        else:
+            field = form_fields.get(name)
+            label = str(field.label) if field is not None and field.label else name.replace("_", " ")
+        rows.append((label, value))
+    return rows
+
+
+class SignedOutFormMiddleware:
+    """A form posted to the admin by someone signed out meanwhile: what they typed, to copy (403).
+
+    Signing out in another tab, or a session that expired while a long form
+    was being filled in, sent the save to the sign-in page (a redirect), and
+    everything typed was gone. After the CSRF check, so only the editor's own
+    browser gets its typing back; the sign-in and sign-out pages post as usual.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Only the signed-out: a signed-in reader, never an editor, goes to the sign-in page as before.
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        index = reverse("admin:index")
+        if not request.path.startswith(index) or request.path in (reverse("admin:login"), reverse("admin:logout")):
+            return None
+        context = {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,  # it would only say there is nothing to view
+            "title": "You were signed out, so nothing was saved",
+            "rows": typed_rows(request.POST),
+            "login_url": f"{reverse('admin:login')}?{urlencode({'next': request.path})}",
+        }
+        return TemplateResponse(request, "admin/articles/signed_out.html", context, status=403)
 
 
 class VersionedAdmin(EditConflictsAdmin, CheckedAutocompletes, VersionAdmin):

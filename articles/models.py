@@ -8,13 +8,14 @@ a fixed number of queries.
 """
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear, Lower
+from django.db.models.functions import MD5, Coalesce, ExtractYear, Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -176,9 +177,45 @@ def editor_note_field():
 
 class ActorQuerySet(models.QuerySet):
     def named(self, name):
-        """Actors whose canonical name or any alias is `name`, ignoring case."""
+        """Actors whose canonical name or any alias is `name`, ignoring case and Unicode normalization.
+
+        "Tô Lâm" may be typed with composed letters or with combining accents
+        (pasted from a source that stores text decomposed): the same name to
+        the eye, which must find, and clash with, the same actor.
+        """
         name = name.strip()
-        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+        # SQLite's iexact folds the case of ASCII letters only: the lower-, upper- and title-cased
+        # spellings let "TÔ LÂM" find "Tô Lâm" there too (PostgreSQL folds every letter).
+        spellings = {
+            unicodedata.normalize(form, cased)
+            for cased in (name, name.lower(), name.upper(), name.title())
+            for form in ("NFC", "NFD")
+        }
+        matches = Q()
+        for spelling in spellings:
+            matches |= Q(name__iexact=spelling) | Q(aliases__name__iexact=spelling)
+        return self.filter(matches).distinct()
+
+    def sharing_a_name_with(self, name):
+        """The actor whose name or an alias reads as `name`, case, accents and punctuation set aside; or None.
+
+        "To Lam", "TÔ LÂM", "Tô Lâm" typed with combining accents and "Kim Jong-un"
+        beside "Kim Jong Un" are one actor's names (articles.names.fold, the key
+        mentions are matched by). Neither database can compare names so (SQLite
+        folds only ASCII case), so every name and alias is read in one query and
+        folded here: the cost of a save of an actor or alias, never of a page.
+        """
+        from articles.names import fold
+
+        key = fold(name)
+        if not key:
+            return None
+        folded = {}
+        for pk, actor_name, alias in self.values_list("pk", "name", "aliases__name").order_by("pk"):
+            for each in (actor_name, alias):
+                if each is not None and folded.setdefault(each, fold(each)) == key:
+                    return self.get(pk=pk)
+        return None
 
     def filtered(self, filters):
         """The actors the actors list's filters choose ({name: value}, see forms.ActorFilterForm)."""
@@ -238,6 +275,30 @@ class Actor(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:actor", self.slug)
 
+    def clean(self):
+        if invisible_only(self.name):
+            raise ValidationError({"name": "This name has only invisible characters (such as zero-width spaces)."})
+        # Name variants merge into one actor: a second actor named as another is
+        # named, or as one of its aliases, split the sources between the two.
+        if not self.name:
+            return
+        others = Actor.objects.exclude(pk=self.pk) if self.pk else Actor.objects.all()
+        clash = others.sharing_a_name_with(self.name)
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "name": f"“{self.name}” is already {clash.whose_name(self.name)} (names ignore case, "
+                    f"accents and punctuation): add what differs as an alias of {clash} rather than "
+                    "a second actor."
+                }
+            )
+
+    def whose_name(self, name):
+        """What `name`, one this actor answers to, is: "the name of Tô Lâm" or "an alias of Tô Lâm"."""
+        from articles.names import fold
+
+        return f"the name of {self}" if fold(name) == fold(self.name) else f"an alias of {self}"
+
 
 class ActorAlias(models.Model):
     """Another name a source uses for the actor: a spelling, a name order, a capital city."""
@@ -256,11 +317,10 @@ class ActorAlias(models.Model):
         return self.name
 
     def clean(self):
-        clash = Actor.objects.filter(name__iexact=self.name.strip())
-        if self.actor_id:
-            clash = clash.exclude(pk=self.actor_id)
-        if clash.exists():
-            raise ValidationError({"name": f"“{self.name}” is already the name of {clash.first()}."})
+        others = Actor.objects.exclude(pk=self.actor_id) if self.actor_id else Actor.objects.all()
+        clash = others.sharing_a_name_with(self.name)
+        if clash is not None:
+            raise ValidationError({"name": f"“{self.name}” is already {clash.whose_name(self.name)}."})
 
 
 # --- Articles ------------------------------------------------------------------
@@ -656,7 +716,19 @@ CLAIM_TEXT_MAX_LENGTH = 2_000
 EVENT_DESCRIPTION_MAX_LENGTH = 5_000
 
 
+def invisible_only(value):
+    """Whether `value` has characters but none a reader can see: spaces, zero-width and other format characters."""
+    return bool(value) and all(char.isspace() or unicodedata.category(char) in ("Cf", "Cc") for char in value)
+
+
 def validate_claim_text(value):
+    if invisible_only(value):
+        # Django's "required" sees only white space as empty: a claim of zero-width spaces was
+        # saved, and its page showed readers nothing.
+        raise ValidationError(
+            "This claim has only invisible characters (such as zero-width spaces): say what is claimed in words.",
+            code="claim_invisible",
+        )
     if len(value or "") > CLAIM_TEXT_MAX_LENGTH:
         raise ValidationError(
             f"A claim has at most {CLAIM_TEXT_MAX_LENGTH:,} characters (this one has {len(value):,}): "
@@ -1207,7 +1279,15 @@ class Citation(models.Model):
             models.Index(fields=["claim"], condition=Q(stance="disputes"), name="citation_disputes_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "article", "quote"], name="citation_unique"),
+            # The quote by its digest: PostgreSQL's btree indexes refuse an entry over 2,704
+            # bytes, so a long passage (a paragraph of Vietnamese) failed to save with a 503.
+            models.UniqueConstraint(
+                "claim",
+                "article",
+                MD5("quote"),
+                name="citation_unique",
+                violation_error_message="A citation of this passage from this article already exists for this claim.",
+            ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__gte=F("start")), name="citation_span_ordered"
             ),
@@ -1358,7 +1438,8 @@ class DismissedSuggestion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "claim", "quote"], name="dismissed_suggestion_unique"),
+            # By the quote's digest, as citation_unique: a long sentence's dismissal failed to save.
+            models.UniqueConstraint("article", "claim", MD5("quote"), name="dismissed_suggestion_unique"),
         ]
 
     def __str__(self):

@@ -12,13 +12,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.admin import TaggedItemInline as TaggitTaggedItemInline
+from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
 from articles.history_admin import EditConflictsAdmin
-from articles.tagging import TAGGABLE_MODELS
+from articles.tagging import TAGGABLE_MODELS, normalized_tag_name
 
 
 def taggable_content_types():
@@ -65,7 +66,7 @@ class TagForm(forms.ModelForm):
     def clean_name(self):
         # Tags ignore case (TAGGIT_CASE_INSENSITIVE): "DPRK" beside "dprk" would be two
         # tags that every tags field reads as one. The database checks only exact names.
-        name = self.cleaned_data["name"]
+        name = normalized_tag_name(self.cleaned_data["name"])
         other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if other is not None and other.name != name:
             raise forms.ValidationError(
@@ -96,13 +97,18 @@ class TagAdmin(EditConflictsAdmin, TaggitTagAdmin):
             )
             return redirect("admin:taggit_tag_changelist")
         if request.method == "POST":
+            form = MergeTagsForm(request.POST)
+            if not form.is_valid():
+                # taggit answered "Form is invalid." over an empty form: the name typed, and what
+                # was wrong with it (blank, too long, a NUL PostgreSQL cannot even compare), were lost.
+                context = {**self.admin_site.each_context(request), "form": form, "title": "Merge tags"}
+                return render(request, "admin/taggit/merge_tags_form.html", context, status=400)
             # Tags are case-insensitive here (TAGGIT_CASE_INSENSITIVE); taggit's merge
             # looks the target up case-sensitively and would make "dprk" beside "DPRK".
-            typed = request.POST.get("new_tag_name", "").strip()
-            existing = Tag.objects.filter(name__iexact=typed).first() if typed else None
-            if existing is not None:
-                request.POST = request.POST.copy()
-                request.POST["new_tag_name"] = existing.name
+            typed = normalized_tag_name(form.cleaned_data["new_tag_name"])
+            existing = Tag.objects.filter(name__iexact=typed).first()
+            request.POST = request.POST.copy()
+            request.POST["new_tag_name"] = existing.name if existing is not None else typed
         return super().merge_tags_view(request)
 
     @admin.action(description="Merge selected tags")

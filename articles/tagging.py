@@ -20,6 +20,7 @@ existed.
 
 import hashlib
 import re
+import unicodedata
 
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
@@ -107,11 +108,18 @@ def connect_signals():
     pre_save.connect(give_tag_an_ascii_slug, sender=Tag, dispatch_uid="kb-tag-ascii-slug")
 
 
+def normalized_tag_name(name):
+    """A tag's name as stored: Unicode-composed (NFC), so one name is one tag however its accents were typed."""
+    return unicodedata.normalize("NFC", name)
+
+
 class BoundedTagField(TagField):
     """taggit's comma-separated tags field, refusing what the database or the pages cannot take."""
 
     def clean(self, value):
-        names = super().clean(value)
+        # Composed (NFC), as every tag is stored: "Triều Tiên" typed with combining accents
+        # was a second tag beside the first, the same name to the eye.
+        names = list(dict.fromkeys(normalized_tag_name(name) for name in super().clean(value)))
         for name in names:
             if len(name) > NAME_MAX_LENGTH:
                 shown = name if len(name) <= 40 else f"{name[:40]}…"

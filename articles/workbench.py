@@ -409,6 +409,10 @@ def cite(
             citation = Citation(claim=claim, article=article, quote=quote, location=location, stance=stance)
             citation.speaker = speaker
             # Where the editor selected: anchoring prefers that occurrence when the quote occurs more than once.
+            # A position outside the text is no hint (a forged or garbled form), and PostgreSQL's integer
+            # column refused one past 2**31 - 1 with a message about a field the editor never saw.
+            if near is not None and not 0 <= near <= len(article.text_of(location) or ""):
+                near = None
             citation.start, citation.prefix, citation.suffix = near, prefix[-64:], suffix[:64]
             citation.full_clean()
             citation.save()

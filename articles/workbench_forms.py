@@ -113,7 +113,19 @@ class CiteForm(forms.Form):
             raise forms.ValidationError(f"Several actors are called “{name}”: choose one in the list above.")
         return found[0]
 
+    # Where the passage was selected: hints for telling apart several occurrences of the quote,
+    # which the server looks for in its own copy of the text. A hint garbled in the posted form
+    # (a stale page, a browser extension) was an error on a hidden field: a 400 that said nothing.
+    HINTS = {"start": None, "prefix": "", "suffix": "", "text_token": ""}
+
     def clean(self):
+        for name, empty in self.HINTS.items():
+            if name in self._errors:
+                del self._errors[name]
+                self.cleaned_data[name] = empty
+        if "location" in self._errors:
+            del self._errors["location"]
+            self.add_error(None, "The form did not say which text the passage is in: select the passage again.")
         cleaned = super().clean()
         if cleaned.get("speaker") is None and cleaned.get("speaker_name"):
             cleaned["speaker"] = cleaned["speaker_name"]

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form posted to the admin after its editor was signed out: shows what was typed, not the sign-in page.
+    "articles.history_admin.SignedOutFormMiddleware",
     # Refuses a NUL character in an admin page's query string (PostgreSQL cannot compare it).
     "articles.admin_queries.AdminQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -240,6 +242,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# An editor's admin form refused as stale shows what was typed (articles/errors.py).
+CSRF_FAILURE_VIEW = "articles.errors.csrf_failure"
 
 # Scripts only from our own origin, never inline; the reader pages need no JS.
 # Django admin's inline <script> tags were removed in Django 4.x, so admin

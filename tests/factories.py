@@ -6,6 +6,7 @@ Pass only what a test cares about; everything else gets a unique default.
 import datetime
 import importlib
 import itertools
+import random
 
 from articles.dates import DatePrecision
 from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Stance
@@ -15,6 +16,20 @@ _sequence = itertools.count(1)
 
 def _next():
     return next(_sequence)
+
+
+def long_passage(characters):
+    """A sentence of about `characters` characters that does not compress: seeded random Vietnamese-looking words.
+
+    PostgreSQL compresses a value before indexing it, so a repeated word never
+    reaches the 2,704-byte limit of a btree index entry that a real paragraph does.
+    """
+    rng = random.Random(characters)
+    letters = "abcdeghiklmnopqrstuvxyàáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+    words = []
+    while sum(len(word) + 1 for word in words) < characters:
+        words.append("".join(rng.choice(letters) for _ in range(rng.randint(2, 7))))
+    return " ".join(words).capitalize() + "."
 
 
 def make_actor(name=None, *, kind=Actor.Kind.PERSON, aliases=(), slug=None, **fields):

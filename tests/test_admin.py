@@ -2,12 +2,13 @@
 
 import datetime
 import html
+import unicodedata
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import Article, Citation, Claim
+from articles.models import Actor, Article, Citation, Claim
 from tests.factories import cite, make_actor, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -340,8 +341,9 @@ def test_two_aliases_differing_only_in_case_in_one_form_are_refused_with_a_messa
     data = with_changes(fields, **rows)
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    assert "“KIM JONG-UN” is already in this list as “Kim Jong-un”; aliases ignore case." in html.unescape(
-        response.content.decode()
+    assert (
+        "“KIM JONG-UN” is already in this list as “Kim Jong-un”; aliases ignore case, accents and punctuation."
+        in html.unescape(response.content.decode())
     )
     assert not actor.aliases.exists()
 
@@ -367,3 +369,102 @@ def test_a_save_the_database_refuses_even_when_tried_again_shows_why_and_everyth
     page = html.unescape(response.content.decode())
     assert "The database refused this save, so nothing was saved: duplicate key value violates" in page
     assert "Kim Jong-un, as Bob spells it</textarea>" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "whose"),
+    [
+        (unicodedata.normalize("NFD", "Tô Lâm"), "the name"),  # combining accents, as some sources store text
+        ("TÔ LÂM", "the name"),
+        ("to lam", "the name"),  # without accents, and in another case
+        ("Tô Lâm’s party chief", "an alias"),  # an alias of his, with a curly possessive
+    ],
+)
+def test_a_second_actor_named_as_an_existing_one_is_refused_with_a_message_and_the_form_kept(
+    editor_client, typed, whose
+):
+    # Found by hand: the NFD spelling of "Tô Lâm" was saved as a second actor, splitting his sources in two.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    lam = make_actor("Tô Lâm", aliases=["To Lam's party chief"])
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    data = with_changes(fields, name=typed, slug="second-lam", kind="person", description="General Secretary")
+    response = editor_client.post(url, data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"“{typed}” is already {whose} of Tô Lâm (names ignore case, accents and punctuation)" in page
+    assert "add what differs as an alias of Tô Lâm rather than a second actor." in page
+    assert 'value="General Secretary"' in page
+    assert list(Actor.objects.all()) == [lam]
+
+
+def test_an_alias_spelled_with_combining_accents_clashes_with_the_composed_name_of_another_actor(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    make_actor("Tô Lâm")
+    kim = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[kim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    typed = unicodedata.normalize("NFD", "Tô Lâm")
+    response = editor_client.post(url, with_changes(fields, **{"aliases-0-name": typed}))
+    assert response.status_code == 200
+    assert f"“{typed}” is already the name of Tô Lâm." in html.unescape(response.content.decode())
+    assert not kim.aliases.exists()
+
+
+def test_two_aliases_differing_only_in_how_accents_are_encoded_in_one_form_are_refused(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    actor = make_actor("Kim Jong Un")
+    url = reverse("admin:articles_actor_change", args=[actor.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    composed = "Kim Chŏng-ŭn"
+    rows = {
+        "aliases-TOTAL_FORMS": "2",
+        "aliases-0-name": composed,
+        "aliases-1-name": unicodedata.normalize("NFD", composed),
+    }
+    response = editor_client.post(url, with_changes(fields, **rows))
+    assert response.status_code == 200
+    assert f"is already in this list as “{composed}”" in html.unescape(response.content.decode())
+    assert not actor.aliases.exists()
+
+
+def test_two_rows_citing_the_same_passage_in_one_claim_form_are_refused_with_a_message(editor_client):
+    # Citations are unique by the digest of their quote, which Django's formset does not compare
+    # between rows: without its own check the database refused the save, and the editor saw its error.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    article = make_article("Talks lasted two days. Then the delegation left.")
+    claim = make_claim("Talks took two days.")
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    rows = {"citations-TOTAL_FORMS": "2"}
+    for i in (0, 1):
+        rows |= {
+            f"citations-{i}-article": str(article.pk),
+            f"citations-{i}-quote": "Talks lasted two days.",
+            f"citations-{i}-stance": "supports",
+            f"citations-{i}-location": "body",
+        }
+    response = editor_client.post(url, with_changes(fields, **rows))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "This passage is already cited in another row of this form, for the same claim." in page
+    assert "The database refused this save" not in page
+    assert not Citation.objects.exists()
+
+
+def test_an_actor_named_with_only_invisible_characters_is_refused_with_a_message(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    data = with_changes(fields, name="\u200b\u2060", slug="nobody", kind="person", description="Kept")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "This name has only invisible characters (such as zero-width spaces)." in page
+    assert 'value="Kept"' in page
+    assert not Actor.objects.exists()

@@ -130,3 +130,55 @@ def test_a_form_too_large_to_read_gets_a_page_that_says_so_and_where_the_typing_
     page = response.content.decode()
     assert "That form was too large to save" in page
     assert "What you typed is still in your browser" in " ".join(page.split())
+
+
+def test_a_form_saved_after_its_editor_was_signed_out_elsewhere_shows_everything_typed(editor_client):
+    # Found by hand: signing out in another tab (or a session expiring) while a long form was being
+    # filled in sent the save to the sign-in page, and the text typed was gone.
+    claim = make_claim("Lam visited Pyongyang.")
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    editor_client.post(reverse("admin:logout"))
+    data = with_changes(fields, text="A long text typed <carefully> over an hour.", change_note="Why, in a line.")
+    response = editor_client.post(url, data)
+    assert response.status_code == 403
+    page = html.unescape(response.content.decode())
+    assert "You were signed out (in another tab, or after a long time away)" in page
+    assert "A long text typed <carefully> over an hour.</textarea>" in page
+    assert "Why, in a line.</textarea>" in page
+    assert "&lt;carefully&gt;" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.text == "Lam visited Pyongyang."
+
+
+def test_a_form_opened_before_its_editor_signed_in_again_shows_everything_typed():
+    # Signed out, then signed in again in another tab: the form's CSRF token belongs to the old
+    # session, and the refusal was Django's bare 403 page, with the typing gone.
+    from django.test import Client
+
+    from tests.factories import make_editor
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_editor())
+    claim = make_claim("Lam visited Pyongyang.")
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    fields = change_form_fields(browser.get(url).content.decode())
+    browser.logout()
+    browser.force_login(make_editor("dana"))
+    browser.cookies["csrftoken"] = "x" * 32  # signing in again gave the browser a new token
+    response = browser.post(url, with_changes(fields, text="Typed before signing in again."))
+    assert response.status_code == 403
+    page = html.unescape(response.content.decode())
+    assert "This form was opened before you last signed in" in page
+    assert "Typed before signing in again.</textarea>" in page
+    claim.refresh_from_db()
+    assert claim.text == "Lam visited Pyongyang."
+
+
+def test_a_post_refused_by_the_csrf_check_outside_the_admin_gets_djangos_page():
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("admin:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "CSRF verification failed" in response.content.decode()

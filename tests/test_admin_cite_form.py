@@ -1,6 +1,7 @@
 """The workbench's citation form (/admin/articles/article/<id>/cite/): filled in, saved, refused, corrected."""
 
 import html
+import unicodedata
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -10,7 +11,7 @@ from reversion.models import Version
 
 from articles import workbench
 from articles.models import Citation, Claim
-from tests.factories import make_actor, make_article, make_claim, make_reader
+from tests.factories import long_passage, make_actor, make_article, make_claim, make_reader
 from tests.markup import squashed
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ BODY = (
     "Vietnam’s ties with the North are old. Kim Jong Un said the visit was “historic”."
 )
 KIM = "Kim Jong Un said the visit was “historic”."
+TIES = "Vietnam’s ties with the North are old."
 
 
 def cite_url(article, **params):
@@ -216,6 +218,40 @@ def test_use_the_passage_resubmits_with_the_articles_characters_and_saves(editor
     assert response.status_code == 302
     assert Citation.objects.get(claim=claim).quote == KIM
     assert Version.objects.get_for_object(claim).latest("pk").revision.comment == "fixed"
+
+
+def test_a_quote_in_another_unicode_normalization_is_shown_the_articles_passage_and_the_marks_named(editor_client):
+    # "Tô Lâm" pasted with combining accents (NFD) from a source that stores text so, where the article has
+    # the composed letters: the same words to the eye, which "nothing in the article resembles" denied.
+    article = make_article(BODY)
+    claim = make_claim("Lam arrived in Pyongyang.")
+    typed = unicodedata.normalize("NFD", "Tô Lâm arrived in Pyongyang.")
+    response = editor_client.post(cite_url(article), form_data(article, typed, claim=claim.pk, change_note="nfd"))
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Nothing in the article resembles it" not in text
+    assert "where the article has ô (U+00F4 LATIN SMALL LETTER O WITH CIRCUMFLEX)" in text
+    assert 'name="use_passage" value="Tô Lâm arrived in Pyongyang."' in text
+    assert 'value="nfd"' in text
+    response = editor_client.post(
+        cite_url(article), {**form_data(article, typed, claim=claim.pk), "use_passage": "Tô Lâm arrived in Pyongyang."}
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).quote == "Tô Lâm arrived in Pyongyang."
+
+
+def test_a_long_passage_is_cited_on_postgresql_too(editor_client):
+    # Found by hand on PostgreSQL: the uniqueness of (claim, article, quote) was a btree index on the
+    # quote itself, which refuses an entry over 2,704 bytes: citing a long paragraph answered 503.
+    passage = long_passage(4_000)
+    article = make_article(f"{passage}\n\nA short closing line.")
+    claim = make_claim("A long paragraph says something.")
+    response = editor_client.post(cite_url(article), form_data(article, passage, claim=claim.pk))
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).quote == passage
+    response = editor_client.post(cite_url(article), form_data(article, passage, claim=claim.pk))
+    assert response.status_code == 400
+    assert "This claim already cites this very passage of this article." in page_text(response)
 
 
 def test_markup_in_a_misquote_is_escaped(editor_client):
@@ -451,6 +487,31 @@ def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
     assert Citation.objects.count() == 0
 
 
+@pytest.mark.parametrize("start", ["-3", "abc", "99999999999"])
+def test_a_garbled_position_hint_is_ignored_and_the_quote_found_in_the_text(editor_client, start):
+    # Found by hand: a hidden field's error was shown nowhere, so the page said only
+    # "Nothing was saved yet: please see below." with nothing below to see.
+    article = make_article(BODY)
+    claim = make_claim("The ties are old.")
+    response = editor_client.post(
+        cite_url(article), form_data(article, TIES, claim=claim.pk, start=start, prefix="x" * 500)
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(claim=claim).start == BODY.index(TIES)
+
+
+def test_a_garbled_location_is_refused_with_a_message_and_the_form_kept(editor_client):
+    article = make_article(BODY)
+    claim = make_claim("Kim called the visit historic.")
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, claim=claim.pk, location="sidebar", change_note="kept")
+    )
+    assert response.status_code == 400
+    assert "The form did not say which text the passage is in: select the passage again." in page_text(response)
+    assert 'value="kept"' in page_text(response)
+    assert Citation.objects.count() == 0
+
+
 @pytest.mark.parametrize("field", ["claim", "speaker"])
 def test_a_claim_or_speaker_posted_as_something_other_than_an_id_is_refused_with_a_message(editor_client, field):
     # Found by hand: the autocomplete widget looked "abc" up as an id to draw the form again: a 500.
@@ -485,3 +546,15 @@ def test_a_new_claim_whose_words_read_as_the_address_of_a_list_gets_another_slug
     claim = Claim.objects.get(text="Contested.")
     assert claim.slug == "contested-2"
     assert editor_client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_a_new_claim_of_only_invisible_characters_is_refused_with_a_message(editor_client):
+    # Found by hand: "\u200b\u200b" passed as a claim's text and was shown to readers as nothing.
+    article = make_article(BODY)
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim="\u200b\u200d\ufeff ", change_note="kept")
+    )
+    assert response.status_code == 400
+    assert "This claim has only invisible characters (such as zero-width spaces)" in page_text(response)
+    assert 'value="kept"' in page_text(response)
+    assert not Claim.objects.exists()

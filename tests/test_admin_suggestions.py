@@ -10,7 +10,7 @@ from reversion.models import Version
 
 from articles.caching import bump_content_version
 from articles.models import Citation, Claim, ClaimStatus, DismissedSuggestion
-from tests.factories import make_article, make_claim, make_user
+from tests.factories import long_passage, make_article, make_claim, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_kb")]
 
@@ -98,6 +98,18 @@ def test_a_dismissed_suggestion_is_remembered_for_the_article(editor_client, art
     assert not Citation.objects.filter(article=article).exists()
 
 
+def test_a_long_sentence_can_be_dismissed_and_accepted_on_postgresql_too(editor_client):
+    # Found by hand on PostgreSQL: a sentence over the 2,704 bytes of a btree index entry could not be
+    # stored, as a dismissal or as a citation (both were unique on the quote itself): a 503.
+    sentence = long_passage(4_000)
+    article = make_article(f"{sentence}\n\n{SUPPORTING}", title="Long")
+    reforms = Claim.objects.get(slug="doi-moi-began-1986")
+    assert answer(editor_client, "dismiss", article, reforms, sentence).status_code == 302
+    assert DismissedSuggestion.objects.get(article=article, claim=reforms).quote == sentence
+    assert answer(editor_client, "accept", article, reforms, sentence, stance="qualifies").status_code == 302
+    assert Citation.objects.get(article=article, claim=reforms).quote == sentence
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -167,3 +179,12 @@ def test_suggestions_are_kept_until_the_knowledge_base_changes(editor_client, ar
     make_claim("North Korean pilots trained in Vietnam.")
     bump_content_version()
     assert reads_actor_names(editor_client, read_url(article))
+
+
+def test_a_suggestion_accepted_with_a_position_outside_the_text_is_cited_where_the_sentence_is(editor_client, article):
+    # Found by hand on PostgreSQL: a forged start past 2**31 - 1 was refused with "Ensure this value is
+    # less than or equal to 2147483647.", about a field the editor never saw.
+    reforms = Claim.objects.get(slug="doi-moi-began-1986")
+    response = answer(editor_client, "accept", article, reforms, SUPPORTING, stance="supports", start="99999999999")
+    assert response.status_code == 302
+    assert Citation.objects.get(article=article, claim=reforms).start == BODY.index(SUPPORTING)

@@ -6,9 +6,11 @@ the home page's top tags, and the home page, the tags page and every page
 showing it returned 500.
 """
 
+import html
 import importlib
 import io
 import json
+import unicodedata
 from types import SimpleNamespace
 
 import pytest
@@ -420,3 +422,51 @@ def test_a_tags_own_name_may_change_case(editor_client):
     assert response.status_code == 302
     tag.refresh_from_db()
     assert tag.name == "DPRK"
+
+
+def test_merging_into_a_name_with_a_nul_character_is_refused_with_a_message(editor_client):
+    # Found by hand on PostgreSQL: the lookup of an existing tag by the typed name ran before taggit's
+    # form refused the NUL, and PostgreSQL cannot compare one: a 500.
+    make_article(tags=["DPRK", "North Korea"])
+    ids = list(Tag.objects.values_list("pk", flat=True))
+    editor_client.post(reverse("admin:taggit_tag_changelist"), {"action": "render_tag_form", "_selected_action": ids})
+    response = editor_client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "North\x00Korea"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert 'value="North\x00Korea"' in response.content.decode()
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["DPRK", "North Korea"]
+
+
+def test_merging_into_a_name_typed_with_combining_accents_reuses_the_tag_of_that_name(editor_client):
+    article = make_article(tags=["Triều Tiên", "DPRK"])
+    ids = list(Tag.objects.exclude(name="Triều Tiên").values_list("pk", flat=True))
+    editor_client.post(reverse("admin:taggit_tag_changelist"), {"action": "render_tag_form", "_selected_action": ids})
+    decomposed = unicodedata.normalize("NFD", "Triều Tiên")
+    response = editor_client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": decomposed})
+    assert response.status_code == 302
+    assert not Tag.objects.exclude(name__in=["Triều Tiên", "DPRK"]).exists()
+    assert [t.name for t in article.tags.all()] == ["Triều Tiên"]
+
+
+def test_a_tag_typed_with_combining_accents_is_the_tag_of_that_name(editor_client):
+    # Found by hand: "Triều Tiên" pasted with combining accents (NFD) became a second tag, the same to the eye.
+    make_article(tags=["Triều Tiên"])
+    article = make_article()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(editor_client.get(url))
+    data["tags"] = unicodedata.normalize("NFD", "Triều Tiên") + ","
+    assert editor_client.post(url, data).status_code == 302
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Triều Tiên"]
+    assert [t.name for t in article.tags.all()] == ["Triều Tiên"]
+
+
+def test_a_tag_renamed_to_another_tags_name_with_combining_accents_is_refused(editor_client):
+    make_article(tags=["Triều Tiên", "DPRK"])
+    dprk = Tag.objects.get(name="DPRK")
+    url = reverse("admin:taggit_tag_change", args=[dprk.pk])
+    data = change_form_data(editor_client.get(url))
+    data["name"] = unicodedata.normalize("NFD", "triều tiên")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "There is already a tag “Triều Tiên”, and tags ignore case." in html.unescape(response.content.decode())
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["DPRK", "Triều Tiên"]
