@@ -140,15 +140,16 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
 
 
 def test_a_pathological_body_saved_without_validation_still_serves_quickly_as_text(client):
+    # Timed in this process's CPU time: what else runs on the machine cannot fail it, a blow-up in the work can.
     import time
 
     from tests.factories import make_article
 
     body = "[" * 13_500 + "x](" + "(" * 13_500 + "\n\nLam arrived in Pyongyang."
     article = make_article(body, slug="pathological")
-    started = time.perf_counter()
+    started = time.process_time()
     page = page_of(client, article)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert "Lam arrived in Pyongyang." in page
 
 

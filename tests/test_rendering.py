@@ -57,19 +57,20 @@ ACCEPTED_ODD = {
 
 @pytest.mark.parametrize("name", ACCEPTED_ODD)
 def test_an_odd_body_within_the_limits_is_checked_and_rendered_quickly(name):
+    # Timed in this process's CPU time: what else runs on the machine cannot fail it, a blow-up in the work can.
     body = ACCEPTED_ODD[name]
-    started = time.perf_counter()
+    started = time.process_time()
     assert markdown_problems(body) == []
     read(render_highlighted(body, [highlight(len(body) - 3, len(body), 1)]))
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_it_renders_a_pathological_body_in_well_under_a_second(name):
     body = PATHOLOGICAL[name]
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_highlighted(body, [highlight(0, 40, 1)])
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
     read(html)
 
@@ -115,9 +116,9 @@ def test_any_accepted_body_renders_in_well_under_a_second(name):
     body = ACCEPTED_WORST[name]
     assert markdown_problems(body) == []
     highlights = [highlight(i, i + 40, n) for n, i in enumerate(range(0, len(body) - 50, len(body) // 100), 1)]
-    started = time.perf_counter()
+    started = time.process_time()
     read(render_highlighted(body, highlights))
-    assert time.perf_counter() - started < 1.0  # about 0.2 s on a busy two-core machine
+    assert time.process_time() - started < 1.0  # about 0.2 s on a busy two-core machine
 
 
 def test_a_body_quoted_thousands_of_times_in_overlapping_quotes_renders_in_well_under_a_second():
@@ -125,9 +126,9 @@ def test_a_body_quoted_thousands_of_times_in_overlapping_quotes_renders_in_well_
     # was widened over every quote before it: 3,000 citations of one article took two seconds, 5,000 five.
     body = _pad("Lam arrived in Pyongyang. ")
     highlights = [highlight(i * 19, i * 19 + 60, n) for n, i in enumerate(range(3_000), 1)]
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_highlighted(body, highlights)
-    assert time.perf_counter() - started < 1.0  # about 0.15 s on a busy two-core machine
+    assert time.process_time() - started < 1.0  # about 0.15 s on a busy two-core machine
     assert html.count('data-cites="cite-1 cite-2 cite-3 cite-4"') == 1
     assert html.count('<a class="evidence-ref ') == 3_000
 

@@ -138,11 +138,12 @@ def highlights_for(spans):
 @PROPERTIES
 @given(bodies_with_quotes())
 def test_every_quote_is_marked_once_where_it_is_and_its_target_lands_on_it(case):
+    # Timed in this process's CPU time: what else runs on the machine cannot fail it, a blow-up in the work can.
     body, rendered, spans = case
     assert markdown_problems(body) == []
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_highlighted(body, highlights_for(spans))
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     reader = read(html)  # well-formed: every tag closed in order, no mark in a mark, ids unique
     assert not any("<mark" in value or "\ue000" in value for value in reader.attribute_values)
     for n, (start, end) in enumerate(spans, start=1):
