@@ -79,7 +79,12 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.http import (
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -661,7 +666,7 @@ def _storable(response):
     return response.status_code == 200 and not response.cookies and vary <= {"cookie", "accept", "accept-encoding"}
 
 
-READ_METHODS = "GET, HEAD, OPTIONS"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def not_readable(request):
@@ -672,14 +677,13 @@ def not_readable(request):
     """
     if request.method == "OPTIONS":
         response = HttpResponse(status=204)
-    else:
-        response = HttpResponse(
-            f"{request.method} is not allowed here: this address can only be read ({READ_METHODS}).\n",
-            status=405,
-            content_type="text/plain; charset=utf-8",
-        )
-    response["Allow"] = READ_METHODS
-    return response
+        response["Allow"] = ", ".join(READ_METHODS)
+        return response
+    return HttpResponseNotAllowed(
+        READ_METHODS,
+        f"{request.method} is not allowed here: this address can only be read ({', '.join(READ_METHODS)}).\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None):
