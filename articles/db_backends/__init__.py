@@ -159,14 +159,16 @@ class AnswerDeadline:
             if self._deadline is None or now < self._deadline or self.connection is None:
                 return
             self._deadline = None
+            # The window starts, and is logged, before the waiting thread is woken: the request it
+            # serves, and every one after it, already finds the database resting.
+            _unreachable(self.alias, "an open connection stopped answering", log=not _resting(self.alias))
             try:
                 # shutdown(), unlike close(), wakes the thread waiting on the socket, and leaves the
                 # descriptor to the driver, which closes it.
                 with socket.socket(fileno=os.dup(self.connection.fileno())) as connection_socket:
                     connection_socket.shutdown(socket.SHUT_RDWR)
             except (OSError, self.Database.Error):
-                return  # closed meanwhile
-        _unreachable(self.alias, "an open connection stopped answering", log=not _resting(self.alias))
+                pass  # closed meanwhile: the deadline had passed all the same
 
 
 def _start_watchdog():
