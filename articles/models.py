@@ -910,11 +910,11 @@ class ClaimQuerySet(TaggedQuerySet):
 
         Closest: on the same event, then sharing the most actors (subjects or
         claimant), then the most tags; then by event date and slug. Ranked
-        within a bounded set of candidates, each drawn through an index: at
-        most `per_source` rows from each of the claims on the same event, the
-        subject links and the claimant column naming its actors, and the tag
-        links naming its tags; then what each candidate shares is counted
-        exactly. A popular actor's tens of thousands of claims are never all
+        within a bounded set of candidates, each drawn through an index: the
+        first `per_source` rows, in the index's order, from each of the claims
+        on the same event, the subject links and the claimant column naming its
+        actors, and the tag links naming its tags; then what each candidate
+        shares is counted exactly. A popular actor's tens of thousands of claims are never all
         read. `subject_ids` and `tag_ids` are the claim's, as the caller has them
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
@@ -941,16 +941,25 @@ class ClaimQuerySet(TaggedQuerySet):
 
         # Where candidates come from: each source an index lookup, at most `per_source` rows.
         sources, source_params = [], []
+        # Each in the order of its index, so that the same claims are drawn every time: without an order, a
+        # popular event's first rows were whichever a scan met first, and two renderings of one claim page
+        # (two servers, or before and after a restart) listed different related claims.
         if claim.event_id:
-            sources.append(f"SELECT id FROM {claims} WHERE event_id = %s")
+            sources.append(f"SELECT id FROM {claims} WHERE event_id = %s ORDER BY slug")
             source_params.append([claim.event_id])
         if actor_ids:
-            sources.append(f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})")
-            sources.append(f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)})")
+            sources.append(
+                f"SELECT claim_id AS id FROM {subjects} WHERE actor_id IN ({ids(actor_ids)})"
+                " ORDER BY actor_id, claim_id"
+            )
+            sources.append(
+                f"SELECT id FROM {claims} WHERE claimant_id IN ({ids(actor_ids)}) ORDER BY claimant_id, slug"
+            )
             source_params += [actor_ids, actor_ids]
         if tag_ids:
             sources.append(
                 f"SELECT object_id AS id FROM {tagged_items} WHERE content_type_id = %s AND tag_id IN ({ids(tag_ids)})"
+                " ORDER BY tag_id, object_id"
             )
             source_params.append([claim_type, *tag_ids])
         if not sources:
@@ -1124,6 +1133,8 @@ class Claim(models.Model):
             models.Index(fields=["status"], name="claim_status_idx"),
             # An event page's first claims: without it, PostgreSQL walks the slug index past every other claim.
             models.Index(fields=["event", "slug"], name="claim_event_slug_idx"),
+            # Related claims draw a claimant's first claims by slug (ClaimQuerySet.related_to).
+            models.Index(fields=["claimant", "slug"], name="claim_claimant_slug_idx"),
             # The feed of new and changed claims reads the latest few.
             models.Index(fields=["updated"], name="claim_updated_idx"),
             # The claims list's sort orders (listing.CLAIM_ORDERINGS), each read a page at a time.

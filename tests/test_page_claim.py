@@ -368,6 +368,21 @@ def test_related_claims_are_drawn_from_a_bounded_set_of_candidates(client, monke
     assert len(related_slugs(page_of(client, claim))) == 1
 
 
+def test_related_claims_from_a_bounded_set_are_the_same_at_every_rendering(client, monkeypatch):
+    # Each source offers its first candidates in its index's order (here: the event's, by slug), not
+    # whichever rows a scan meets first: those differed between two renderings of one page at 100k claims.
+    from articles import models
+    from tests.factories import make_event
+
+    visit = make_event("The visit")
+    for slug in ("z-on-the-visit", "y-on-the-visit", "b-on-the-visit", "a-on-the-visit"):
+        make_claim(f"Said {slug}.", slug=slug, event=visit)
+    claim = make_claim("Kim came.", slug="m-came", event=visit)
+    defaults = models.ClaimQuerySet.related_to.__kwdefaults__
+    monkeypatch.setattr(models.ClaimQuerySet.related_to, "__kwdefaults__", {**defaults, "per_source": 2})
+    assert related_slugs(page_of(client, claim)) == ["a-on-the-visit", "b-on-the-visit"]
+
+
 def test_a_claim_with_nothing_in_common_with_others_says_so(client):
     make_claim("Something else.", slug="else")
     page = page_of(client, make_claim("Alone.", slug="alone"))
