@@ -841,7 +841,7 @@ class Participation(models.Model):
 
 # How many candidates each source of related claims (same event, same actors, same tags) offers at most.
 RELATED_CANDIDATES = 100
-# What a related claim shows (includes/related_claim.html): its words, its address and its status badge.
+# What a related claim shows (the related_claim tag): its words, its address and its status badge.
 RELATED_CLAIM_FIELDS = ("id", "slug", "text", "status", "origin_count")
 
 
@@ -869,7 +869,7 @@ class ClaimQuerySet(TaggedQuerySet):
         return self.with_status(ClaimStatus.NEEDS_REVIEW)
 
     def for_listing(self):
-        """Claims with what a list row and the meta line show (includes/claim_meta.html): claimant and event."""
+        """Claims with what a list row and the meta line show (the claim_meta tag): claimant and event."""
         return self.select_related("claimant", "event")
 
     def contested_entries(self):
@@ -919,7 +919,7 @@ class ClaimQuerySet(TaggedQuerySet):
         preloaded; `exclude`: ids of claims to leave out (its competitors).
         Each claim returned carries `shared`: {"event": bool, "actors": n,
         "tags": n}, what it has in common with `claim`, and only the fields a
-        related claim shows (RELATED_CLAIM_FIELDS: includes/related_claim.html);
+        related claim shows (RELATED_CLAIM_FIELDS: the related_claim tag);
         reading any other loads it.
 
         The ranking is one hand-written statement: the same query built with
