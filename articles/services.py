@@ -324,10 +324,8 @@ def store_name_keys(actor_ids):
     for actor_id, name in names:
         if key := fold(name):
             wanted.setdefault((actor_id, key), name)
-    stored = ActorNameKey.objects.filter(actor_id__in=ids).values_list("pk", "actor_id", "key")
-    gone = [pk for pk, actor_id, key in stored if (actor_id, key) not in wanted]
-    # Forgotten first: "To Lam" renamed "Tô Lâm" keeps its key, and a key moved
-    # between two actors saved together is free before it is taken.
+    stored = list(ActorNameKey.objects.filter(actor_id__in=ids).values_list("pk", "actor_id", "key"))
+    gone = {pk for pk, actor_id, key in stored if (actor_id, key) not in wanted}
     if gone:
         ActorNameKey.objects.filter(pk__in=gone).delete()
     kept = {(actor_id, key) for pk, actor_id, key in stored if pk not in gone}
@@ -338,10 +336,13 @@ def store_name_keys(actor_ids):
         with transaction.atomic():
             ActorNameKey.objects.bulk_create(new)
     except IntegrityError as error:
-        for held in ActorNameKey.objects.filter(key__in=[row.key for row in new]).exclude(actor_id__in=ids):
-            name = wanted[next(pair for pair in wanted if pair[1] == held.key)]
-            raise NameTaken(f"“{name}” is already {held.actor.whose_name(name)}.") from error
-        raise
+        # Only when refused, so a scan (the unique index is on the key's digest) is no cost to a save.
+        taken = ActorNameKey.objects.filter(key__in=[row.key for row in new]).exclude(actor_id__in=ids)
+        held = taken.select_related("actor").first()
+        if held is None:
+            raise
+        name = next(name for (actor_id, key), name in wanted.items() if key == held.key)
+        raise NameTaken(f"“{name}” is already {held.actor.whose_name(name)}.") from error
 
 
 def _actor_or_alias_saved(sender, instance, **kwargs):
