@@ -135,12 +135,12 @@ class EditConflictsAdmin:
         except IntegrityError:
             if request.method != "POST":
                 raise
-            # Another editor's save took the same slug (or alias, or citation) after
-            # this form checked it was free and before it was stored: the admin's
-            # transaction was rolled back, so the form is checked again, and its
-            # own validation now names the clash, with everything typed kept.
+            # Another editor's save took the same slug (or name, alias, or citation)
+            # after this form checked it was free and before it was stored: the
+            # admin's transaction was rolled back, so the form is checked again, and
+            # its own validation now names the clash, with everything typed kept.
             try:
-                return super().changeform_view(request, object_id, form_url, extra_context)
+                response = super().changeform_view(request, object_id, form_url, extra_context)
             except IntegrityError as error:
                 # A clash no form validation sees (none is known): the database's word, and the typing kept.
                 return self.not_saved_view(
@@ -148,6 +148,10 @@ class EditConflictsAdmin:
                     title="Not saved",
                     reason=f"The database refused this save, so nothing was saved: {error}".strip(),
                 )
+            if response.status_code == 200:
+                # The form again, refused: a conflict with the save that came first.
+                response.status_code = 409
+            return response
 
     def deleted_meanwhile_view(self, request, form_fields=None):
         """A form posted for an object deleted since it was opened: what was typed, to copy (409)."""

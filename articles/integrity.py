@@ -10,7 +10,19 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from articles import anchoring
 from articles.curation import SOURCES_DIR
-from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Participation, Stance
+from articles.models import (
+    Actor,
+    ActorAlias,
+    ActorNameKey,
+    Article,
+    Citation,
+    Claim,
+    ClaimConflict,
+    Event,
+    Participation,
+    Stance,
+)
+from articles.names import fold
 from articles.services import fresh_statuses
 
 
@@ -168,6 +180,31 @@ def stored_quote_contexts_are_fresh():
     return problems
 
 
+def stored_name_keys_are_fresh():
+    """ActorNameKey, which keeps two actors from answering to one name, holds each actor's folded names."""
+    actors = dict(Actor.objects.values_list("pk", "slug"))
+    names = [*Actor.objects.values_list("pk", "name"), *ActorAlias.objects.values_list("actor_id", "name")]
+    wanted = {}
+    for actor_id, name in names:
+        if key := fold(name):
+            wanted.setdefault((actor_id, key), name)
+    holders = {key: actor_id for actor_id, key in ActorNameKey.objects.values_list("actor_id", "key")}
+    problems = []
+    for (actor_id, key), name in sorted(wanted.items(), key=lambda item: (actors[item[0][0]], item[0][1])):
+        holder = holders.get(key)
+        if holder is None:
+            problems.append(f"Actor “{actors[actor_id]}”: the key of “{name}” is not stored. Save the actor again.")
+        elif holder != actor_id:
+            problems.append(
+                f"Actor “{actors[actor_id]}” answers to “{name}”, as “{actors[holder]}” does: "
+                "keep it as the name or an alias of one of them only."
+            )
+    stored = {(actor_id, key) for key, actor_id in holders.items()}
+    for actor_id, key in sorted(stored - wanted.keys()):
+        problems.append(f"Actor “{actors[actor_id]}” holds the key “{key}”, which none of its names has.")
+    return problems
+
+
 def no_date_precision_without_a_date():
     undated = Article.objects.filter(published__isnull=True).exclude(date_precision="")
     return [
@@ -190,6 +227,7 @@ CHECKS = {
     "every event's stored source and claim counts and contested mark match its claims": stored_event_counts_are_fresh,
     "every claim's stored event date matches its event": stored_event_dates_are_fresh,
     "every quote's stored context is the text around it": stored_quote_contexts_are_fresh,
+    "every actor's names are stored as keys no other actor holds": stored_name_keys_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
 }
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from taggit.models import Tag
 
 from articles import anchoring, services
@@ -1130,8 +1130,7 @@ class _Loader:
                 if step.action in (CREATE, UPDATE):
                     self.label = f"{name}[{i}]"
                     try:
-                        with transaction.atomic():
-                            self._write(kind, entry, step)
+                        self._write_checked_again_if_refused(kind, entry, step)
                         written.add((name, entry["slug"]))
                     except _Skip as skip:
                         if str(skip) != "invalid":
@@ -1149,6 +1148,17 @@ class _Loader:
         if not self.problems:
             self._record(written | clean_before | {(s.kind, s.slug) for s in report.of(UNCHANGED)})
         return report
+
+    def _write_checked_again_if_refused(self, kind, entry, step):
+        try:
+            with transaction.atomic():
+                self._write(kind, entry, step)
+        except IntegrityError:
+            # Another save took this slug or name (an editor's "Tô Lâm" beside this "To Lam")
+            # after the checks read and before this write: checked again, they now name the
+            # clash in their own words, as the admin's form does.
+            with transaction.atomic():
+                self._write(kind, entry, step)
 
     def _write(self, kind, entry, step):
         obj = self.objects[kind.name].get(entry["slug"]) or kind.model()

@@ -13,7 +13,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import MD5, Coalesce, ExtractYear, Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -239,6 +239,17 @@ class ActorQuerySet(models.QuerySet):
         )
 
 
+def in_one_transaction(obj, save, *args, **kwargs):
+    """Run `save` (an actor's or alias's) in a transaction, for the receivers it sends to write in too.
+
+    services.store_name_keys stores the names' keys after the row is saved: a
+    name the database refuses must take the row back with it, even when saved
+    outside any transaction (the shell, a script).
+    """
+    with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(obj), instance=obj)):
+        save(*args, **kwargs)
+
+
 class Actor(models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "person"
@@ -271,6 +282,9 @@ class Actor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        in_one_transaction(self, super().save, *args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("articles:actor", self.slug)
@@ -316,11 +330,36 @@ class ActorAlias(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        in_one_transaction(self, super().save, *args, **kwargs)
+
     def clean(self):
         others = Actor.objects.exclude(pk=self.actor_id) if self.actor_id else Actor.objects.all()
         clash = others.sharing_a_name_with(self.name)
         if clash is not None:
             raise ValidationError({"name": f"“{self.name}” is already {clash.whose_name(self.name)}."})
+
+
+class ActorNameKey(models.Model):
+    """A folded name (articles.names.fold) that one actor answers to, by its name or one of its aliases.
+
+    Each key is stored once, for one actor: the database itself refuses a second
+    actor answering to "To Lam" when another answers to "Tô Lâm", which the check
+    in Actor.clean (a read before the write) cannot when two saves run at once.
+    Written only by services.store_name_keys, on every save of an actor or alias.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.TextField()
+
+    class Meta:
+        constraints = [
+            # By digest: a folded name can outgrow a btree index entry (anyascii spells one character as many).
+            models.UniqueConstraint(MD5("key"), name="actor_name_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 # --- Articles ------------------------------------------------------------------

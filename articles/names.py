@@ -67,7 +67,11 @@ NOT_NAMES = set(
 
 
 def fold(name):
-    """The key a name is matched by: "Tô Lâm’s" → "to lam", "Kim Jong-un" → "kim jong un"."""
+    """The key a name is matched by: "Tô Lâm’s" → "to lam", "Kim Jong-un" → "kim jong un".
+
+    Every actor's keys are stored (ActorNameKey, one actor per key): a change
+    to how names fold needs a migration storing them again, as 0023 first did.
+    """
     return " ".join(_word_key(word) for word in WORD.findall(anyascii(name)) if _word_key(word))
 
 

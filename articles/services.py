@@ -21,14 +21,16 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from articles import anchoring
 from articles.caching import content_changed
 from articles.models import (
     Actor,
+    ActorAlias,
+    ActorNameKey,
     Article,
     Citation,
     Claim,
@@ -39,6 +41,7 @@ from articles.models import (
     VoiceRole,
     names_in_words,
 )
+from articles.names import fold
 
 # --- Status: the rule ----------------------------------------------------------
 
@@ -298,6 +301,62 @@ def _authors_changed(sender, instance, action, **kwargs):
     claims_refresh_status(Claim.objects.filter(citations__article__in=articles))
 
 
+# --- Name variants: one actor per folded name ----------------------------------------
+
+
+class NameTaken(IntegrityError):
+    """A name or alias that folds to a key another actor holds (ActorNameKey), refused by the database."""
+
+
+def store_name_keys(actor_ids):
+    """Store the folded names these actors answer to (ActorNameKey), by name or alias; forget those they no longer do.
+
+    Raises NameTaken, naming the actor that holds it, when another actor
+    answers to one of them: the unique key makes the database refuse it even
+    when both saves passed Actor.clean's check at the same moment (the second
+    insert waits for the first transaction and fails once it commits). At most
+    five queries, whatever the number of actors.
+    """
+    ids = set(actor_ids)
+    names = [*Actor.objects.filter(pk__in=ids).values_list("pk", "name")]
+    names += ActorAlias.objects.filter(actor_id__in=ids).values_list("actor_id", "name")
+    wanted = {}
+    for actor_id, name in names:
+        if key := fold(name):
+            wanted.setdefault((actor_id, key), name)
+    stored = list(ActorNameKey.objects.filter(actor_id__in=ids).values_list("pk", "actor_id", "key"))
+    gone = {pk for pk, actor_id, key in stored if (actor_id, key) not in wanted}
+    if gone:
+        ActorNameKey.objects.filter(pk__in=gone).delete()
+    kept = {(actor_id, key) for pk, actor_id, key in stored if pk not in gone}
+    new = [ActorNameKey(actor_id=actor_id, key=key) for actor_id, key in sorted(wanted.keys() - kept)]
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            ActorNameKey.objects.bulk_create(new)
+    except IntegrityError as error:
+        # Only when refused, so a scan (the unique index is on the key's digest) is no cost to a save.
+        taken = ActorNameKey.objects.filter(key__in=[row.key for row in new]).exclude(actor_id__in=ids)
+        held = taken.select_related("actor").first()
+        if held is None:
+            raise
+        name = next(name for (actor_id, key), name in wanted.items() if key == held.key)
+        raise NameTaken(f"“{name}” is already {held.actor.whose_name(name)}.") from error
+
+
+def _actor_or_alias_saved(sender, instance, **kwargs):
+    store_name_keys([instance.pk if sender is Actor else instance.actor_id])
+
+
+def _alias_deleted(sender, instance, origin=None, **kwargs):
+    # An actor's deletion takes its keys with it (a cascade); storing them
+    # again from its remaining names would point them at a deleted row.
+    if isinstance(origin, Actor) or (isinstance(origin, QuerySet) and origin.model is Actor):
+        return
+    store_name_keys([instance.actor_id])
+
+
 def refresh_all_statuses():
     """Recompute every claim's stored status, the event date it sorts by, and every event's counts.
 
@@ -342,6 +401,9 @@ def connect_signals():
     post_delete.connect(_conflict_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-delete")
     m2m_changed.connect(_conflicts_m2m_changed, sender=ClaimConflict, dispatch_uid="kb-status-conflict-m2m")
     post_save.connect(_actor_saved, sender=Actor, dispatch_uid="kb-status-actor-save")
+    post_save.connect(_actor_or_alias_saved, sender=Actor, dispatch_uid="kb-name-keys-actor-save")
+    post_save.connect(_actor_or_alias_saved, sender=ActorAlias, dispatch_uid="kb-name-keys-alias-save")
+    post_delete.connect(_alias_deleted, sender=ActorAlias, dispatch_uid="kb-name-keys-alias-delete")
     m2m_changed.connect(_authors_changed, sender=Article.authors.through, dispatch_uid="kb-status-authors")
 
 

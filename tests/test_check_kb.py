@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.models import Stance
+from articles.models import ActorAlias, ActorNameKey, Stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,21 @@ def test_a_stale_stored_quote_context_fails_until_refreshed():
     assert "Run manage.py refresh_quote_context." in output
     call_command("refresh_quote_context", stdout=io.StringIO())
     assert "stale-context" not in run_check()[1]
+
+
+def test_an_actors_name_not_stored_as_its_key_fails():
+    # The keys keep two actors from answering to one name; a write around the
+    # models (a script's bulk insert, raw SQL) stores none, and lets a clash in.
+    lam = make_actor("To Lam", slug="to-lam")
+    kim = make_actor("Kim Jong Un", slug="kim")
+    ActorNameKey.objects.filter(actor=kim).delete()
+    ActorAlias.objects.bulk_create([ActorAlias(actor=kim, name="Tô Lâm")])
+    ActorNameKey.objects.create(actor=lam, key="lam the elder")
+    code, output = run_check()
+    assert code == 1
+    assert "Actor “kim”: the key of “Kim Jong Un” is not stored. Save the actor again." in output
+    assert (
+        "Actor “kim” answers to “Tô Lâm”, as “to-lam” does: keep it as the name or an alias of one of them only."
+        in output
+    )
+    assert "Actor “to-lam” holds the key “lam the elder”, which none of its names has." in output

@@ -8,6 +8,7 @@ form held, the form takes the new title (the second editor had not touched
 it) and keeps the date note they typed; saving again stores both.
 """
 
+import html
 import threading
 import time
 from unittest import mock
@@ -20,7 +21,8 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.conflicts import TOKEN_FIELD
-from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, Stance
+from articles.models import Actor, ActorQuerySet, Article, Citation, Claim, ClaimConflict, Event, Stance
+from articles.names import fold
 from tests.factories import (
     make_actor,
     make_admin,
@@ -385,8 +387,8 @@ class TwoEditorsStoringTheSameSlugAtOnceTests(ConflictTestCase):
                     "citations-INITIAL_FORMS": "0",
                 },
             )
-        self.assertContains(response, "Claim with this Slug already exists.")
-        self.assertContains(response, "Bob’s claim: the talks lasted two days.")
+        self.assertContains(response, "Claim with this Slug already exists.", status_code=409)
+        self.assertContains(response, "Bob’s claim: the talks lasted two days.", status_code=409)
         self.assertEqual(list(Claim.objects.filter(slug="visit-talks")), [carols])
 
     def test_an_event_renamed_to_a_slug_just_taken_is_refused_with_a_message_and_the_title_kept(self):
@@ -395,11 +397,74 @@ class TwoEditorsStoringTheSameSlugAtOnceTests(ConflictTestCase):
         bobs = self.open(self.bob, event)
         bobs.update(slug="talks-day-two", title="Bob’s second day of talks")
         with self.slug_checked_before_carols_save(Event):
-            response = self.save(self.bob, event, bobs, status=200)
-        self.assertContains(response, "Event with this Slug already exists.")
-        self.assertContains(response, "Bob’s second day of talks")
+            response = self.save(self.bob, event, bobs, status=409)
+        self.assertContains(response, "Event with this Slug already exists.", status_code=409)
+        self.assertContains(response, "Bob’s second day of talks", status_code=409)
         event.refresh_from_db()
         self.assertEqual((event.slug, event.title), ("talks", "Talks"))
+
+
+def names_checked_before_the_other_save(watched="", barrier=None):
+    """Actor.clean's check of a name, as run before another editor's save of it committed.
+
+    Without a barrier (one thread): the first check of each name finds nothing,
+    as it would have a moment earlier; a check after the save was refused sees
+    what is stored. With one: the first check of the `watched` name in each
+    thread waits at the barrier, so every save has checked it before any writes.
+    """
+    real = ActorQuerySet.sharing_a_name_with
+    checked = set()
+    lock = threading.Lock()
+
+    def sharing_a_name_with(queryset, name):
+        with lock:
+            first = (threading.get_ident(), name) not in checked
+            checked.add((threading.get_ident(), name))
+        if barrier is None:
+            return None if first else real(queryset, name)
+        found = real(queryset, name)
+        if first and fold(name) == watched:
+            barrier.wait(timeout=20)
+        return found
+
+    return mock.patch.object(ActorQuerySet, "sharing_a_name_with", sharing_a_name_with)
+
+
+class TwoEditorsNamingOneActorAtOnceTests(ConflictTestCase):
+    """Two saves of one actor's name at once ("To Lam" and "Tô Lâm"): both pass the check, one is stored.
+
+    The check (Actor.clean) reads every name before the save writes: replayed
+    here in one thread, carol's actor is stored after bob's form was checked.
+    Before, bob's save went through too, and the two actors split the sources
+    naming To Lam between them.
+    """
+
+    def test_a_new_actor_named_as_one_just_saved_is_refused_with_a_message_and_the_form_kept(self):
+        add_url = reverse("admin:articles_actor_add")
+        bobs = change_form_data(self.bob.get(add_url))
+        bobs.update(name="Tô Lâm", slug="to-lam-2", kind="person", description="General Secretary, as Bob typed it")
+        carols = make_actor("To Lam", slug="to-lam")
+        with names_checked_before_the_other_save():
+            response = self.bob.post(add_url, bobs)
+        self.assertContains(
+            response,
+            "“Tô Lâm” is already the name of To Lam (names ignore case, accents and punctuation)",
+            status_code=409,
+        )
+        self.assertContains(response, "General Secretary, as Bob typed it", status_code=409)
+        self.assertEqual(list(Actor.objects.all()), [carols])
+
+    def test_an_alias_that_became_another_actors_name_meanwhile_is_refused_with_a_message(self):
+        kim = make_actor("Kim Jong Un", slug="kim")
+        bobs = self.open(self.bob, kim)
+        bobs["aliases-0-name"] = "To Lam"
+        carols = make_actor("Tô Lâm", slug="to-lam")
+        with names_checked_before_the_other_save():
+            response = self.save(self.bob, kim, bobs, status=409)
+        self.assertContains(response, "“To Lam” is already the name of Tô Lâm.", status_code=409)
+        self.assertContains(response, 'value="To Lam"', status_code=409)
+        self.assertEqual(list(Actor.objects.order_by("pk")), [kim, carols])
+        self.assertFalse(kim.aliases.exists())
 
 
 class TwoEditorsOnOneTagTests(ConflictTestCase):
@@ -460,7 +525,7 @@ class TwoEditorsOnOneTagTests(ConflictTestCase):
         }
         with mock.patch.object(Tag, "validate_unique", autospec=True, side_effect=validate_unique):
             response = self.bob.post(reverse("admin:taggit_tag_add"), form)
-        self.assertContains(response, "Tag with this Name already exists.")
+        self.assertContains(response, "Tag with this Name already exists.", status_code=409)
         self.assertEqual(Tag.objects.filter(name="Summit").count(), 1)
 
 
@@ -539,3 +604,76 @@ def test_a_revert_that_arrives_while_a_save_is_under_way_waits_for_it_and_is_ref
     assert "so nothing was reverted" in answers[0].content.decode()
     article.refresh_from_db()
     assert article.title == "Saved first"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("alices", "bobs", "refusals"),
+    [
+        (  # Two new actors, one name in two spellings.
+            {"name": "To Lam", "slug": "to-lam"},
+            {"name": "Tô Lâm", "slug": "to-lam-2"},
+            {
+                "alice": "“To Lam” is already the name of Tô Lâm (names ignore case, accents and punctuation)",
+                "bob": "“Tô Lâm” is already the name of To Lam (names ignore case, accents and punctuation)",
+            },
+        ),
+        (  # A new actor, and an alias of another actor spelling the same name.
+            {"name": "To Lam", "slug": "to-lam"},
+            {"alias": "Tô Lâm’s"},
+            {
+                "alice": "“To Lam” is already an alias of Kim Jong Un (names ignore case, accents and punctuation)",
+                "bob": "“Tô Lâm’s” is already the name of To Lam.",
+            },
+        ),
+    ],
+    ids=["two-new-actors", "a-new-actor-and-an-alias"],
+)
+def test_two_saves_of_one_name_at_once_store_one_and_refuse_the_other_with_a_message(alices, bobs, refusals):
+    # Found by reading the check: Actor.clean reads every name, then the admin
+    # writes. Both saves here have checked "To Lam" before either writes (the
+    # barrier); before, both were stored. Now the database's unique key refuses
+    # the second (it waits for the first to commit), and its form is shown again.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writes itself; two saves at once need PostgreSQL.")
+    rebuild_editors_group()
+    make_admin(), make_editor()
+    kim = make_actor("Kim Jong Un", slug="kim")
+    answers = {}
+
+    def post(who, changes):
+        client = Client()
+        client.force_login(User.objects.get(username=who))
+        if "alias" in changes:
+            url = change_url(kim)
+            form = change_form_data(client.get(url))
+            form["aliases-0-name"] = changes["alias"]
+        else:
+            url = reverse("admin:articles_actor_add")
+            form = change_form_data(client.get(url))
+            form.update(kind="person", description=f"as {who} typed it", **changes)
+        return url, form, client
+
+    saves = {"alice": post("alice", alices), "bob": post("bob", bobs)}
+
+    def save(who):
+        url, form, client = saves[who]
+        try:
+            answers[who] = client.post(url, form)
+        finally:
+            connections.close_all()
+
+    with names_checked_before_the_other_save("to lam", threading.Barrier(2)):
+        threads = [threading.Thread(target=save, args=[who]) for who in saves]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(answer.status_code for answer in answers.values()) == [302, 409]
+    refused = next(who for who, answer in answers.items() if answer.status_code == 409)
+    page = html.unescape(answers[refused].content.decode())
+    assert refusals[refused] in page
+    typed = bobs.get("alias", "as bob typed it") if refused == "bob" else "as alice typed it"
+    assert f'value="{typed}"' in page
+    names = [*Actor.objects.values_list("name", flat=True), *kim.aliases.values_list("name", flat=True)]
+    assert [fold(name) for name in names].count("to lam") == 1

@@ -14,7 +14,8 @@ from reversion.models import Revision
 from articles.interchange import FORMAT, VERSION, ImportFailed, kb_import
 from articles.models import Actor, Article, Citation, Claim, ClaimConflict, Event, LoadRecord
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import make_editor
+from tests.factories import make_actor, make_editor
+from tests.test_edit_conflicts import names_checked_before_the_other_save
 
 pytestmark = pytest.mark.django_db
 
@@ -683,6 +684,23 @@ def test_an_alias_that_is_another_actors_name_is_refused_with_its_place(tmp_path
     doc = document()
     doc["actors"].append({"slug": "lam", "name": "To Lam", "kind": "person", "aliases": ["Vu Xuan Khang"]})
     assert "actors[1].aliases[0]: “Vu Xuan Khang” is already the name of Vu Xuan Khang." in refused(doc, tmp_path)
+
+
+def test_an_actor_named_as_one_an_editor_saved_meanwhile_is_refused_with_its_place(tmp_path):
+    # The load checks each name, then writes: an editor's "Tô Lâm" stored between the
+    # two (replayed: the load's first check of each name finds nothing) was loaded
+    # beside it as a second actor, "To Lam". The database now refuses it, and the
+    # load checks again, so the problem reads as the check's, not the database's.
+    editors = make_actor("Tô Lâm", slug="to-lam")
+    doc = document()
+    doc["actors"].append({"slug": "lam", "name": "To Lam", "kind": "person", "aliases": []})
+    with names_checked_before_the_other_save(), pytest.raises(CommandError) as raised:
+        load(doc, tmp_path)
+    assert problems(str(raised.value)) == [
+        "actors[1].name: “To Lam” is already the name of Tô Lâm (names ignore case, accents and punctuation): "
+        "add what differs as an alias of Tô Lâm rather than a second actor."
+    ]
+    assert list(Actor.objects.all()) == [editors]
 
 
 # --- Flagged quotes -----------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """The data model's rules: constraints, alias lookup, protected evidence. Claim statuses: test_status.py."""
 
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import ProtectedError
 
-from articles.models import Actor, ActorAlias, Article, Citation, Stance, by_stance
+from articles import integrity
+from articles.models import Actor, ActorAlias, ActorNameKey, Article, Citation, Stance, by_stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +37,62 @@ def test_an_alias_may_not_be_another_actors_name():
 
     with pytest.raises(ValidationError, match="already the name of Vietnam"):
         ActorAlias(actor=make_actor(), name="vietnam").full_clean()
+
+
+def test_the_database_refuses_a_second_actor_answering_to_one_name_in_any_spelling():
+    # Actor.clean's check reads before the save writes: two saves at once both passed
+    # it. The database now holds each folded name once (test_edit_conflicts replays the race).
+    lam = make_actor("To Lam", aliases=["General Secretary Lam"])
+    kim = make_actor("Kim Jong Un")
+    refusals = [
+        (lambda: Actor.objects.create(slug="second-lam", name="Tô Lâm", kind="person"), "the name of To Lam"),
+        (lambda: ActorAlias.objects.create(actor=kim, name="TO-LAM"), "the name of To Lam"),
+        (lambda: ActorAlias.objects.create(actor=kim, name="General Secretary Lâm"), "an alias of To Lam"),
+    ]
+    for save, whose in refusals:
+        with pytest.raises(IntegrityError, match=f"is already {whose}"):
+            save()
+    kim.name = "tô lâm’s"
+    with pytest.raises(IntegrityError, match="“tô lâm’s” is already the name of To Lam."):
+        kim.save()
+    assert list(Actor.objects.order_by("pk").values_list("name", flat=True)) == ["To Lam", "Kim Jong Un"]
+    assert list(ActorAlias.objects.values_list("name", flat=True)) == ["General Secretary Lam"]
+    # An actor's own aliases may spell its name again ("Kim Jong-un" for Kim Jong Un).
+    ActorAlias.objects.create(actor=lam, name="Tô Lâm")
+
+
+def test_a_name_an_actor_no_longer_answers_to_is_free_for_another():
+    lam = make_actor("To Lam", aliases=["Lam"])
+    lam.name = "Tô Lâm (General Secretary)"
+    lam.save()
+    lam.aliases.get().delete()
+    make_actor("To Lam", aliases=["Lam"])
+    make_actor("Kim Jong Un", aliases=["Kim"]).delete()
+    ActorAlias.objects.filter(name="Lam").delete()
+    make_actor("Kim Jong-un", aliases=["Kim", "Lam"])
+
+
+def test_the_migration_stores_every_actors_names_and_lists_those_two_actors_share(capsys):
+    migration = importlib.import_module("articles.migrations.0023_actor_name_keys")
+    make_actor("To Lam", aliases=["Tô Lâm", "General Secretary Lam"], slug="to-lam")
+    make_actor("Kim Jong Un", aliases=["Kim Jong-un"], slug="kim")
+    # Saved as two actors before the database refused it (bulk_create stores no keys).
+    Actor.objects.bulk_create([Actor(slug="second-lam", name="TÔ LÂM’s", kind="person")])
+    ActorNameKey.objects.all().delete()
+
+    now = MigrationLoader(connection).project_state().apps
+    migration.store_keys(now, SimpleNamespace(connection=connection))
+
+    assert set(ActorNameKey.objects.values_list("actor__slug", "key")) == {
+        ("kim", "kim jong un"),
+        ("to-lam", "general secretary lam"),
+        ("to-lam", "to lam"),
+    }
+    assert "1 name(s) shared by two actors" in capsys.readouterr().out
+    assert integrity.stored_name_keys_are_fresh() == [
+        "Actor “second-lam” answers to “TÔ LÂM’s”, as “to-lam” does: "
+        "keep it as the name or an alias of one of them only."
+    ]
 
 
 def test_slugs_are_unique():

@@ -41,7 +41,8 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import anchoring, services
-from articles.models import Actor, ActorAlias, Article, Citation, Claim, Event, Participation, Stance
+from articles.models import Actor, ActorAlias, ActorNameKey, Article, Citation, Claim, Event, Participation, Stance
+from articles.names import fold
 
 PREFIX = "gen--"
 BATCH = 5000
@@ -268,8 +269,8 @@ class Generator:
         self.counts["tags"] = max(3, self.counts["tags"])
         self.log = log
         self.now = timezone.now()
-        self.used_names = {name.lower() for name in Actor.objects.values_list("name", flat=True)}
-        self.used_names |= {name.lower() for name in ActorAlias.objects.values_list("name", flat=True)}
+        # Folded (articles.names.fold), as ActorNameKey holds them: no two actors may answer to one name.
+        self.used_names = set(ActorNameKey.objects.values_list("key", flat=True))
 
     # Actors ----------------------------------------------------------------------
     def _person_name(self):
@@ -306,8 +307,8 @@ class Generator:
             name = makers[kind]()
             if attempt > 20:
                 name = f"{name} {attempt}"
-            if name.lower() not in self.used_names:
-                self.used_names.add(name.lower())
+            if fold(name) not in self.used_names:
+                self.used_names.add(fold(name))
                 return name
 
     def make_actors(self):
@@ -324,10 +325,10 @@ class Generator:
             weights=[65, 14, 8, 7, 3, 3],
             k=self.counts["actors"],
         )
-        states = [s for s in STATES if s.lower() not in self.used_names]
+        states = [s for s in STATES if fold(s) not in self.used_names]
         rng.shuffle(states)
         ids = allocate_ids(Actor, len(kinds))
-        rows, aliases, slugs = [], [], set()
+        rows, aliases, keys, slugs = [], [], [], set()
         for pk, kind in zip(ids, kinds, strict=True):
             name = self._name(kind, states)
             slug = base = f"{PREFIX}{slugify(name)}"[:90]
@@ -343,14 +344,17 @@ class Generator:
                 Actor.Kind.OUTLET: "news outlet",
             }.get(kind, "")
             rows.append({"id": pk, "slug": slug, "name": name, "kind": kind, "description": description})
+            keys.append({"actor_id": pk, "key": fold(name)})
             if kind != Actor.Kind.PERSON and rng.random() < 0.3:
                 # Organisations go by their initials too: "PISS" for "Pyongyang Institute for Strategic Studies".
                 short = "".join(word[0] for word in name.split() if word[0].isupper())
-                if len(short) > 2 and short.lower() not in self.used_names:
-                    self.used_names.add(short.lower())
+                if len(short) > 2 and fold(short) not in self.used_names:
+                    self.used_names.add(fold(short))
                     aliases.append({"actor_id": pk, "name": short})
+                    keys.append({"actor_id": pk, "key": fold(short)})
         insert(Actor, rows)
         insert(ActorAlias, aliases)
+        insert(ActorNameKey, keys)
         self.actors = rows
         # Popularity: the actors already loaded lead, the most written-about first.
         existing = list(
@@ -814,6 +818,11 @@ def remove_generated():
         ),
         ("articles", f"DELETE FROM {qn(Article._meta.db_table)} WHERE slug LIKE %s", [like]),
         ("actor aliases", f"DELETE FROM {qn(ActorAlias._meta.db_table)} WHERE actor_id IN ({marked(Actor)})", [like]),
+        (
+            "actor name keys",
+            f"DELETE FROM {qn(ActorNameKey._meta.db_table)} WHERE actor_id IN ({marked(Actor)})",
+            [like],
+        ),
         ("actors", f"DELETE FROM {qn(Actor._meta.db_table)} WHERE slug LIKE %s", [like]),
         ("tags", f"DELETE FROM {qn(Tag._meta.db_table)} WHERE slug LIKE %s", [like]),
     ]
