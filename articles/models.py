@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
+from articles.bidi import bidi_control_problem
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
@@ -164,6 +165,32 @@ class FuzzyDateMixin:
         )
 
 
+class RefusesBidiControls:
+    """Mixed into every model whose text editors type or import: no text field may hold a bidi control.
+
+    Checked with the fields' own validation (full_clean, which the admin's
+    forms, the workbench and the import run), so the refusal sits on the field,
+    names the character and where it is, and the form keeps what was typed.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)) or not field.editable:
+                continue
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            problem = bidi_control_problem(getattr(self, field.attname))
+            if problem:
+                errors[field.name] = [ValidationError(f"This text {problem}", code="bidi_control")]
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- Actors --------------------------------------------------------------------
 
 
@@ -239,7 +266,7 @@ class ActorQuerySet(models.QuerySet):
         )
 
 
-class Actor(models.Model):
+class Actor(RefusesBidiControls, models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "person"
         STATE = "state", "state"
@@ -300,7 +327,7 @@ class Actor(models.Model):
         return f"the name of {self}" if fold(name) == fold(self.name) else f"an alias of {self}"
 
 
-class ActorAlias(models.Model):
+class ActorAlias(RefusesBidiControls, models.Model):
     """Another name a source uses for the actor: a spelling, a name order, a capital city."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
@@ -397,7 +424,7 @@ class ArticleQuerySet(TaggedQuerySet):
         return articles
 
 
-class Article(FuzzyDateMixin, models.Model):
+class Article(RefusesBidiControls, FuzzyDateMixin, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", "news report"
         WIRE = "wire", "wire copy"
@@ -745,7 +772,7 @@ def validate_event_description(value):
         )
 
 
-class Event(FuzzyDateMixin, models.Model):
+class Event(RefusesBidiControls, FuzzyDateMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(
@@ -821,7 +848,7 @@ class Event(FuzzyDateMixin, models.Model):
         return timeline_url_of(self)
 
 
-class Participation(models.Model):
+class Participation(RefusesBidiControls, models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=100, help_text="visitor, host, attendee, delegation leader, …")
@@ -1071,7 +1098,7 @@ def reserved_claim_slugs():
     return frozenset(route.split("/")[1] for route in fixed)
 
 
-class Claim(models.Model):
+class Claim(RefusesBidiControls, models.Model):
     class Kind(models.TextChoices):
         FACT = "fact", "fact"
         FIGURE = "figure", "figure"
@@ -1167,7 +1194,7 @@ class Claim(models.Model):
         return ClaimStatus(self.status).label
 
 
-class ClaimConflict(models.Model):
+class ClaimConflict(RefusesBidiControls, models.Model):
     """A link between two competing claims, with a note telling readers what differs.
 
     Symmetrical: Claim.conflicts_with.add() writes both directions; a row saved

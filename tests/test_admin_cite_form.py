@@ -558,3 +558,22 @@ def test_a_new_claim_of_only_invisible_characters_is_refused_with_a_message(edit
     assert "This claim has only invisible characters (such as zero-width spaces)" in page_text(response)
     assert 'value="kept"' in page_text(response)
     assert not Claim.objects.exists()
+
+
+def test_a_new_claim_with_a_bidi_control_is_refused_naming_it_and_the_form_kept(editor_client):
+    # "Kim Jong Un said the visit was historic" displayed, while the words stored after the override run backwards.
+    article = make_article(BODY)
+    typed = "Kim Jong Un said the visit was \u202ecirotsih"
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim=typed, change_note="kept")
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert (
+        "This text contains U+202E RIGHT-TO-LEFT OVERRIDE at character 32: an invisible control character that "
+        "makes readers see the text in another order than it is stored." in page
+    )
+    assert "Write the new claim" not in page
+    assert f"{typed}</textarea>" in page
+    assert 'value="kept"' in page
+    assert not Claim.objects.exists()

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.models import Stance
+from articles.models import ActorAlias, Stance
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,24 @@ def test_a_stale_stored_quote_context_fails_until_refreshed():
     assert "Run manage.py refresh_quote_context." in output
     call_command("refresh_quote_context", stdout=io.StringIO())
     assert "stale-context" not in run_check()[1]
+
+
+def test_a_bidi_control_stored_before_forms_refused_them_is_listed_with_where_it_is():
+    # Saved by a script or before the forms and the import refused them: the actor's page shows "TO LAM".
+    make_actor("\u202eMAL OT", slug="spoof", aliases=["Mal \u2066Ot\u2069"])
+    make_article("Lam went.\nHe said \u202bsomething.", slug="pasted")
+    make_claim("Lam met Kim.", slug="met", tags=["\u202evisit"])
+    code, output = run_check()
+    assert code == 1
+    assert (
+        "Actor “spoof”, name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1: an invisible control "
+        "character that makes readers see the text in another order than it is stored." in output
+    )
+    alias = ActorAlias.objects.get()
+    assert (
+        f"Actor alias #{alias.pk} (“Mal Ot”), name: contains U+2066 LEFT-TO-RIGHT ISOLATE at character 5 "
+        "and U+2069 POP DIRECTIONAL ISOLATE at character 8: invisible control characters" in output
+    )
+    assert "Article “pasted”, body: contains U+202B RIGHT-TO-LEFT EMBEDDING at line 2, character 9" in output
+    assert "Tag “visit”, name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1" in output
+    assert "Claim “met”," not in output
