@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
-from articles.bidi import bidi_control_problem
+from articles.bidi import bidi_control_problem, validate_no_bidi_controls
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
@@ -184,9 +184,10 @@ class RefusesBidiControls:
                 continue
             if field.name in (exclude or ()) or field.name in errors:
                 continue
-            problem = bidi_control_problem(getattr(self, field.attname))
-            if problem:
-                errors[field.name] = [ValidationError(f"This text {problem}", code="bidi_control")]
+            try:
+                validate_no_bidi_controls(getattr(self, field.attname))
+            except ValidationError as error:
+                errors[field.name] = error.error_list
         if errors:
             raise ValidationError(errors)
 
@@ -307,7 +308,8 @@ class Actor(RefusesBidiControls, models.Model):
             raise ValidationError({"name": "This name has only invisible characters (such as zero-width spaces)."})
         # Name variants merge into one actor: a second actor named as another is
         # named, or as one of its aliases, split the sources between the two.
-        if not self.name:
+        # (A name with a bidi control is refused by clean_fields; quoted here, it would reorder this message.)
+        if not self.name or bidi_control_problem(self.name):
             return
         others = Actor.objects.exclude(pk=self.pk) if self.pk else Actor.objects.all()
         clash = others.sharing_a_name_with(self.name)
@@ -344,6 +346,8 @@ class ActorAlias(RefusesBidiControls, models.Model):
         return self.name
 
     def clean(self):
+        if bidi_control_problem(self.name):
+            return  # refused by clean_fields; quoted in a message, it would reorder it
         others = Actor.objects.exclude(pk=self.actor_id) if self.actor_id else Actor.objects.all()
         clash = others.sharing_a_name_with(self.name)
         if clash is not None:

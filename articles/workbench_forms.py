@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from articles import anchoring, workbench
 from articles.admin_queries import CheckedAutocompleteSelect
-from articles.bidi import bidi_control_problem, validate_no_bidi_controls
+from articles.bidi import validate_no_bidi_controls
 from articles.history_admin import change_note_field
 from articles.models import (
     CLAIM_TEXT_MAX_LENGTH,
@@ -225,9 +225,10 @@ class ArticleFromTextForm(forms.Form):
         if not text.strip():
             self.add_error("text", "Paste the article's text, or choose a plain-text file.")
             return cleaned
-        problem = bidi_control_problem(text)
-        if problem:
-            self.add_error("text", f"This text {problem}")
+        try:
+            validate_no_bidi_controls(text)
+        except forms.ValidationError as error:
+            self.add_error("text", error)
             return cleaned
         if len(text) > 2 * MAX_BODY_CHARS:
             self.add_error(

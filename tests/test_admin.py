@@ -580,3 +580,18 @@ def test_left_to_right_and_right_to_left_marks_are_allowed_in_a_name(editor_clie
     response = editor_client.post(url, with_changes(fields, name=name, slug="al-ahram", kind="outlet"))
     assert response.status_code == 302
     assert Actor.objects.get().name == name
+
+
+def test_a_name_with_a_bidi_control_that_reads_as_an_existing_actor_gets_only_the_bidi_message(editor_client):
+    # Quoted in the "is already the name of" message, the override reversed the rest of that message.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    make_actor("Tô Lâm")
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, name="To\u202e Lam", slug="second", kind="person"))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"This text contains {RLO} at character 3: {ONE_CONTROL}." in page
+    assert "is already the name of" not in page
+    assert Actor.objects.count() == 1
