@@ -38,6 +38,7 @@ from reversion.utils import mute_signals
 
 from articles import conflicts, versioning
 from articles.admin_queries import CheckedAutocompletes
+from articles.bidi import validate_no_bidi_controls
 
 versioning.register_models()
 
@@ -54,6 +55,7 @@ def change_note_field():
             " a claim's is public, on its history page."
         ),
         widget=forms.TextInput(attrs={"size": 80}),
+        validators=[validate_no_bidi_controls],
     )
 
 

@@ -6,9 +6,13 @@ Each check returns readable problems; an empty list means it passed.
 
 from pathlib import Path
 
+from django.apps import apps
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from taggit.models import Tag
 
 from articles import anchoring
+from articles.bidi import BIDI_CONTROL, bidi_control_problem, without_bidi_controls
 from articles.curation import SOURCES_DIR
 from articles.models import (
     Actor,
@@ -20,6 +24,7 @@ from articles.models import (
     ClaimConflict,
     Event,
     Participation,
+    RefusesBidiControls,
     Stance,
 )
 from articles.names import fold
@@ -213,6 +218,35 @@ def no_date_precision_without_a_date():
     ]
 
 
+def no_text_has_bidi_controls():
+    """No stored text holds a bidi control (articles/bidi.py).
+
+    Every form and the import refuse them; one stored before they did can
+    only be found here. Its page shows it as stored (README, "Bidi controls"),
+    so an editor removes it in its form, which names where it is.
+    """
+    problems = []
+    checked = [
+        model for model in apps.get_app_config("articles").get_models() if issubclass(model, RefusesBidiControls)
+    ]
+    for model in [*checked, Tag]:
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField)) and field.editable
+        ]
+        anywhere = Q()
+        for name in fields:
+            anywhere |= Q(**{f"{name}__regex": BIDI_CONTROL.pattern})
+        for obj in model.objects.filter(anywhere).order_by("pk"):
+            label = f"“{obj.slug}”" if hasattr(obj, "slug") else f"#{obj.pk} (“{without_bidi_controls(str(obj))[:60]}”)"
+            for name in fields:
+                problem = bidi_control_problem(getattr(obj, name))
+                if problem:
+                    problems.append(f"{model._meta.verbose_name.capitalize()} {label}, {name}: {problem}")
+    return problems
+
+
 CHECKS = {
     "every quote is found verbatim in its article": quotes_found_verbatim,
     "every article body is found, line by line, in its seed file": bodies_found_in_seeds,
@@ -229,6 +263,7 @@ CHECKS = {
     "every quote's stored context is the text around it": stored_quote_contexts_are_fresh,
     "every actor's names are stored as keys no other actor holds": stored_name_keys_are_fresh,
     "no article date has a precision without a date": no_date_precision_without_a_date,
+    "no text holds a bidi control (an invisible character that reorders what readers see)": no_text_has_bidi_controls,
 }
 
 

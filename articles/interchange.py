@@ -29,6 +29,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from taggit.models import Tag
 
 from articles import anchoring, services
+from articles.bidi import bidi_control_problem
 from articles.dates import DatePrecision, parse_partial, to_partial, truncate
 from articles.models import (
     Actor,
@@ -90,7 +91,8 @@ def _text_problem(value):
         return "contains a NUL character, which the database cannot store."
     if _SURROGATE.search(value):
         return "is not valid Unicode (it contains a lone surrogate)."
-    return None
+    # Refused as the admin's forms refuse them: an import must not store what an editor could not type.
+    return bidi_control_problem(value)
 
 
 class _Checker:

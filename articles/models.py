@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
+from articles.bidi import bidi_control_problem, validate_no_bidi_controls
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
@@ -164,6 +165,33 @@ class FuzzyDateMixin:
         )
 
 
+class RefusesBidiControls:
+    """Mixed into every model whose text editors type or import: no text field may hold a bidi control.
+
+    Checked with the fields' own validation (full_clean, which the admin's
+    forms, the workbench and the import run), so the refusal sits on the field,
+    names the character and where it is, and the form keeps what was typed.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)) or not field.editable:
+                continue
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            try:
+                validate_no_bidi_controls(getattr(self, field.attname))
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- Actors --------------------------------------------------------------------
 
 
@@ -250,7 +278,7 @@ def in_one_transaction(obj, save, *args, **kwargs):
         save(*args, **kwargs)
 
 
-class Actor(models.Model):
+class Actor(RefusesBidiControls, models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "person"
         STATE = "state", "state"
@@ -294,7 +322,8 @@ class Actor(models.Model):
             raise ValidationError({"name": "This name has only invisible characters (such as zero-width spaces)."})
         # Name variants merge into one actor: a second actor named as another is
         # named, or as one of its aliases, split the sources between the two.
-        if not self.name:
+        # (A name with a bidi control is refused by clean_fields; quoted here, it would reorder this message.)
+        if not self.name or bidi_control_problem(self.name):
             return
         others = Actor.objects.exclude(pk=self.pk) if self.pk else Actor.objects.all()
         clash = others.sharing_a_name_with(self.name)
@@ -314,7 +343,7 @@ class Actor(models.Model):
         return f"the name of {self}" if fold(name) == fold(self.name) else f"an alias of {self}"
 
 
-class ActorAlias(models.Model):
+class ActorAlias(RefusesBidiControls, models.Model):
     """Another name a source uses for the actor: a spelling, a name order, a capital city."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
@@ -334,6 +363,8 @@ class ActorAlias(models.Model):
         in_one_transaction(self, super().save, *args, **kwargs)
 
     def clean(self):
+        if bidi_control_problem(self.name):
+            return  # refused by clean_fields; quoted in a message, it would reorder it
         others = Actor.objects.exclude(pk=self.actor_id) if self.actor_id else Actor.objects.all()
         clash = others.sharing_a_name_with(self.name)
         if clash is not None:
@@ -436,7 +467,7 @@ class ArticleQuerySet(TaggedQuerySet):
         return articles
 
 
-class Article(FuzzyDateMixin, models.Model):
+class Article(RefusesBidiControls, FuzzyDateMixin, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", "news report"
         WIRE = "wire", "wire copy"
@@ -784,7 +815,7 @@ def validate_event_description(value):
         )
 
 
-class Event(FuzzyDateMixin, models.Model):
+class Event(RefusesBidiControls, FuzzyDateMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(
@@ -860,7 +891,7 @@ class Event(FuzzyDateMixin, models.Model):
         return timeline_url_of(self)
 
 
-class Participation(models.Model):
+class Participation(RefusesBidiControls, models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=100, help_text="visitor, host, attendee, delegation leader, …")
@@ -1110,7 +1141,7 @@ def reserved_claim_slugs():
     return frozenset(route.split("/")[1] for route in fixed)
 
 
-class Claim(models.Model):
+class Claim(RefusesBidiControls, models.Model):
     class Kind(models.TextChoices):
         FACT = "fact", "fact"
         FIGURE = "figure", "figure"
@@ -1206,7 +1237,7 @@ class Claim(models.Model):
         return ClaimStatus(self.status).label
 
 
-class ClaimConflict(models.Model):
+class ClaimConflict(RefusesBidiControls, models.Model):
     """A link between two competing claims, with a note telling readers what differs.
 
     Symmetrical: Claim.conflicts_with.add() writes both directions; a row saved

@@ -18,6 +18,7 @@ from taggit.admin import TaggedItemInline as TaggitTaggedItemInline
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
+from articles.bidi import validate_no_bidi_controls
 from articles.history_admin import EditConflictsAdmin
 from articles.tagging import TAGGABLE_MODELS, normalized_tag_name
 
@@ -67,12 +68,20 @@ class TagForm(forms.ModelForm):
         # Tags ignore case (TAGGIT_CASE_INSENSITIVE): "DPRK" beside "dprk" would be two
         # tags that every tags field reads as one. The database checks only exact names.
         name = normalized_tag_name(self.cleaned_data["name"])
+        validate_no_bidi_controls(name)
         other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if other is not None and other.name != name:
             raise forms.ValidationError(
                 f"There is already a tag “{other.name}”, and tags ignore case. "
                 "Rename that one, or merge the two from the list of tags."
             )
+        return name
+
+
+class BoundedMergeTagsForm(MergeTagsForm):
+    def clean_new_tag_name(self):
+        name = self.cleaned_data["new_tag_name"]
+        validate_no_bidi_controls(name)
         return name
 
 
@@ -97,7 +106,7 @@ class TagAdmin(EditConflictsAdmin, TaggitTagAdmin):
             )
             return redirect("admin:taggit_tag_changelist")
         if request.method == "POST":
-            form = MergeTagsForm(request.POST)
+            form = BoundedMergeTagsForm(request.POST)
             if not form.is_valid():
                 # taggit answered "Form is invalid." over an empty form: the name typed, and what
                 # was wrong with it (blank, too long, a NUL PostgreSQL cannot even compare), were lost.

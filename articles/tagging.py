@@ -27,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from taggit.forms import TagField
 
+from articles.bidi import bidi_control_problem, without_bidi_controls
+
 # taggit's Tag.slug is a SlugField(max_length=100).
 SLUG_MAX_LENGTH = 100
 # taggit's Tag.name is a CharField(max_length=100), which its form field does
@@ -121,6 +123,9 @@ class BoundedTagField(TagField):
         # was a second tag beside the first, the same name to the eye.
         names = list(dict.fromkeys(normalized_tag_name(name) for name in super().clean(value)))
         for name in names:
+            problem = bidi_control_problem(name)
+            if problem:
+                raise ValidationError(f"The tag “{without_bidi_controls(name)}” {problem}", code="bidi_control")
             if len(name) > NAME_MAX_LENGTH:
                 shown = name if len(name) <= 40 else f"{name[:40]}…"
                 raise ValidationError(

@@ -16,7 +16,8 @@ What lives here, and why in one module:
   QUOTATION MARK).
 - **Duplicate claims.** `similar_claims` finds existing claims whose text is
   close to a new one: a bounded candidate query (full-text on PostgreSQL, a
-  few `icontains` on SQLite), then difflib over at most CANDIDATES texts.
+  few substrings of the folded text on SQLite), then difflib over at most
+  CANDIDATES texts, both sides folded alike (`_comparable`).
 - **Page furniture.** `classify_lines` suggests which lines of a pasted page
   are not the article (navigation, "Advertisement", share prompts, headline
   lists, photo credits) and which are photo captions.
@@ -38,13 +39,16 @@ from anyascii import anyascii
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.text import slugify
 
 from articles import anchoring, versioning
 from articles.models import Article, Citation, Claim, Location, reserved_claim_slugs
 from articles.search import CONFIG as SEARCH_CONFIG
+from articles.search import WORD as SEARCH_WORD
 from articles.search import StoredVector
+from articles.search import fold as search_fold
+from articles.search import folded as search_folded
 
 # --- Positions ---------------------------------------------------------------------
 
@@ -252,12 +256,19 @@ STOPWORDS = frozenset(
 )
 
 
-def _words(text):
-    return [w for w in re.findall(r"\w+", anyascii(text).lower()) if len(w) > 2 and w not in STOPWORDS]
-
-
 def _comparable(text):
-    return " ".join(re.findall(r"\w+", anyascii(text).lower()))
+    """`text` as claims are compared: its words folded (search.fold), one space apart.
+
+    Case, accents however encoded (composed or combining), quotes and dashes,
+    and the kind and number of spaces between words are set aside: "TÔ LÂM"
+    typed with combining accents and a no-break space is "to lam", the words
+    SQLite's kb_fold and PostgreSQL's kb_english find the stored claim by.
+    """
+    return " ".join(SEARCH_WORD.findall(search_fold(text)))
+
+
+def _words(text):
+    return [word for word in _comparable(text).split() if len(word) > 2 and word not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -277,7 +288,8 @@ def similar_claims(text, *, limit=5, exclude=()):
     CANDIDATES rows, then difflib over their texts. On PostgreSQL the
     candidates are the best-ranked full-text matches of any of the text's
     words (the claims' GIN-indexed search vector); on SQLite, claims holding
-    one of its three longest words.
+    one of its three longest words once both are folded (search.fold, the SQL
+    function kb_fold: a scan of the claims, as SQLite's search makes).
     """
     words = list(dict.fromkeys(_words(text)))
     if not words:
@@ -287,11 +299,12 @@ def similar_claims(text, *, limit=5, exclude=()):
         query = SearchQuery(" | ".join(words[:12]), search_type="raw", config=SEARCH_CONFIG)
         candidates = _ranked(candidates, query)
     else:
+        # Folded words in the folded text ("lam" in "Tô Lâm", whatever its case or encoding), as one
+        # pattern: each condition on the folded text would fold every claim again.
         longest = sorted(words, key=len, reverse=True)[:3]
-        any_word = Q()
-        for word in longest:
-            any_word |= Q(text__icontains=word)
-        candidates = candidates.filter(any_word).order_by("pk")
+        any_word = "|".join(re.escape(word) for word in longest)
+        candidates = candidates.alias(folded_text=search_folded("text")).filter(folded_text__regex=any_word)
+        candidates = candidates.order_by("pk")
     wanted = _comparable(text)
     scored = []
     for claim in candidates[:CANDIDATES]:

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from articles import anchoring, workbench
 from articles.admin_queries import CheckedAutocompleteSelect
+from articles.bidi import validate_no_bidi_controls
 from articles.history_admin import change_note_field
 from articles.models import (
     CLAIM_TEXT_MAX_LENGTH,
@@ -73,6 +74,7 @@ class CiteForm(forms.Form):
         error_messages={"max_length": "A claim has at most %(limit_value)s characters (this one has %(show_value)s)."},
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Filled in from the sentence: say what is claimed, in your words.",
+        validators=[validate_no_bidi_controls],
     )
     create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
     stance = forms.ChoiceField(choices=Stance.choices, widget=forms.RadioSelect, initial=Stance.SUPPORTS)
@@ -147,7 +149,8 @@ class CiteForm(forms.Form):
                 and Citation.objects.filter(claim=claim, article=self.article, quote=quote).exists()
             ):
                 self.add_error("claim", "This claim already cites this very passage of this article.")
-        elif target == self.NEW:
+        elif target == self.NEW and "new_claim" not in self.errors:
+            # (A claim refused by its field's own checks has its message already; it is not also "missing".)
             text = (cleaned.get("new_claim") or "").strip()
             if not text:
                 self.add_error("new_claim", "Write the new claim, or choose an existing one.")
@@ -172,6 +175,7 @@ class ArticleFromTextForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"size": 80}),
         help_text="Leave empty to use the text's headline (its first line that is not page furniture).",
+        validators=[validate_no_bidi_controls],
     )
     kind = forms.ChoiceField(choices=Article.Kind.choices, initial=Article.Kind.NEWS)
     text = forms.CharField(
@@ -220,6 +224,11 @@ class ArticleFromTextForm(forms.Form):
         cleaned["text"] = text
         if not text.strip():
             self.add_error("text", "Paste the article's text, or choose a plain-text file.")
+            return cleaned
+        try:
+            validate_no_bidi_controls(text)
+        except forms.ValidationError as error:
+            self.add_error("text", error)
             return cleaned
         if len(text) > 2 * MAX_BODY_CHARS:
             self.add_error(

@@ -5,6 +5,7 @@ import html
 import unicodedata
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -468,3 +469,129 @@ def test_an_actor_named_with_only_invisible_characters_is_refused_with_a_message
     assert "This name has only invisible characters (such as zero-width spaces)." in page
     assert 'value="Kept"' in page
     assert not Actor.objects.exists()
+
+
+# --- Bidi controls -------------------------------------------------------------------------------
+
+RLO = "U+202E RIGHT-TO-LEFT OVERRIDE"
+ONE_CONTROL = "an invisible control character that makes readers see the text in another order than it is stored"
+
+
+@pytest.mark.parametrize(
+    ("add", "changes", "typed", "message"),
+    [
+        # An actor whose name displays as "TO LAM" while it is stored as "MAL OT".
+        (
+            "actor",
+            {"name": "\u202eMAL OT", "slug": "spoof", "kind": "person"},
+            "\u202eMAL OT",
+            f"This text contains {RLO} at character 1: {ONE_CONTROL}.",
+        ),
+        (
+            "actor",
+            {"name": "Tô Lâm", "slug": "to-lam", "kind": "person", "aliases-0-name": "To \u2067Lam"},
+            "To \u2067Lam",
+            f"This text contains U+2067 RIGHT-TO-LEFT ISOLATE at character 4: {ONE_CONTROL}.",
+        ),
+        (
+            "event",
+            {"title": "Visit \u202bto Pyongyang", "slug": "visit", "start": "2025-10-09"},
+            "Visit \u202bto Pyongyang",
+            f"This text contains U+202B RIGHT-TO-LEFT EMBEDDING at character 7: {ONE_CONTROL}.",
+        ),
+        (
+            "claim",
+            {"text": "Lam met Kim \u202eon Thursday.", "slug": "lam-met-kim", "kind": "fact"},
+            "Lam met Kim \u202eon Thursday.",
+            f"This text contains {RLO} at character 13: {ONE_CONTROL}.",
+        ),
+        (
+            "claim",
+            {"text": "Lam met Kim.", "slug": "lam-met-kim", "kind": "fact", "tags": "visit, \u202edprk"},
+            "visit, \u202edprk",
+            f"The tag “dprk” contains {RLO} at character 1: {ONE_CONTROL}.",
+        ),
+        (
+            "actor",
+            {"name": "Tô Lâm", "slug": "to-lam", "kind": "person", "change_note": "fixed a \u2066typo\u2069"},
+            "fixed a \u2066typo\u2069",
+            "This text contains U+2066 LEFT-TO-RIGHT ISOLATE at character 9 and U+2069 POP DIRECTIONAL ISOLATE "
+            "at character 14: invisible control characters that make readers see the text in another order than "
+            "it is stored. Remove them (to mark the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK "
+            "is enough).",
+        ),
+    ],
+)
+def test_a_bidi_control_typed_into_a_short_field_is_refused_naming_it_and_the_form_kept(
+    editor_client, add, changes, typed, message
+):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse(f"admin:articles_{add}_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, **changes))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert message in page
+    assert typed in page
+    assert not apps.get_model("articles", add).objects.exists()
+
+
+def test_a_bidi_control_in_a_pasted_body_is_refused_naming_its_line_and_the_body_kept(editor_client):
+    claim = make_claim("Lam will attend the parade.")
+    body = BODY + "\n\nHe said \u202e.tcaf a si sihT"
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(claim, "Lam will attend the parade on Oct 10.", body=body),
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"This text contains {RLO} at line 5, character 9: {ONE_CONTROL}." in page
+    assert body in page
+    assert not Article.objects.exists()
+
+
+def test_a_bidi_control_in_a_competing_claims_note_is_refused_with_a_message(editor_client):
+    in_2007, around = make_claim("In 2007."), make_claim("Around 2005.", slug="around-2005")
+    data = {
+        "slug": in_2007.slug,
+        "text": in_2007.text,
+        "kind": "fact",
+        "tags": "",
+        **inline_management("conflict_links"),
+        "conflict_links-0-to_claim": str(around.pk),
+        "conflict_links-0-note": "2007 vs \u202earound 2005",
+        **inline_management("citations", total=0),
+    }
+    response = editor_client.post(reverse("admin:articles_claim_change", args=[in_2007.pk]), data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"This text contains {RLO} at character 9: {ONE_CONTROL}." in page
+    assert "2007 vs \u202earound 2005" in page
+    assert not around.conflict_links.exists()
+
+
+def test_left_to_right_and_right_to_left_marks_are_allowed_in_a_name(editor_client):
+    from tests.admin_forms import change_form_fields, with_changes
+
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    name = "Al-Ahram \u200f(الأهرام)\u200e"
+    response = editor_client.post(url, with_changes(fields, name=name, slug="al-ahram", kind="outlet"))
+    assert response.status_code == 302
+    assert Actor.objects.get().name == name
+
+
+def test_a_name_with_a_bidi_control_that_reads_as_an_existing_actor_gets_only_the_bidi_message(editor_client):
+    # Quoted in the "is already the name of" message, the override reversed the rest of that message.
+    from tests.admin_forms import change_form_fields, with_changes
+
+    make_actor("Tô Lâm")
+    url = reverse("admin:articles_actor_add")
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    response = editor_client.post(url, with_changes(fields, name="To\u202e Lam", slug="second", kind="person"))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"This text contains {RLO} at character 3: {ONE_CONTROL}." in page
+    assert "is already the name of" not in page
+    assert Actor.objects.count() == 1

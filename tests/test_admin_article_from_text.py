@@ -173,6 +173,25 @@ def test_an_empty_or_huge_text_is_refused_with_a_message(editor_client):
     assert "This text is 250,000 characters long; an article body may have 100,000." in text_of(response)
 
 
+def test_a_pasted_text_or_title_with_a_bidi_control_is_refused_naming_it_and_its_line_and_nothing_is_lost(
+    editor_client,
+):
+    # Paste debris or an attack: the override makes the sentence after it read reversed to everyone.
+    text = PASTED.replace("PYONGYANG: ", "PYONGYANG: \u202e")
+    response = editor_client.post(URL, {"title": "Lam \u2067meets Kim", "kind": "news", "text": text})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert (
+        "This text contains U+202E RIGHT-TO-LEFT OVERRIDE at line 6, character 12: an invisible control character "
+        "that makes readers see the text in another order than it is stored. Remove it (to mark the direction of "
+        "right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough)." in page
+    )
+    assert "This text contains U+2067 RIGHT-TO-LEFT ISOLATE at character 5" in page
+    assert f"{text}</textarea>" in page
+    assert 'value="Lam \u2067meets Kim"' in page
+    assert Article.objects.count() == 0
+
+
 def test_a_body_past_the_markdown_limits_is_refused_at_creation_and_nothing_is_lost(editor_client):
     text = "[" * 600 + "\n"
     response = editor_client.post(

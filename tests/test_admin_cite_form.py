@@ -315,6 +315,36 @@ def test_a_new_claim_like_existing_ones_lists_them_and_offers_to_cite_into_one(e
     assert Claim.objects.count() == 1
 
 
+VISIT = 'Nguyễn Phú Trọng met Tô Lâm in "Hà Nội".'
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        (VISIT, VISIT),
+        # Combining accents, as a source pasted from a PDF may have them, on either side.
+        (VISIT, unicodedata.normalize("NFD", VISIT)),
+        (unicodedata.normalize("NFD", VISIT), VISIT),
+        (VISIT, VISIT.upper()),
+        (VISIT, "Nguyễn\u00a0Phú\u00a0Trọng  met Tô Lâm in “Hà\u2009Nội”."),  # no-break and thin spaces, curly quotes
+    ],
+)
+def test_a_new_claim_typed_as_an_existing_one_in_other_accents_case_quotes_or_spaces_is_held_back(
+    editor_client, stored, typed
+):
+    # On SQLite, a claim whose longest words carry accents was never offered as a duplicate, not even
+    # when typed again letter for letter: its candidates were looked for by their unaccented spelling.
+    article = make_article(BODY)
+    existing = make_claim(stored)
+    response = editor_client.post(cite_url(article), form_data(article, KIM, target="new", new_claim=typed))
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Claims like this one already exist (below)." in page
+    assert f"<q>{stored}</q> <small>(100% alike;" in page
+    assert f'name="cite_into" value="{existing.pk}"' in page
+    assert Claim.objects.count() == 1
+
+
 def test_a_new_claim_can_be_created_anyway(editor_client):
     article = make_article(BODY)
     make_claim("Kim Jong Un said the visit was historic.")
@@ -557,4 +587,23 @@ def test_a_new_claim_of_only_invisible_characters_is_refused_with_a_message(edit
     assert response.status_code == 400
     assert "This claim has only invisible characters (such as zero-width spaces)" in page_text(response)
     assert 'value="kept"' in page_text(response)
+    assert not Claim.objects.exists()
+
+
+def test_a_new_claim_with_a_bidi_control_is_refused_naming_it_and_the_form_kept(editor_client):
+    # "Kim Jong Un said the visit was historic" displayed, while the words stored after the override run backwards.
+    article = make_article(BODY)
+    typed = "Kim Jong Un said the visit was \u202ecirotsih"
+    response = editor_client.post(
+        cite_url(article), form_data(article, KIM, target="new", new_claim=typed, change_note="kept")
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert (
+        "This text contains U+202E RIGHT-TO-LEFT OVERRIDE at character 32: an invisible control character that "
+        "makes readers see the text in another order than it is stored." in page
+    )
+    assert "Write the new claim" not in page
+    assert f"{typed}</textarea>" in page
+    assert 'value="kept"' in page
     assert not Claim.objects.exists()

@@ -209,3 +209,24 @@ def test_an_actors_name_not_stored_as_its_key_fails():
         in output
     )
     assert "Actor “to-lam” holds the key “lam the elder”, which none of its names has." in output
+
+
+def test_a_bidi_control_stored_before_forms_refused_them_is_listed_with_where_it_is():
+    # Saved by a script or before the forms and the import refused them: the actor's page shows "TO LAM".
+    make_actor("\u202eMAL OT", slug="spoof", aliases=["Mal \u2066Ot\u2069"])
+    make_article("Lam went.\nHe said \u202bsomething.", slug="pasted")
+    make_claim("Lam met Kim.", slug="met", tags=["\u202evisit"])
+    code, output = run_check()
+    assert code == 1
+    assert (
+        "Actor “spoof”, name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1: an invisible control "
+        "character that makes readers see the text in another order than it is stored." in output
+    )
+    alias = ActorAlias.objects.get()
+    assert (
+        f"Actor alias #{alias.pk} (“Mal Ot”), name: contains U+2066 LEFT-TO-RIGHT ISOLATE at character 5 "
+        "and U+2069 POP DIRECTIONAL ISOLATE at character 8: invisible control characters" in output
+    )
+    assert "Article “pasted”, body: contains U+202B RIGHT-TO-LEFT EMBEDDING at line 2, character 9" in output
+    assert "Tag “visit”, name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1" in output
+    assert "Claim “met”," not in output

@@ -533,6 +533,45 @@ def test_a_wrong_type_or_value_is_refused_with_its_place(tmp_path, path, value, 
     assert problems(refused(doc, tmp_path)) == ([message] if isinstance(message, str) else message)
 
 
+BIDI = "an invisible control character that makes readers see the text in another order than it is stored"
+
+
+def test_a_bidi_control_anywhere_in_a_document_is_refused_with_its_place_and_name(tmp_path):
+    # As the admin's forms refuse them: an import (and load_kb's fixtures) must not store a name that
+    # displays as another, or a body whose words read in another order than they are stored.
+    doc = document()
+    doc["actors"][0]["name"] = "\u202eMAL OT"
+    doc["actors"][0]["aliases"] = ["Khang \u2067Vu"]
+    doc["articles"][0]["title"] = "A \u202bvisit"
+    doc["articles"][0]["tags"] = ["\u202dvisit"]
+    doc["articles"][0]["body"] = BODY + "More \u2066here\u2069.\n"
+    doc["events"][0]["participants"][0]["role"] = "\u202aobserver"
+    doc["claims"][0]["text"] = "Last visit \u202c2007."
+    doc["claims"][0]["conflicts_with"] = ["c2"]
+    doc["claims"][0]["conflict_notes"] = {"c2": "2007 \u202evs 2005"}
+    doc["claims"].append({"slug": "c2", "text": "Around 2005.", "kind": "fact"})
+    assert problems(refused(doc, tmp_path)) == [
+        f"actors[0].name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1: {BIDI}. Remove it (to mark the "
+        "direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"actors[0].aliases[0]: contains U+2067 RIGHT-TO-LEFT ISOLATE at character 7: {BIDI}. Remove it (to "
+        "mark the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"articles[0].title: contains U+202B RIGHT-TO-LEFT EMBEDDING at character 3: {BIDI}. Remove it (to mark "
+        "the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"articles[0].tags[0]: contains U+202D LEFT-TO-RIGHT OVERRIDE at character 1: {BIDI}. Remove it (to mark "
+        "the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        "articles[0].body: contains U+2066 LEFT-TO-RIGHT ISOLATE at line 2, character 6 and U+2069 POP "
+        "DIRECTIONAL ISOLATE at line 2, character 11: invisible control characters that make readers see the "
+        "text in another order than it is stored. Remove them (to mark the direction of right-to-left words, "
+        "U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"events[0].participants[0].role: contains U+202A LEFT-TO-RIGHT EMBEDDING at character 1: {BIDI}. Remove "
+        "it (to mark the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"claims[0].text: contains U+202C POP DIRECTIONAL FORMATTING at character 12: {BIDI}. Remove it (to mark "
+        "the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+        f"claims[0].conflict_notes.c2: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 6: {BIDI}. Remove it "
+        "(to mark the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough).",
+    ]
+
+
 def test_a_huge_wrong_value_gets_a_short_message(tmp_path):
     doc = document()
     doc["articles"][0]["kind"] = "x" * 1_000_000

@@ -415,6 +415,23 @@ def test_a_tag_named_like_another_in_other_case_is_refused_in_the_tag_admin(edit
     assert list(Tag.objects.values_list("name", flat=True)) == ["state visit"]
 
 
+def test_a_tag_named_or_merged_with_a_bidi_control_is_refused_in_the_tag_admin(editor_client):
+    # "\u202ekrpd" would show readers the tag "dprk" while its name is stored reversed.
+    response = editor_client.post(reverse("admin:taggit_tag_add"), tag_form("\u202ekrpd"))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "This text contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1: an invisible control" in page
+    assert 'value="\u202ekrpd"' in page
+    make_article(tags=[KOREAN, "North Korea"])
+    ids = list(Tag.objects.values_list("pk", flat=True))
+    editor_client.post(reverse("admin:taggit_tag_changelist"), {"action": "render_tag_form", "_selected_action": ids})
+    response = editor_client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "North \u2067Korea"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "This text contains U+2067 RIGHT-TO-LEFT ISOLATE at character 7" in page
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted([KOREAN, "North Korea"])
+
+
 def test_a_tags_own_name_may_change_case(editor_client):
     tag = Tag.objects.create(name="dprk")
     url = reverse("admin:taggit_tag_change", args=[tag.pk])
