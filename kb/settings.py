@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A form posted to the admin after its editor was signed out: shows what was typed, not the sign-in page.
     "articles.history_admin.SignedOutFormMiddleware",
+    # An admin form posted and refused (its errors shown, the typing kept) answers 400, not 200.
+    "articles.admin_forms.RefusedFormStatusMiddleware",
     # Refuses a NUL character in an admin page's query string (PostgreSQL cannot compare it).
     "articles.admin_queries.AdminQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

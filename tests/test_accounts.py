@@ -170,7 +170,7 @@ def add_user_form(username, password):
 def test_the_admin_refuses_a_new_user_whose_password_repeats_the_username(client):
     client.force_login(make_admin())
     response = client.post(reverse("admin:auth_user_add"), add_user_form("mallory", "mallorymallorymallory"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "The password contains the username or the email address&#x27;s name; choose one that does not." in page
     assert not User.objects.filter(username="mallory").exists()
@@ -181,3 +181,42 @@ def test_the_admin_accepts_a_new_user_with_a_good_password(client):
     response = client.post(reverse("admin:auth_user_add"), add_user_form("mallory", "correct horse battery staple"))
     assert response.status_code == 302
     assert User.objects.get(username="mallory").check_password("correct horse battery staple")
+
+
+def test_a_password_change_refused_answers_400_with_the_reason(client):
+    # Before, the refused form came back as a 200. Passwords typed are never drawn back into a page.
+    bob = make_editor()
+    client.force_login(bob)
+    form = {"old_password": "not the password", "new_password1": "bob", "new_password2": "bob"}
+    response = client.post(reverse("admin:password_change"), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Your old password was entered incorrectly. Please enter it again." in page
+    bob.refresh_from_db()
+    assert bob.check_password(PASSWORD)
+
+
+def test_setting_a_users_password_refused_answers_400_with_the_reason(client):
+    client.force_login(make_admin())
+    bob = make_editor()
+    form = {"password1": "correct horse battery staple", "password2": "another horse", "usable_password": "true"}
+    response = client.post(reverse("admin:auth_user_password_change", args=[bob.pk]), form)
+    assert response.status_code == 400
+    assert "The two password fields didn’t match." in response.content.decode()
+    bob.refresh_from_db()
+    assert bob.check_password(PASSWORD)
+
+
+def test_a_user_form_refused_answers_400_with_the_reason_and_what_was_typed(client):
+    client.force_login(make_admin())
+    bob = make_editor()
+    form = {"username": "bob the editor!", "first_name": "Robert", "email": "bob@example.org", "is_active": "on"}
+    response = client.post(reverse("admin:auth_user_change", args=[bob.pk]), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a valid username." in page
+    assert 'value="bob the editor!"' in page
+    assert 'value="Robert"' in page
+    assert 'value="bob@example.org"' in page
+    bob.refresh_from_db()
+    assert (bob.username, bob.first_name) == ("bob", "")

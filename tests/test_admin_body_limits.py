@@ -30,7 +30,7 @@ def article_form(**overrides):
 
 def test_a_body_of_nested_brackets_is_refused_with_a_message_and_kept(editor_client):
     response = editor_client.post(reverse("admin:articles_article_add"), article_form(body=NESTED_BRACKETS))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Article.objects.exists()
     page = response.content.decode()
     assert "This body has 13,500 opening square brackets (links and images); the limit is 500." in page
@@ -41,7 +41,7 @@ def test_a_body_of_nested_brackets_is_refused_with_a_message_and_kept(editor_cli
 def test_a_list_nested_400_deep_is_refused_naming_the_line(editor_client):
     body = "Intro.\n\n" + "- " * 400 + "x"
     response = editor_client.post(reverse("admin:articles_article_add"), article_form(body=body))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Article.objects.exists()
     assert "nested more than 20 levels deep (at line 3)" in response.content.decode()
 
@@ -49,13 +49,13 @@ def test_a_list_nested_400_deep_is_refused_naming_the_line(editor_client):
 def test_a_body_over_the_size_limit_is_refused(editor_client):
     body = "Lam arrived. " * (MAX_BODY_CHARS // 13 + 1)
     response = editor_client.post(reverse("admin:articles_article_add"), article_form(body=body))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"the limit is {MAX_BODY_CHARS:,}" in response.content.decode()
 
 
 def test_captions_over_their_limit_are_refused(editor_client):
     response = editor_client.post(reverse("admin:articles_article_add"), article_form(captions="x" * 20_001))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "These captions are 20,001 characters long; the limit is 20,000." in response.content.decode()
 
 

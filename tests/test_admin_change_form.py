@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, Event
 from tests.admin_forms import change_form_fields, with_changes
-from tests.factories import cite, make_article, make_claim, make_event
+from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_a_refused_save_shows_the_body_exactly_as_typed(editor_client):
     article = make_article(BODY, tags=["visit"])
     typed = "  Leading spaces stay.\n\nTrailing newline stays.\n"
     response = post_change(editor_client, article, body=typed, published="not a date")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["adminform"].form["body"].value() == typed
     assert Article.objects.get(pk=article.pk).body == BODY
 
@@ -95,7 +95,7 @@ def test_a_choice_posted_as_something_other_than_an_id_is_refused_with_a_message
     url = reverse(f"admin:articles_{kind}_change", args=[obj.pk])
     fields = change_form_fields(editor_client.get(url).content.decode())
     response = editor_client.post(url, with_changes(fields, **{field: posted, "change_note": "Bob’s note"}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert html.escape(message) in page
     assert 'value="Bob’s note"' in page
@@ -182,3 +182,49 @@ def test_a_post_refused_by_the_csrf_check_outside_the_admin_gets_djangos_page():
     response = browser.post(reverse("admin:login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "CSRF verification failed" in response.content.decode()
+
+
+def test_a_refused_change_form_answers_400_with_its_errors_and_everything_typed_inlines_included(editor_client):
+    # Before, the refused form came back as a 200, the status of a save that worked.
+    article = make_article("Kim said the visit was historic. Talks lasted two days.", title="Visit")
+    claim = make_claim("The visit was historic.")
+    cite(claim, article, "the visit was historic")
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    fields = change_form_fields(editor_client.get(url).content.decode())
+    typed = {
+        "text": "The visit was called historic by Kim.",
+        "change_note": "Bob’s wording",
+        "citations-0-quote": "the visit was a triumph",
+    }
+    response = editor_client.post(url, with_changes(fields, **typed))
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Please correct the error below." in page
+    assert "does not occur word for word in the body of “Visit”" in page
+    assert "The visit was called historic by Kim.</textarea>" in page
+    assert 'value="Bob’s wording"' in page
+    assert "the visit was a triumph</textarea>" in page
+    claim.refresh_from_db()
+    assert claim.text == "The visit was historic."
+
+
+def test_an_add_form_refused_for_a_field_answers_400_and_keeps_its_inline_rows(editor_client):
+    actor = make_actor("Kim Jong Un")
+    data = {
+        "title": "Talks in Pyongyang",
+        "slug": "talks-in-pyongyang",
+        "start": "not a date",
+        "date_precision": "day",
+        "participations-TOTAL_FORMS": "1",
+        "participations-INITIAL_FORMS": "0",
+        "participations-0-actor": str(actor.pk),
+        "participations-0-role": "host of the talks",
+    }
+    response = editor_client.post(reverse("admin:articles_event_add"), data)
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Enter a valid date." in page
+    assert 'value="Talks in Pyongyang"' in page
+    assert 'value="not a date"' in page
+    assert 'value="host of the talks"' in page
+    assert not Event.objects.exists()

@@ -434,7 +434,7 @@ def test_a_claim_form_opened_before_a_citation_was_added_here_refuses_its_stale_
     opened = change_form_fields(editor_client.get(change).content.decode())
     editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk))
     response = editor_client.post(change, with_changes(opened, text="Kim said the visit was historic."))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = page_text(response)
     assert "Someone saved this claim after you opened the form" in page
     assert "Added meanwhile: citation" in page

@@ -60,7 +60,7 @@ def test_a_claim_text_of_the_longest_length_is_saved_and_found_by_search(editor_
 def test_a_claim_text_past_its_limit_is_refused_with_a_message_and_kept(editor_client):
     text = large_vocabulary(100_000)
     response = post_add_form(editor_client, "claim", text=text, slug="long-claim", kind="fact")
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "A claim has at most 2,000 characters (this one has 100,000)" in page
     assert text in page
@@ -77,7 +77,7 @@ def test_an_event_description_of_the_longest_length_is_saved_and_shown(editor_cl
 def test_an_event_description_past_its_limit_is_refused_with_a_message_and_kept(editor_client):
     description = large_vocabulary(1_000_000)
     response = add_event(editor_client, description)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "This description is 1,000,000 characters long; the limit is 5,000." in page
     assert description in page

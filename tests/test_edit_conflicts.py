@@ -108,10 +108,12 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         self.save(self.alice, self.article, alices)
 
         bobs["date_note"] = "Dated by the wire service’s timestamp."
-        refused = self.save(self.bob, self.article, bobs, status=200)
+        refused = self.save(self.bob, self.article, bobs, status=400)
 
-        self.assertContains(refused, "Someone saved this article after you opened the form, so your save was refused.")
-        self.assertContains(refused, "alice: “Fuller title”")
+        self.assertContains(
+            refused, "Someone saved this article after you opened the form, so your save was refused.", status_code=400
+        )
+        self.assertContains(refused, "alice: “Fuller title”", status_code=400)
         self.assertEqual(self.conflict_rows(refused), [["Title", "Arrival in Pyongyang", "Arrival"]])
         form = refused.context["adminform"].form
         self.assertEqual(form["date_note"].value(), "Dated by the wire service’s timestamp.")
@@ -120,7 +122,7 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         self.assertEqual((self.article.title, self.article.date_note), ("Arrival in Pyongyang", ""))
 
         # Saving again from the page as shown keeps both editors' changes.
-        self.save(self.bob, self.article, change_form_data(refused))
+        self.save(self.bob, self.article, change_form_data(refused, status=400))
         self.article.refresh_from_db()
         self.assertEqual(
             (self.article.title, self.article.date_note),
@@ -132,11 +134,11 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         alices["title"] = "Alice’s title"
         self.save(self.alice, self.article, alices)
         bobs["title"] = "Bob’s title"
-        refused = self.save(self.bob, self.article, bobs, status=200)
-        self.assertContains(refused, "Changed by both of you")
+        refused = self.save(self.bob, self.article, bobs, status=400)
+        self.assertContains(refused, "Changed by both of you", status_code=400)
         self.assertEqual(self.conflict_rows(refused), [["Title", "Alice’s title", "Bob’s title"]])
         self.assertEqual(refused.context["adminform"].form["title"].value(), "Bob’s title")
-        self.save(self.bob, self.article, change_form_data(refused))
+        self.save(self.bob, self.article, change_form_data(refused, status=400))
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Bob’s title")
 
@@ -145,10 +147,10 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         alices["body"] = BODY + "\n\nA paragraph Alice added."
         self.save(self.alice, self.article, alices)
         bobs["body"] = BODY + "\n\nA paragraph Bob added."
-        refused = self.save(self.bob, self.article, bobs, status=200)
-        self.assertContains(refused, "+A paragraph Bob added.")
-        self.assertContains(refused, "-A paragraph Alice added.")
-        self.assertContains(refused, "A paragraph Bob added.</textarea>")
+        refused = self.save(self.bob, self.article, bobs, status=400)
+        self.assertContains(refused, "+A paragraph Bob added.", status_code=400)
+        self.assertContains(refused, "-A paragraph Alice added.", status_code=400)
+        self.assertContains(refused, "A paragraph Bob added.</textarea>", status_code=400)
 
     def test_tags_and_authors_changed_meanwhile_are_taken_into_the_stale_form(self):
         reporter = make_actor("Reporter")
@@ -156,12 +158,12 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         alices.update(tags="diplomacy, summit", authors=[reporter.pk])
         self.save(self.alice, self.article, alices)
         bobs["captions"] = "Photo: KCNA"
-        refused = self.save(self.bob, self.article, bobs, status=200)
+        refused = self.save(self.bob, self.article, bobs, status=400)
         self.assertEqual(
             sorted(self.conflict_rows(refused)),
             [["Authors", "Reporter", "(none)"], ["Tags", "diplomacy, summit", "diplomacy"]],
         )
-        self.save(self.bob, self.article, change_form_data(refused))
+        self.save(self.bob, self.article, change_form_data(refused, status=400))
         self.article.refresh_from_db()
         self.assertEqual(sorted(self.article.tags.names()), ["diplomacy", "summit"])
         self.assertEqual(list(self.article.authors.all()), [reporter])
@@ -172,7 +174,7 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         alices.update(title="<script>alert(1)</script>", change_note="<b>bold</b>")
         self.save(self.alice, self.article, alices)
         bobs["title"] = "<img src=x onerror=alert(2)>"
-        refused = self.save(self.bob, self.article, bobs, status=200)
+        refused = self.save(self.bob, self.article, bobs, status=400)
         page = refused.content.decode()
         self.assertNotIn("<script>alert(1)", page)
         self.assertNotIn("<img src=x", page)
@@ -185,8 +187,8 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         bobs = self.open(self.bob, self.article)
         Article.objects.filter(pk=self.article.pk).update(title="Changed by a script")
         bobs["date_note"] = "Mine."
-        refused = self.save(self.bob, self.article, bobs, status=200)
-        self.assertContains(refused, "It was changed outside the admin")
+        refused = self.save(self.bob, self.article, bobs, status=400)
+        self.assertContains(refused, "It was changed outside the admin", status_code=400)
         self.assertEqual(self.conflict_rows(refused), [["Title", "Changed by a script", "Arrival"]])
 
     def test_saves_from_fresh_forms_do_not_conflict(self):
@@ -220,8 +222,8 @@ class TwoEditorsOnOneArticleTests(ConflictTestCase):
         for garbage in garbled:
             with self.subTest(garbage=garbage[:10]):
                 data = {**bobs, TOKEN_FIELD: garbage, "title": "Mine"}
-                refused = self.save(self.bob, self.article, data, status=200)
-                self.assertContains(refused, REFUSED)
+                refused = self.save(self.bob, self.article, data, status=400)
+                self.assertContains(refused, REFUSED, status_code=400)
                 self.assertEqual(refused.context["adminform"].form["title"].value(), "Mine")
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Arrival")
@@ -259,12 +261,12 @@ class InlineConflictTests(ConflictTestCase):
         self.save(self.alice, self.claim, alices)
 
         bobs["text"] = "Talks took two full days."
-        refused = self.save(self.bob, self.claim, bobs, status=200)
+        refused = self.save(self.bob, self.claim, bobs, status=400)
         self.assertEqual(
             self.conflict_rows(refused), [[f"Stance (citation “Arrival qualifies “{QUOTE}””)", "qualifies", "supports"]]
         )
         self.assertEqual(refused.context["adminform"].form["text"].value(), "Talks took two full days.")
-        self.save(self.bob, self.claim, change_form_data(refused))
+        self.save(self.bob, self.claim, change_form_data(refused, status=400))
         citation.refresh_from_db()
         self.claim.refresh_from_db()
         self.assertEqual((self.claim.text, citation.stance), ("Talks took two full days.", Stance.QUALIFIES))
@@ -275,8 +277,8 @@ class InlineConflictTests(ConflictTestCase):
         own = self.open(self.alice, citation)
         own["stance"] = Stance.DISPUTES
         self.save(self.alice, citation, own)
-        self.save(self.bob, self.claim, claim_form, status=200)
-        self.save(self.bob, self.article, article_form, status=200)
+        self.save(self.bob, self.claim, claim_form, status=400)
+        self.save(self.bob, self.article, article_form, status=400)
 
     def test_a_citation_deleted_meanwhile_is_reported_and_the_resave_works(self):
         other = Citation.objects.create(claim=self.claim, article=self.article, quote="The delegation arrived")
@@ -284,9 +286,9 @@ class InlineConflictTests(ConflictTestCase):
         alices[f"citations-{inline_index(alices, 'citations', other.pk)}-DELETE"] = "on"
         self.save(self.alice, self.claim, alices)
         bobs["text"] = "Mine."
-        refused = self.save(self.bob, self.claim, bobs, status=200)
-        self.assertContains(refused, "Deleted meanwhile")
-        self.save(self.bob, self.claim, change_form_data(refused))
+        refused = self.save(self.bob, self.claim, bobs, status=400)
+        self.assertContains(refused, "Deleted meanwhile", status_code=400)
+        self.save(self.bob, self.claim, change_form_data(refused, status=400))
         self.assertFalse(Citation.objects.filter(pk=other.pk).exists())
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Mine.")
@@ -303,9 +305,9 @@ class InlineConflictTests(ConflictTestCase):
         )
         self.save(self.alice, self.claim, alices)
         self.assertEqual(self.claim.citations.count(), 2)
-        refused = self.save(self.bob, self.claim, bobs, status=200)
-        self.assertContains(refused, "Added meanwhile: citation")
-        self.save(self.bob, self.claim, change_form_data(refused))
+        refused = self.save(self.bob, self.claim, bobs, status=400)
+        self.assertContains(refused, "Added meanwhile: citation", status_code=400)
+        self.save(self.bob, self.claim, change_form_data(refused, status=400))
         self.assertEqual(self.claim.citations.count(), 2)
 
     def test_a_competing_claim_note_changed_meanwhile_is_taken_and_the_text_kept(self):
@@ -315,12 +317,12 @@ class InlineConflictTests(ConflictTestCase):
         alices["conflict_links-0-note"] = "2 days vs 1 day"
         self.save(self.alice, self.claim, alices)
         bobs["text"] = "Talks lasted two days."
-        refused = self.save(self.bob, self.claim, bobs, status=200)
+        refused = self.save(self.bob, self.claim, bobs, status=400)
         self.assertEqual(
             self.conflict_rows(refused),
             [["Note (competing claim “two-days ↔ one-day”)", "2 days vs 1 day", "two days vs one"]],
         )
-        self.save(self.bob, self.claim, change_form_data(refused))
+        self.save(self.bob, self.claim, change_form_data(refused, status=400))
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Talks lasted two days.")
         self.assertEqual(set(ClaimConflict.objects.values_list("note", flat=True)), {"2 days vs 1 day"})
@@ -337,9 +339,9 @@ class InlineConflictTests(ConflictTestCase):
                 row = alices[f"{prefix}-0-id"]
                 alices[f"{prefix}-{inline_index(alices, prefix, row)}-{field}"] = value
                 self.save(self.alice, obj, alices)
-                refused = self.save(self.bob, obj, bobs, status=200)
-                self.assertContains(refused, REFUSED)
-                self.save(self.bob, obj, change_form_data(refused))
+                refused = self.save(self.bob, obj, bobs, status=400)
+                self.assertContains(refused, REFUSED, status_code=400)
+                self.save(self.bob, obj, change_form_data(refused, status=400))
         self.assertEqual(Event.objects.get(pk=event.pk).participations.get().role, "guest")
         self.assertEqual(list(Actor.objects.get(pk=host.pk).aliases.values_list("name", flat=True)), ["Kim Jong Eun"])
 
@@ -485,14 +487,14 @@ class TwoEditorsOnOneTagTests(ConflictTestCase):
         self.assertEqual(self.alice.post(self.tag_url(tag), alices).status_code, 302)
         bobs["name"] = "Diplomacy (Bob)"
         response = self.bob.post(self.tag_url(tag), bobs)
-        self.assertContains(response, REFUSED)
-        self.assertContains(response, "by alice: “Changed Name.”")
+        self.assertContains(response, REFUSED, status_code=400)
+        self.assertContains(response, "by alice: “Changed Name.”", status_code=400)
         self.assertEqual(self.conflict_rows(response), [["Name", "Diplomacy (Alice)", "Diplomacy (Bob)"]])
-        self.assertContains(response, 'value="Diplomacy (Bob)"')
+        self.assertContains(response, 'value="Diplomacy (Bob)"', status_code=400)
         tag.refresh_from_db()
         self.assertEqual(tag.name, "Diplomacy (Alice)")
         # Saving again stores Bob's name, as he decided.
-        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response, status=400)).status_code, 302)
         tag.refresh_from_db()
         self.assertEqual(tag.name, "Diplomacy (Bob)")
 
@@ -502,9 +504,9 @@ class TwoEditorsOnOneTagTests(ConflictTestCase):
         self.claim.tags.add(tag)
         bobs["name"] = "talks"
         response = self.bob.post(self.tag_url(tag), bobs)
-        self.assertContains(response, REFUSED)
-        self.assertContains(response, "Added meanwhile: tagged item")
-        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response)).status_code, 302)
+        self.assertContains(response, REFUSED, status_code=400)
+        self.assertContains(response, "Added meanwhile: tagged item", status_code=400)
+        self.assertEqual(self.bob.post(self.tag_url(tag), change_form_data(response, status=400)).status_code, 302)
         self.assertEqual(list(self.claim.tags.names()), ["talks"])
         self.assertEqual(list(self.article.tags.names()), ["talks"])
 
@@ -559,7 +561,7 @@ def test_a_save_that_arrives_while_another_is_being_saved_waits_for_it_and_is_re
         assert statuses == [], "bob's save must wait for the save under way"
         Article.objects.filter(pk=article.pk).update(title="Saved first")
     thread.join(timeout=30)
-    assert statuses == [200]
+    assert statuses == [400]
     article.refresh_from_db()
     assert (article.title, article.date_note) == ("Saved first", "")
 

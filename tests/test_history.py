@@ -274,10 +274,10 @@ class ClaimRevisionTests(HistoryTestCase):
         data = change_form_data(self.client.get(url))
         data.update(text="Talks took two full days.", change_note="é" * 301)
         response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Ensure this value has at most 300 characters")
-        self.assertContains(response, "é" * 301)
-        self.assertContains(response, "Talks took two full days.")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Ensure this value has at most 300 characters", status_code=400)
+        self.assertContains(response, "é" * 301, status_code=400)
+        self.assertContains(response, "Talks took two full days.", status_code=400)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Talks took two days.")
 
@@ -374,6 +374,16 @@ class DeletedObjectTests(HistoryTestCase):
         page = self.client.get(reverse("admin:articles_event_recoverlist"))
         self.assertContains(page, "There are no deleted events to recover.")
 
+    def test_a_recover_form_posted_with_errors_answers_400_with_them_and_everything_typed(self):
+        url = reverse("admin:articles_claim_delete", args=[self.claim.pk])
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)
+        url = reverse("admin:articles_claim_recover", args=[Version.objects.get_deleted(Claim).get().pk])
+        data = {**change_form_data(self.client.get(url)), "text": "", "slug": "two-days-again"}
+        response = self.client.post(url, data)
+        self.assertContains(response, "This field is required.", status_code=400)
+        self.assertContains(response, 'name="slug" value="two-days-again"', status_code=400)
+        self.assertFalse(Claim.objects.filter(pk=self.claim.pk).exists())
+
 
 class WholeObjectTests(HistoryTestCase):
     def test_reverting_an_article_restores_title_body_authors_and_tags_and_finds_the_quotes_again(self):
@@ -467,6 +477,30 @@ class WholeObjectTests(HistoryTestCase):
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Arrival")
         self.assertIn("The first title was right", self.versions(self.article)[-1].revision.comment)
+
+    def test_a_revert_form_posted_with_errors_answers_400_with_them_and_everything_typed(self):
+        # Before, the refused revert came back as a 200, the status of a revert that worked.
+        self.change(self.article, lambda data: data.update(title="Second title"))
+        url = reverse("admin:articles_article_revision", args=[self.article.pk, self.versions(self.article)[0].pk])
+        data = change_form_data(self.client.get(url))
+        row = inline_index(data, "citations", self.claim.citations.get(article=self.article).pk)
+        data.update(
+            {
+                "title": "Arrival, as it was",
+                "published": "not a date",
+                "change_note": "The first title was right",
+                f"citations-{row}-quote": "Talks lasted three days.",
+            }
+        )
+        response = self.client.post(url, data)
+        self.assertContains(response, "Enter a valid date.", status_code=400)
+        self.assertContains(response, "does not occur word for word in the body", status_code=400)
+        self.assertContains(response, 'name="title" value="Arrival, as it was"', status_code=400)
+        self.assertContains(response, 'name="published" value="not a date"', status_code=400)
+        self.assertContains(response, 'name="change_note" value="The first title was right"', status_code=400)
+        self.assertContains(response, "Talks lasted three days.</textarea>", status_code=400)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Second title")
 
 
 class HistoryPageTests(HistoryTestCase):

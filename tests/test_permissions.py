@@ -179,7 +179,18 @@ class EditorTests(PermissionsTestCase):
 
         # Posting the confirmation anyway changes nothing.
         r = self.client.post(url, {"post": "yes"})
-        self.assertContains(r, "Cannot delete article")
+        self.assertContains(r, "Cannot delete article", status_code=409)
+        self.assertTrue(Article.objects.filter(pk=self.article.pk).exists())
+
+    def test_it_is_refused_deleting_from_the_list_an_article_that_carries_citations(self):
+        url = reverse("admin:articles_article_changelist")
+        chosen = {"action": "delete_selected", "_selected_action": [self.article.pk]}
+        # The action's first step is its confirmation page, here a refusal naming what stands in the way.
+        r = self.client.post(url, chosen)
+        self.assertContains(r, "would require deleting the following protected related objects")
+        # Confirmed anyway (a page opened before the citation was added): nothing deleted, and a 409.
+        r = self.client.post(url, {**chosen, "post": "yes"})
+        self.assertContains(r, "would require deleting the following protected related objects", status_code=409)
         self.assertTrue(Article.objects.filter(pk=self.article.pk).exists())
 
     def test_it_deletes_an_article_nothing_cites(self):

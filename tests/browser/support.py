@@ -59,6 +59,11 @@ def open_page(browser, viewport=DESKTOP):
     return page
 
 
+def unexpected(problems):
+    """Console errors other than Chromium's note of a refused form's 400 (a refusal is a 400, by design)."""
+    return [p for p in problems if "status of 400" not in p]
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article, Citation, Claim
-from tests.browser.support import screenshot
+from tests.browser.support import screenshot, unexpected
 from tests.factories import PASSWORD, make_actor
 
 pytestmark = [pytest.mark.browser]
@@ -125,7 +125,7 @@ def test_an_editor_adds_a_source_and_a_claim_then_corrects_and_reverts(page, liv
     screenshot(page, "editor-7-delete-refused")
     assert Article.objects.filter(pk=article.pk).exists()
 
-    assert page.problems == [], "console errors or CSP violations in the admin"
+    assert unexpected(page.problems) == [], "console errors or CSP violations in the admin"
 
 
 def test_the_admin_works_on_a_phone(phone_page, live_server, bob):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, Citation, Claim
-from tests.browser.support import axe_violations, screenshot
+from tests.browser.support import axe_violations, screenshot, unexpected
 from tests.factories import PASSWORD, make_article, make_claim
 
 pytestmark = [pytest.mark.browser]
@@ -57,11 +57,6 @@ def select_in_sentence(page, index, text):
         }""",
         [index, text],
     )
-
-
-def unexpected(problems):
-    """Console errors other than Chromium's note of a refused form's 400 (a refusal is a 400, by design)."""
-    return [p for p in problems if "status of 400" not in p]
 
 
 def choose_in_autocomplete(page, select_id, search, option_text):
