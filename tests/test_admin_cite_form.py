@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from reversion.models import Version
 
 from articles import workbench
-from articles.models import Citation, Claim
+from articles.models import Actor, Citation, Claim
 from tests.factories import long_passage, make_actor, make_article, make_claim, make_reader
 from tests.markup import squashed
 
@@ -507,7 +507,9 @@ def test_a_speaker_name_no_actor_has_is_refused_with_a_message(editor_client):
     article = make_article(BODY)
     claim = make_claim("Kim called the visit historic.")
     make_actor("Kim Jong Un", slug="kju")
-    make_actor("Kim Jong Un", slug="kju-2")
+    # Two actors of one name: the database refuses it now (ActorNameKey), but one saved before it did
+    # stays until an editor merges them (check_kb lists it); written here around the models, as then.
+    Actor.objects.bulk_create([Actor(name="Kim Jong Un", slug="kju-2", kind=Actor.Kind.PERSON)])
     response = editor_client.post(cite_url(article), form_data(article, KIM, claim=claim.pk, speaker_name="Nobody"))
     assert "No actor is called “Nobody”. Add them under Actors first, or leave it empty." in page_text(response)
     response = editor_client.post(
