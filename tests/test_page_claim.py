@@ -185,7 +185,7 @@ def test_it_runs_a_fixed_number_of_queries(world, client, django_assert_num_quer
 def test_one_person_quoted_in_one_article_and_author_of_another_counts_once(client):
     khang = make_actor("Vu Xuan Khang", slug="vu-xuan-khang")
     interview = make_article(
-        "Khang added that Hanoi wants balance.", publisher=make_actor("Tuoi Tre", kind=Actor.Kind.OUTLET)
+        "Khang added that Hanoi wants balance.", publisher=make_actor("Tuoi Tre News", kind=Actor.Kind.OUTLET)
     )
     commentary = make_article("Hanoi wants balance in Asia.", authors=[khang])
     claim = make_claim("Hanoi wants balance.", claimant=khang)
@@ -301,7 +301,9 @@ def test_a_competing_claims_note_is_shown_as_text_never_as_markup(client):
 
 def test_a_claim_stated_by_several_voices_names_no_claimant_and_points_to_them(client):
     giang = make_actor("Nguyen Khac Giang")
-    wire = make_article("Giang said Hanoi is more proactive.", wire=make_actor("Bloomberg", kind=Actor.Kind.OUTLET))
+    wire = make_article(
+        "Giang said Hanoi is more proactive.", wire=make_actor("Bloomberg News", kind=Actor.Kind.OUTLET)
+    )
     analysis = make_article("Hanoi is more proactive now.")
     claim = make_claim("Hanoi is more proactive.")
     cite(claim, wire, "Hanoi is more proactive", speaker=giang)
