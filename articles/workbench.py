@@ -335,7 +335,8 @@ def find_claims(query, *, limit=FOUND):
     """Claims whose text holds every word of `query`, best first: finding a claim without the autocomplete.
 
     One query, at most `limit` rows: on PostgreSQL a full-text match on the
-    claims' search vector, ranked; on SQLite every word as a substring.
+    claims' search vector, ranked; on SQLite every word in the text once both
+    are folded (search.fold: "to lam" finds "Tô Lâm", as on PostgreSQL).
     """
     words = re.findall(r"\w+", query or "")[:12]
     if not words:
@@ -344,9 +345,9 @@ def find_claims(query, *, limit=FOUND):
     if connection.vendor == "postgresql":
         claims = _ranked(claims, SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG))
     else:
-        for word in words:
-            claims = claims.filter(text__icontains=word)
-        claims = claims.order_by("pk")
+        # Every word, in any order, as one pattern: each condition on the folded text would fold every claim again.
+        every_word = "(?s)" + "".join(f"(?=.*{re.escape(search_fold(word))})" for word in words)
+        claims = claims.alias(folded_text=search_folded("text")).filter(folded_text__regex=every_word).order_by("pk")
     return list(claims[:limit])
 
 

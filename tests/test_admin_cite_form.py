@@ -395,6 +395,22 @@ def test_without_the_autocomplete_a_claim_is_found_by_its_words_and_cited_into(e
     assert (citation.claim, citation.stance) == (wanted, "qualifies")
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("Tô Lâm met Kim Jong Un in Bình Nhưỡng.", "to lam binh"), ("To Lam met Kim Jong Un.", "Tô LÂM")],
+)
+def test_without_the_autocomplete_a_claim_is_found_whether_or_not_its_words_are_typed_with_accents(
+    editor_client, stored, typed
+):
+    article = make_article(BODY)
+    wanted = make_claim(stored)
+    make_claim("Trade grew after 2017.")
+    response = editor_client.post(
+        cite_url(article), {**form_data(article, KIM, claim_search=typed), "_find_claims": "1"}
+    )
+    assert [c.pk for c in response.context["found_claims"]] == [wanted.pk]
+
+
 def test_a_search_that_finds_nothing_says_so(editor_client):
     article = make_article(BODY)
     response = editor_client.post(
