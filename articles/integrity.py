@@ -16,7 +16,6 @@ from articles.bidi import BIDI_CONTROL, bidi_control_problem, without_bidi_contr
 from articles.curation import SOURCES_DIR
 from articles.models import (
     Actor,
-    ActorAlias,
     ActorNameKey,
     Article,
     Citation,
@@ -27,8 +26,7 @@ from articles.models import (
     RefusesBidiControls,
     Stance,
 )
-from articles.names import fold
-from articles.services import fresh_statuses
+from articles.services import fresh_statuses, name_keys
 
 
 def quotes_found_verbatim():
@@ -188,11 +186,7 @@ def stored_quote_contexts_are_fresh():
 def stored_name_keys_are_fresh():
     """ActorNameKey, which keeps two actors from answering to one name, holds each actor's folded names."""
     actors = dict(Actor.objects.values_list("pk", "slug"))
-    names = [*Actor.objects.values_list("pk", "name"), *ActorAlias.objects.values_list("actor_id", "name")]
-    wanted = {}
-    for actor_id, name in names:
-        if key := fold(name):
-            wanted.setdefault((actor_id, key), name)
+    wanted = name_keys()
     holders = {key: actor_id for actor_id, key in ActorNameKey.objects.values_list("actor_id", "key")}
     problems = []
     for (actor_id, key), name in sorted(wanted.items(), key=lambda item: (actors[item[0][0]], item[0][1])):

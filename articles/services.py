@@ -308,6 +308,19 @@ class NameTaken(IntegrityError):
     """A name or alias that folds to a key another actor holds (ActorNameKey), refused by the database."""
 
 
+def name_keys(actor_ids=None):
+    """{(actor id, folded name): the name or alias it folds from}: the keys ActorNameKey must hold for
+    these actors, or for every actor when `actor_ids` is None. Two queries."""
+    actors, aliases = Actor.objects.all(), ActorAlias.objects.all()
+    if actor_ids is not None:
+        actors, aliases = actors.filter(pk__in=actor_ids), aliases.filter(actor_id__in=actor_ids)
+    wanted = {}
+    for actor_id, name in [*actors.values_list("pk", "name"), *aliases.values_list("actor_id", "name")]:
+        if key := fold(name):
+            wanted.setdefault((actor_id, key), name)
+    return wanted
+
+
 def store_name_keys(actor_ids):
     """Store the folded names these actors answer to (ActorNameKey), by name or alias; forget those they no longer do.
 
@@ -318,12 +331,7 @@ def store_name_keys(actor_ids):
     five queries, whatever the number of actors.
     """
     ids = set(actor_ids)
-    names = [*Actor.objects.filter(pk__in=ids).values_list("pk", "name")]
-    names += ActorAlias.objects.filter(actor_id__in=ids).values_list("actor_id", "name")
-    wanted = {}
-    for actor_id, name in names:
-        if key := fold(name):
-            wanted.setdefault((actor_id, key), name)
+    wanted = name_keys(ids)
     stored = list(ActorNameKey.objects.filter(actor_id__in=ids).values_list("pk", "actor_id", "key"))
     gone = {pk for pk, actor_id, key in stored if (actor_id, key) not in wanted}
     if gone:
