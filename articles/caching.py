@@ -64,6 +64,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -175,6 +176,15 @@ return {string.format('%.0f', now), string.format('%.0f', current), wal}
 """
 
 
+# KEYS[1] the version, KEYS[2] the page; ARGV[1] the version the page was rendered at, ARGV[2] the page
+# as the cache serialises it, ARGV[3] its life in seconds. See _VersionStore.put_page.
+PUT_PAGE_SCRIPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+
+
 def _wal_text(wal):
     return "unknown" if wal is None else str(wal)
 
@@ -200,6 +210,15 @@ class _VersionStore:
     def saw(self, version):
         self.newest = max(self.newest, version.current)
         return version
+
+    def put_page(self, key, entry, timeout):
+        """Store the page `entry` (version, content, content type) only while its version is the current one.
+
+        A render that began before a change can end after another server stored the changed page:
+        written blindly, its older page replaced the newer one, and every other server missed it again.
+        True when stored.
+        """
+        raise NotImplementedError
 
 
 class RedisVersionStore(_VersionStore):
@@ -233,6 +252,12 @@ class RedisVersionStore(_VersionStore):
         entry = self.loads(values[3]) if page_key and values[3] is not None else None
         return Version(int(values[0]), int(values[1] or 0), _wal_number(values[2])), entry
 
+    def put_page(self, key, entry, timeout):
+        page = self.backend.make_and_validate_key(key)
+        value = self.backend._cache._serializer.dumps(entry)
+        put = lambda: self.client.eval(PUT_PAGE_SCRIPT, 2, self.keys[0], page, str(entry[0]), value, int(timeout))  # noqa: E731
+        return bool(_guard(self.backend, "set", put, raise_=False))
+
 
 class FileVersionStore(_VersionStore):
     """A file beside the cache files: `<current> <previous> <wal>`, replaced atomically under a lock."""
@@ -256,14 +281,20 @@ class FileVersionStore(_VersionStore):
         self._seen = (seen, version)
         return version
 
-    def _write(self, mode, wal=0):
+    @contextmanager
+    def _locked(self):
+        """The version as it stands, held: no other process or thread moves it until the block ends."""
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / f"{VERSION_FILE}.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                old = self._parse()
+                version = self._parse()
             except (FileNotFoundError, ValueError):
-                old = Version(0, 0)
+                version = Version(0, 0)
+            yield version
+
+    def _write(self, mode, wal=0):
+        with self._locked() as old:
             if mode == "init" and old.current:
                 return old
             new = Version(max(_now_us(), old.current + 1), old.current, _later_wal(old.wal, wal))
@@ -286,6 +317,16 @@ class FileVersionStore(_VersionStore):
         entry = self.backend.get(page_key) if page_key else None
         return version, entry
 
+    def put_page(self, key, entry, timeout):
+        def put():
+            with self._locked() as version:
+                if version.current != entry[0]:
+                    return False
+                self.backend.set(key, entry, timeout)
+                return True
+
+        return bool(_guard(self.backend, "set", put, raise_=False))
+
 
 class ProcessVersionStore(_VersionStore):
     """For caches private to one process (locmem, dummy): the version lives in the process too."""
@@ -303,6 +344,13 @@ class ProcessVersionStore(_VersionStore):
 
     def read(self, page_key=None):
         return self.version, (self.backend.get(page_key) if page_key else None)
+
+    def put_page(self, key, entry, timeout):
+        with self.lock:
+            if self.version.current != entry[0]:
+                return False
+            self.backend.set(key, entry, timeout)
+            return True
 
 
 _stores = {}
@@ -756,8 +804,8 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None)
             return response
         if caching:
             entry = (version.current, response.content, response["Content-Type"])
-            caches["default"].set(key, entry, cache_seconds())
-            _memory.put(key, entry)
+            if version_store().put_page(key, entry, cache_seconds()):
+                _memory.put(key, entry)
         response["X-Page-Cache"] = "miss" if caching else "off"
         return _public(response, version, etag, vary)
 
