@@ -65,6 +65,7 @@ import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -530,6 +531,10 @@ def content_version():
     return read_version()[0]
 
 
+# The version of the reader page being rendered (reader_view), which it was allowed to read the replica for.
+_rendering = ContextVar("kb_rendering_version", default=None)
+
+
 def per_version(key, compute, timeout):
     """compute(), stored in the shared cache for the current content version under `key`.
 
@@ -538,8 +543,11 @@ def per_version(key, compute, timeout):
     computes it at most once per version, and an edit retires it with the
     pages. When the cache cannot say the version, or fails, it is computed and
     not stored.
+
+    Within a reader page's render, the version is the page's own: the render may read a replica that
+    has that version, and an edit committed meanwhile moves the current one past what the replica holds.
     """
-    version = content_version()
+    version = _rendering.get() or content_version()
     if version is None:
         return compute()
     backend = caches["default"]
@@ -794,10 +802,14 @@ def reader_view(view, allowed_params, *, max_cache_seconds=None, negotiate=None)
             response["X-Page-Cache"] = "hit"
             return _public(response, version, etag, vary)
 
-        with replica_reads(replica_is_current(version)):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
+        rendering = _rendering.set(version)
+        try:
+            with replica_reads(replica_is_current(version)):
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+        finally:
+            _rendering.reset(rendering)
         if not _storable(response):
             if negotiate:
                 patch_vary_headers(response, ["Accept"])

@@ -324,9 +324,12 @@ def check(form, model_admin, request):
                 )
         for pk in before:
             if pk not in after:
-                notes.append(f"Deleted meanwhile: a {prefix.rstrip('s')} row of this form (it is marked for deletion).")
-                if pk in index:
-                    posted.set(f"{prefix}-{index[pk]}-DELETE", "on")
+                typed = _typed_in_row(posted, prefix, index.get(pk), row_fields, before[pk])
+                notes.append(
+                    f"Deleted meanwhile: a {prefix.rstrip('s')} row of your form, so it is left out of the form below."
+                    + (f" What you had changed in it: {typed}." if typed else "")
+                )
+        _drop_rows(posted, prefix, [index[pk] for pk in before if pk not in after and pk in index])
     posted.set(form.add_prefix(TOKEN_FIELD), encode(now))
     form.edit_conflict = {"differences": differences, "taken": taken, "notes": notes}
     raise ValidationError(_message(current, base, differences, taken, notes), code="edit_conflict")
@@ -338,6 +341,53 @@ _MISSING = object()
 def _clip(row, limit=60):
     text = " ".join(str(row).split())
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _typed_in_row(posted, prefix, index, row_fields, base_hashes):
+    """Each field the editor changed in the inline row at `index`, as "Label: value; …"; "" for none."""
+    if index is None:
+        return ""
+    typed = []
+    for name, field in row_fields.items():
+        key, label = f"{prefix}-{index}-{name}", field.label or name
+        try:
+            mine = _submitted(field, posted.data, posted.files, key)
+        except ValidationError:
+            typed.append(f"{label}: {posted.get(key, '')}")
+            continue
+        if _hash(_canon(field, mine)) != base_hashes.get(name):
+            typed.append(f"{label}: {_display(field, mine)}")
+    return "; ".join(typed)
+
+
+def _drop_rows(posted, prefix, indices):
+    """Take the inline rows at `indices`, deleted meanwhile, out of the posted form; the rest keep their order.
+
+    The admin draws the form's saved rows beside the rows the database now holds, one fewer for each
+    deleted: left in, the form's last saved row was not drawn, what the editor had typed in it was gone
+    from the page, and posting the page back failed with an error shown nowhere.
+    """
+    if not indices:
+        return
+    data = posted.data
+    try:
+        initial, total = int(data[f"{prefix}-INITIAL_FORMS"]), int(data[f"{prefix}-TOTAL_FORMS"])
+    except (KeyError, ValueError):
+        return  # not a form the admin drew: the formset's own validation answers it
+    if not 0 <= initial <= total <= 10_000:
+        return
+    rows = {}
+    for key in list(data):
+        index, dash, name = key.removeprefix(f"{prefix}-").partition("-")
+        if key.startswith(f"{prefix}-") and dash and index.isdigit() and int(index) < total:
+            rows.setdefault(int(index), {})[name] = data.getlist(key)
+            posted.set(key, None)
+    kept = [i for i in range(total) if i not in set(indices)]
+    for new, old in enumerate(kept):
+        for name, values in rows.get(old, {}).items():
+            posted.set(f"{prefix}-{new}-{name}", values)
+    posted.set(f"{prefix}-INITIAL_FORMS", str(initial - len(set(indices))))
+    posted.set(f"{prefix}-TOTAL_FORMS", str(len(kept)))
 
 
 def _row_index(data, prefix):

@@ -23,6 +23,7 @@ from taggit.models import Tag
 from articles.conflicts import TOKEN_FIELD
 from articles.models import Actor, ActorQuerySet, Article, Citation, Claim, ClaimConflict, Event, Stance
 from articles.names import fold
+from tests.admin_forms import change_form_fields
 from tests.factories import (
     make_actor,
     make_admin,
@@ -292,6 +293,39 @@ class InlineConflictTests(ConflictTestCase):
         self.assertFalse(Citation.objects.filter(pk=other.pk).exists())
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Mine.")
+
+    def test_a_citation_deleted_meanwhile_leaves_every_other_row_on_the_page_as_typed(self):
+        # The admin draws the form's saved rows beside the rows the database now holds, one fewer: the
+        # page the browser got lacked the form's last row, with what the editor had typed in it, and
+        # posting that page back failed with "Please correct the errors below." and no error shown.
+        first, last = (
+            Citation.objects.create(claim=self.claim, article=self.article, quote=quote)
+            for quote in ("The delegation arrived", "in Pyongyang")
+        )
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        alices[f"citations-{inline_index(alices, 'citations', first.pk)}-DELETE"] = "on"
+        self.save(self.alice, self.claim, alices)
+        bobs[f"citations-{inline_index(bobs, 'citations', first.pk)}-stance"] = Stance.QUALIFIES
+        bobs[f"citations-{inline_index(bobs, 'citations', last.pk)}-stance"] = Stance.DISPUTES
+        refused = self.save(self.bob, self.claim, bobs, status=400)
+        self.assertContains(
+            refused,
+            "Deleted meanwhile: a citation row of your form, so it is left out of the form below. "
+            "What you had changed in it: Stance: qualifies.",
+            status_code=400,
+        )
+
+        page = {}
+        for name, value in change_form_fields(refused.content.decode()):  # as the browser got it
+            page.setdefault(name, []).append(value)
+        saved_rows = {page[f"citations-{i}-id"][0]: i for i in range(int(page["citations-INITIAL_FORMS"][0]))}
+        self.assertEqual(set(saved_rows), {str(pk) for pk in self.claim.citations.values_list("pk", flat=True)})
+        self.assertEqual(page[f"citations-{saved_rows[str(last.pk)]}-stance"], [Stance.DISPUTES])
+        self.save(self.bob, self.claim, page)
+        self.assertEqual(
+            sorted(self.claim.citations.values_list("quote", "stance")),
+            [(QUOTE, Stance.SUPPORTS), ("in Pyongyang", Stance.DISPUTES)],
+        )
 
     def test_a_citation_added_meanwhile_is_reported_and_kept(self):
         alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)

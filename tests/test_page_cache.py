@@ -643,6 +643,24 @@ def test_an_anonymous_page_reads_the_replica_once_the_last_edit_has_had_time_to_
     assert replica_spy == [True, False]
 
 
+def test_what_a_page_derives_from_the_replica_is_kept_under_the_version_the_replica_has(client, claim, monkeypatch):
+    # A page is rendered from the replica once it has replayed the page's version. An edit committed on
+    # the primary mid-render moved the version on, and the home page's topics, counted from the replica
+    # that had not replayed the edit, were kept under the new version (caching.per_version): every
+    # server showed the topics from before the edit until the next one.
+    before_render = caching.replica_is_current
+
+    def edit_committed_while_rendering(version):
+        monkeypatch.setattr(caching, "replica_is_current", before_render)
+        caching.bump_content_version()  # the edit's commit on the primary; the replica lacks its rows
+        return True  # the replica has the version the render began at
+
+    monkeypatch.setattr(caching, "replica_is_current", edit_committed_while_rendering)
+    assert "/tags/economy/" not in client.get("/").content.decode()
+    claim.tags.add("economy")  # the replica replays the edit: its rows, with no further version
+    assert "/tags/economy/" in client.get("/").content.decode()
+
+
 def test_a_signed_in_editor_never_reads_the_replica(client, claim, settings, replica_spy):
     settings.DATABASE_REPLICA_LAG = 0
     client.force_login(make_editor())
