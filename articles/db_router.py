@@ -54,9 +54,13 @@ def _checks_wal():
 def primary_wal_position(using="default"):
     """Where the primary's write-ahead log stands, in bytes, right after a commit: see caching.Version.
 
-    0 when no replica needs it (no query is run); None when it cannot be read.
+    Read on a PostgreSQL primary whether or not this process reads a replica itself: a change saved
+    where none is configured (a management command, a server started without DATABASE_REPLICA_URL)
+    recorded 0, the previous change's position stood, and the servers that do read one rendered the
+    old page from a standby that had replayed that change but not this one, and cached it under the
+    new version. 0 on any other database (it has no replica to check); None when it cannot be read.
     """
-    if not _checks_wal():
+    if connections[using].vendor != "postgresql":
         return 0
     try:
         with connections[using].cursor() as cursor:

@@ -694,6 +694,28 @@ def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until
     assert content_version().wal == 700
 
 
+def primary_wal():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+def test_a_change_saved_where_no_replica_is_read_records_where_the_primarys_log_stands(
+    claim, settings, django_capture_on_commit_callbacks
+):
+    # A management command, or a server started without DATABASE_REPLICA_URL, recorded no position: the
+    # previous change's stood. Seen against a real streaming standby with replay paused: a claim changed
+    # by `manage.py shell` was rendered old from the standby and cached under the new version.
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL primary's write-ahead log")
+    assert settings.REPLICA not in settings.DATABASES
+    caching.bump_content_version(wal=1)  # an earlier change, long replayed
+    before = primary_wal()
+    claim.text = "Trade is tiny."
+    save(claim, django_capture_on_commit_callbacks)
+    assert before <= content_version().wal <= primary_wal()
+
+
 def test_a_version_whose_wal_position_was_evicted_trusts_no_replica(redis_cache):
     # Under an allkeys eviction policy, or with a version stored before positions were kept.
     caching.bump_content_version(wal=500)
