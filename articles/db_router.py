@@ -8,7 +8,7 @@ their own changes at once), management commands, and every write.
 """
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -87,8 +87,13 @@ def replica_is_current(version):
         return True
     if version.wal is None:
         return False
+    replica = connections[settings.REPLICA]
+    # A replica that stopped answering (its host gone) between the health check and this query held the
+    # reader for a statement's deadline, 25 s by default, before the page was rendered from the primary.
+    # Only the site's own backends (kb.env) set deadlines; another engine (postgis://) has none to shorten.
+    probing = getattr(replica, "probing", nullcontext)
     try:
-        with connections[settings.REPLICA].cursor() as cursor:
+        with probing(), replica.cursor() as cursor:
             cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn >= %s, false)", [version.wal])
             return cursor.fetchone()[0]
     except DatabaseError:
