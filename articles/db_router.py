@@ -64,7 +64,9 @@ def primary_wal_position(using="default"):
         return 0
     try:
         with connections[using].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+            # The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit=off
+            # the commit may not be written yet, and the write position lay before it.
+            cursor.execute("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
             return int(cursor.fetchone()[0])
     except DatabaseError:
         return None
