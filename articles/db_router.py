@@ -8,7 +8,7 @@ their own changes at once), management commands, and every write.
 """
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -54,13 +54,19 @@ def _checks_wal():
 def primary_wal_position(using="default"):
     """Where the primary's write-ahead log stands, in bytes, right after a commit: see caching.Version.
 
-    0 when no replica needs it (no query is run); None when it cannot be read.
+    Read on a PostgreSQL primary whether or not this process reads a replica itself: a change saved
+    where none is configured (a management command, a server started without DATABASE_REPLICA_URL)
+    recorded 0, the previous change's position stood, and the servers that do read one rendered the
+    old page from a standby that had replayed that change but not this one, and cached it under the
+    new version. 0 on any other database (it has no replica to check); None when it cannot be read.
     """
-    if not _checks_wal():
+    if connections[using].vendor != "postgresql":
         return 0
     try:
         with connections[using].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+            # The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit=off
+            # the commit may not be written yet, and the write position lay before it.
+            cursor.execute("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
             return int(cursor.fetchone()[0])
     except DatabaseError:
         return None
@@ -83,8 +89,13 @@ def replica_is_current(version):
         return True
     if version.wal is None:
         return False
+    replica = connections[settings.REPLICA]
+    # A replica that stopped answering (its host gone) between the health check and this query held the
+    # reader for a statement's deadline, 25 s by default, before the page was rendered from the primary.
+    # Only the site's own backends (kb.env) set deadlines; another engine (postgis://) has none to shorten.
+    probing = getattr(replica, "probing", nullcontext)
     try:
-        with connections[settings.REPLICA].cursor() as cursor:
+        with probing(), replica.cursor() as cursor:
             cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn >= %s, false)", [version.wal])
             return cursor.fetchone()[0]
     except DatabaseError:

@@ -14,6 +14,7 @@ from django.db.utils import ConnectionHandler, load_backend
 from django.test import Client
 
 from articles import caching, db_backends
+from articles.db_router import replica_is_current
 from kb.env import env_database
 from tests.relay import Relay
 
@@ -259,4 +260,18 @@ def test_the_health_check_of_a_connection_that_stops_answering_gives_up_after_th
     relay.freeze()
     start = time.monotonic()
     assert not connection.is_usable()
+    assert 1 <= time.monotonic() - start < 2.5
+
+
+def test_a_replica_that_stops_answering_is_given_up_on_after_the_connect_timeout(frozen_postgresql, settings):
+    # Asking a replica how far it has replayed is a probe, like the health check. A standby that stopped
+    # answering (a host gone: no reset, nothing more sent) after the health check held the reader for a
+    # statement's deadline (25 s by default) before the page was rendered from the primary.
+    relay, connection = frozen_postgresql
+    settings.DATABASE_STATEMENT_TIMEOUT = 5  # a query's deadline: 6 s
+    settings.DATABASES = {**settings.DATABASES, "frozen": connection.settings_dict}
+    settings.REPLICA = "frozen"
+    relay.freeze()
+    start = time.monotonic()
+    assert replica_is_current(caching.Version(current=1, wal=1)) is False
     assert 1 <= time.monotonic() - start < 2.5

@@ -712,6 +712,74 @@ def test_the_primarys_wal_position_only_goes_up_and_an_unknown_one_is_kept_until
     assert content_version().wal == 700
 
 
+def insert_position():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+def test_a_change_saved_where_no_replica_is_read_records_where_the_primarys_log_stands(
+    claim, settings, django_capture_on_commit_callbacks
+):
+    # A management command, or a server started without DATABASE_REPLICA_URL, recorded no position: the
+    # previous change's stood. Seen against a real streaming standby with replay paused: a claim changed
+    # by `manage.py shell` was rendered old from the standby and cached under the new version.
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL primary's write-ahead log")
+    assert settings.REPLICA not in settings.DATABASES
+    caching.bump_content_version(wal=1)  # an earlier change, long replayed
+    before = insert_position()
+    claim.text = "Trade is tiny."
+    save(claim, django_capture_on_commit_callbacks)
+    assert before <= content_version().wal <= insert_position()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_wal_position_recorded_for_a_change_lies_past_its_commit_even_with_asynchronous_commits():
+    # With synchronous_commit=off, and other sessions writing, the log's write position (what was
+    # recorded) stays behind the commit for up to three wal_writer_delay: measured on a primary with a
+    # real streaming standby, 9 of 10 admin saves recorded a position before their own commit record,
+    # so a standby that had replayed that far was trusted without the change.
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL primary's write-ahead log")
+    import psycopg
+
+    claim = make_claim("Trade is small.", slug="trade")
+    params = {key: connection.settings_dict[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+    conninfo = "dbname={NAME} user={USER} password={PASSWORD} host={HOST} port={PORT}".format(**params)
+    writing, stop = threading.Event(), threading.Event()
+
+    def other_sessions():
+        with psycopg.connect(conninfo, autocommit=True, options="-c synchronous_commit=off") as other:
+            other.execute("CREATE TABLE kb_test_wal_load (n int)")
+            try:
+                while not stop.is_set():
+                    other.execute("INSERT INTO kb_test_wal_load VALUES (1)")
+                    writing.set()
+            finally:
+                other.execute("DROP TABLE kb_test_wal_load")
+
+    thread = threading.Thread(target=other_sessions)
+    thread.start()
+    commits = []
+    try:
+        assert writing.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+        for n in range(5):
+            with transaction.atomic():
+                # Runs first after the commit, before the change is recorded: the commit is in the log by now.
+                transaction.on_commit(lambda: commits.append(insert_position()))
+                claim.text = f"Trade, revision {n}."
+                claim.save()
+            assert content_version().wal >= commits[-1]
+    finally:
+        stop.set()
+        thread.join(10)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def test_a_version_whose_wal_position_was_evicted_trusts_no_replica(redis_cache):
     # Under an allkeys eviction policy, or with a version stored before positions were kept.
     caching.bump_content_version(wal=500)

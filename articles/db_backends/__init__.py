@@ -25,6 +25,7 @@ import os
 import socket
 import threading
 import weakref
+from contextlib import contextmanager
 from time import monotonic, sleep
 
 from django.conf import settings
@@ -130,7 +131,22 @@ class AnswerDeadline:
             with self._deadline_lock:
                 self._deadline = None
 
+    _probing = False
+
+    @contextmanager
+    def probing(self):
+        """Queries in this block get the health check's deadline, DATABASE_CONNECT_TIMEOUT: they answer at once
+        on a server that answers at all (db_router.replica_is_current), and one that does not is better
+        given up on quickly than after a statement's deadline."""
+        self._probing = True
+        try:
+            yield
+        finally:
+            self._probing = False
+
     def _query_seconds(self):
+        if self._probing:
+            return settings.DATABASE_CONNECT_TIMEOUT
         if not settings.DATABASE_STATEMENT_TIMEOUT:
             return 0
         return settings.DATABASE_STATEMENT_TIMEOUT + settings.DATABASE_CONNECT_TIMEOUT
