@@ -153,6 +153,17 @@ def test_the_outage_is_logged_once_and_the_recovery_once(database, reader, clock
     ]
 
 
+def test_a_replica_out_of_reach_is_logged_as_read_around_not_as_503(clock, caplog, settings):
+    # Readers' pages are rendered from the primary while the replica is out of reach: the log said "Answering 503".
+    settings.DATABASE_RETRY_SECONDS = 5
+    caplog.set_level(logging.ERROR, logger="kb.database")
+    db_backends._unreachable("replica", "connection refused", log=True)
+    assert [record.getMessage() for record in caplog.records if record.name == "kb.database"] == [
+        "Database 'replica' could not be reached: connection refused. "
+        "Reading the primary instead without trying for 5 s at a time."
+    ]
+
+
 @pytest.fixture
 def page_cache_on(settings):
     # As in tests/test_page_cache.py: each test starts, and leaves, with no page remembered anywhere.

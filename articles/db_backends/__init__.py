@@ -74,10 +74,13 @@ def _unreachable(alias, reason, *, log):
     with _outages_lock:
         _outages[alias] = monotonic() + settings.DATABASE_RETRY_SECONDS
     if log:
+        # Readers' pages fall back to the primary when the replica is out of reach (db_router): no 503 for them.
+        meanwhile = "Reading the primary instead" if alias == settings.REPLICA else "Answering 503"
         logger.error(
-            "Database %r could not be reached: %s. Answering 503 without trying for %s s at a time.",
+            "Database %r could not be reached: %s. %s without trying for %s s at a time.",
             alias,
             reason,
+            meanwhile,
             settings.DATABASE_RETRY_SECONDS,
         )
 
