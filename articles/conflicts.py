@@ -29,6 +29,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.models import Version
@@ -388,6 +389,27 @@ def _drop_rows(posted, prefix, indices):
             posted.set(f"{prefix}-{new}-{name}", values)
     posted.set(f"{prefix}-INITIAL_FORMS", str(initial - len(set(indices))))
     posted.set(f"{prefix}-TOTAL_FORMS", str(len(kept)))
+
+
+def in_posted_order(queryset, data, prefix):
+    """An inline formset's rows, those the posted form holds first and in its order, the rest after.
+
+    The admin draws each saved row of a posted formset beside the row at the same place in the
+    formset's queryset (its heading, its "Change" link): a row added meanwhile that sorts before the
+    form's rows shifted each row under another's heading, so an editor refused a save, or shown an
+    error, saw their rows named as other rows and could change the wrong one.
+    """
+    pk = queryset.model._meta.pk
+    places = []
+    for raw, place in _row_index(data, prefix).items():
+        try:
+            places.append(When(pk=pk.to_python(raw), then=Value(place)))
+        except ValidationError:
+            continue  # not an id the admin drew: the formset's own validation answers it
+    if not places:
+        return queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.order_by(Case(*places, default=Value(len(places))), *ordering, "pk")
 
 
 def _row_index(data, prefix):

@@ -123,6 +123,8 @@ class EditConflictsAdmin:
             # Django hands each inline formset a copy of the posted data; the
             # conflict check writes values saved meanwhile into all of them.
             request.kb_formset_data = [*getattr(request, "kb_formset_data", []), kwargs["data"]]
+            # Rows added or reordered meanwhile would otherwise lend the form's rows their headings.
+            kwargs["queryset"] = conflicts.in_posted_order(kwargs["queryset"], kwargs["data"], prefix)
         return kwargs
 
     # --- Two saves at once ------------------------------------------------------------

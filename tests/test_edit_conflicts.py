@@ -25,6 +25,7 @@ from articles.models import Actor, ActorQuerySet, Article, Citation, Claim, Clai
 from articles.names import fold
 from tests.admin_forms import change_form_fields
 from tests.factories import (
+    cite,
     make_actor,
     make_admin,
     make_article,
@@ -42,6 +43,50 @@ REFUSED = "so your save was refused"
 
 def change_url(obj):
     return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def inline_rows(page):
+    """[{"id", "heading", "anchor"}] of a stacked inline's saved rows, as the page draws them."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.depth, self.reading = [], 0, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "div" and self.depth:
+                self.depth += 1
+            elif tag == "div" and "inline-related" in attrs.get("class", "") and "has_original" in attrs["class"]:
+                self.depth, self.text = 1, {"heading": [], "anchor": []}
+                self.rows.append({"id": None})
+            if not self.depth:
+                return
+            if tag == "span" and attrs.get("class") == "inline_label":
+                self.reading = "heading"
+            elif tag == "div" and attrs.get("class") == "readonly":
+                self.reading = "anchor"
+            elif tag == "input" and attrs.get("name", "").endswith("-id"):
+                self.rows[-1]["id"] = attrs.get("value")
+            elif tag == "a":
+                self.reading = None  # a heading's "Change" link is not the row's name
+
+        def handle_endtag(self, tag):
+            if tag in ("span", "div"):
+                self.reading = None
+            if tag == "div" and self.depth:
+                self.depth -= 1
+                if not self.depth:
+                    self.rows[-1].update({k: " ".join("".join(v).split()) for k, v in self.text.items()})
+
+        def handle_data(self, data):
+            if self.depth and self.reading:
+                self.text[self.reading].append(data)
+
+    parser = Rows()
+    parser.feed(page)
+    return [row for row in parser.rows if row["id"] and row.get("heading") is not None]
 
 
 class ConflictTestCase(TestCase):
@@ -343,6 +388,49 @@ class InlineConflictTests(ConflictTestCase):
         self.assertContains(refused, "Added meanwhile: citation", status_code=400)
         self.save(self.bob, self.claim, change_form_data(refused, status=400))
         self.assertEqual(self.claim.citations.count(), 2)
+
+    def test_a_citation_added_meanwhile_before_the_forms_rows_leaves_each_row_drawn_as_its_own(self):
+        # The admin drew the form's saved rows beside the rows the database now holds, by place: a row
+        # added meanwhile that sorts first (by article, then place in it) pushed each of the editor's
+        # rows under the heading and read-only anchor of the row before it.
+        rows = [cite(self.claim, self.article, "in Pyongyang")]
+        rows.append(self.claim.citations.get(quote=QUOTE))
+        alices, bobs = self.open(self.alice, self.claim), self.open(self.bob, self.claim)
+        new = int(bobs["citations-INITIAL_FORMS"])
+        bobs.update(
+            {
+                f"citations-{new}-article": self.article.pk,
+                f"citations-{new}-quote": "The delegation arrived",
+                f"citations-{new}-stance": Stance.SUPPORTS,
+            }
+        )
+        self.save(self.bob, self.claim, bobs)
+        added = self.claim.citations.get(quote="The delegation arrived")
+        self.assertEqual(list(self.claim.citations.all())[0], added)
+        stances = {rows[0].pk: Stance.QUALIFIES, rows[1].pk: Stance.DISPUTES}
+        for pk, stance in stances.items():
+            alices[f"citations-{inline_index(alices, 'citations', pk)}-stance"] = stance
+        refused = self.save(self.alice, self.claim, alices, status=400)
+        self.assertContains(refused, "Added meanwhile: citation", status_code=400)
+
+        expected = []
+        for row in Citation.objects.filter(pk__in=stances).order_by("start"):
+            row.stance = stances[row.pk]  # the heading names the row as the editor's form holds it
+            expected.append((str(row.pk), str(row), f"Characters {row.start}–{row.end}"))
+        drawn = inline_rows(refused.content.decode())
+        self.assertEqual([(row["id"], row["heading"], row["anchor"]) for row in drawn], expected)
+        page = {}
+        for name, value in change_form_fields(refused.content.decode()):  # as the browser got it
+            page.setdefault(name, []).append(value)
+        self.save(self.alice, self.claim, page)
+        self.assertEqual(
+            sorted(self.claim.citations.values_list("quote", "stance")),
+            [
+                (QUOTE, Stance.DISPUTES),
+                ("The delegation arrived", Stance.SUPPORTS),
+                ("in Pyongyang", Stance.QUALIFIES),
+            ],
+        )
 
     def test_a_competing_claim_note_changed_meanwhile_is_taken_and_the_text_kept(self):
         rival = make_claim("Talks took one day.", slug="one-day")
