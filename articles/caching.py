@@ -441,6 +441,70 @@ def _retry_pending_bump():
         _retrying.release()
     if _bump_pending.is_set():  # left pending again as this thread was ending
         _bump_later()
+        return
+    try:
+        _forget_unrecorded()
+    finally:
+        connections.close_all()  # this thread's own, if it opened one
+
+
+# The newest UnrecordedChange row this process wrote or found on start: once a version has been recorded
+# after it, rows up to it are done with.
+_unrecorded_up_to = 0
+
+
+def _remember_unrecorded(using):
+    """Keep a change the cache did not take in the database, for a new process to record if this one dies."""
+    global _unrecorded_up_to
+    from articles.models import UnrecordedChange
+
+    try:
+        row = UnrecordedChange.objects.using(using).create()
+    except Exception:
+        logger.warning("Could not keep an unrecorded change in the database either.", exc_info=True)
+        return
+    _unrecorded_up_to = max(_unrecorded_up_to, row.pk)
+
+
+def resume_unrecorded_changes():
+    """On a server process's start: record the changes that a process which has since died left unrecorded.
+
+    kb/wsgi.py calls it in each worker; a new version covers every change committed before it.
+    """
+    global _unrecorded_up_to
+    from articles.models import UnrecordedChange
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    opened_here = connection.connection is None
+    try:
+        latest = UnrecordedChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    except Exception:
+        logger.warning("Could not look for changes left unrecorded.", exc_info=True)
+        return
+    finally:
+        if opened_here and not connection.in_atomic_block:
+            connection.close()  # opened before any request: each request opens its own
+    if latest:
+        _unrecorded_up_to = max(_unrecorded_up_to, latest)
+        logger.warning("A change saved earlier was never recorded in the cache; recording it now.")
+        _bump_later()
+
+
+def _forget_unrecorded():
+    """Remove the UnrecordedChange rows that a version recorded since has covered (the retry thread, once done)."""
+    global _unrecorded_up_to
+    up_to = _unrecorded_up_to
+    if not up_to:
+        return
+    from articles.models import UnrecordedChange
+
+    try:
+        UnrecordedChange.objects.filter(pk__lte=up_to).delete()
+    except Exception:  # left for the next process to find: one more version then, which costs a render
+        logger.warning("Could not remove the unrecorded changes now recorded.", exc_info=True)
+        return
+    if _unrecorded_up_to == up_to:
+        _unrecorded_up_to = 0
 
 
 def _record_pending_bump(*, even_resting):
@@ -483,7 +547,8 @@ class _BumpOnCommit:
 
     def __call__(self):
         self.done = True
-        bump_content_version(wal=primary_wal_position(self.using))
+        if bump_content_version(wal=primary_wal_position(self.using)) is None:
+            _remember_unrecorded(self.using)
 
 
 def content_models():
@@ -495,7 +560,12 @@ def content_models():
     from django.apps import apps
     from taggit.models import Tag, TaggedItem
 
-    return [*apps.get_app_config("articles").get_models(), Tag, TaggedItem]
+    from articles.models import UnrecordedChange
+
+    # Writing an UnrecordedChange must not itself be a change to record: with the cache out of reach, that
+    # failed too, and wrote another.
+    models = [model for model in apps.get_app_config("articles").get_models() if model is not UnrecordedChange]
+    return [*models, Tag, TaggedItem]
 
 
 def connect_signals():

@@ -1560,3 +1560,19 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.kind}/{self.old_slug}"
+
+
+class UnrecordedChange(models.Model):
+    """A committed change whose new content version the cache did not take (Redis out of reach).
+
+    The saving process retries until the cache takes it (articles.caching), but the retry lives in
+    that process: a worker killed meanwhile took the change along, and every server kept serving the
+    pages it retires until they expired. The row outlives the process: each new server process
+    (gunicorn replaces a killed worker at once) finds it on start and records the change for it.
+    Rows are removed once a later version has been recorded. Not content: no page shows it.
+    """
+
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"change unrecorded since {self.created:%Y-%m-%d %H:%M:%S}"

@@ -16,6 +16,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -171,6 +172,19 @@ class Server:
                 return response.status, dict(response.headers), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
+
+    def kill_worker(self):
+        """SIGKILL this server's worker, as the OOM killer would; gunicorn starts another at once. The new one's pid."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        (worker,) = children.read_text().split()
+        os.kill(int(worker), signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            started = children.read_text().split()
+            if started and started != [worker]:
+                return int(started[0])
+            time.sleep(0.1)
+        raise AssertionError(f"gunicorn on {self.port} started no worker in place of {worker}")
 
     def stop(self):
         self.process.terminate()
@@ -379,6 +393,31 @@ def test_a_server_that_could_not_reach_redis_serves_nothing_cached_before_it_onc
     status, headers, page = other.get("/claims/trade/")
     assert status == 200
     assert "Trade, saved during the partition." in page
+
+
+def test_a_change_left_unrecorded_by_a_worker_killed_meanwhile_shows_once_redis_is_back(environment):
+    # The saving worker could not reach Redis, and was killed before it could: its retry died with it.
+    # The other server, which reached Redis all along, served the old page until it expired.
+    relay = Relay(6379)
+    one = Server(environment, CACHE_URL=f"redis://127.0.0.1:{relay.port}/{REDIS_URL.rsplit('/', 1)[1]}")
+    other = Server(environment)  # reaches Redis directly: it never sees the outage
+    try:
+        editor = Editor(one)
+        other.get("/claims/trade/")
+        assert other.get("/claims/trade/")[1]["X-Page-Cache"] == "hit"
+        relay.cut()
+        editor.change_claim_text(claim_pk(environment), "Trade, saved by a worker that then died.")
+        one.kill_worker()  # no request reaches the new worker: one that failed to read Redis would record a change
+        relay.restore()
+        deadline, page = time.monotonic() + 15, ""
+        while "Trade, saved by a worker that then died." not in page and time.monotonic() < deadline:
+            time.sleep(0.25)
+            page = other.get("/claims/trade/")[2]
+        assert "Trade, saved by a worker that then died." in page
+    finally:
+        one.stop()
+        other.stop()
+        relay.close()
 
 
 def test_a_replica_that_lags_never_puts_an_old_page_in_the_cache(environment):
