@@ -433,9 +433,12 @@ def _bump_later():
 
 
 def _retry_pending_bump():
+    covered = 0
     try:
         while _bump_pending.is_set():
             time.sleep(PENDING_BUMP_RETRY_SECONDS)
+            # The rows known before this attempt: a version recorded by it comes after their changes.
+            covered = _unrecorded_up_to
             _record_pending_bump(even_resting=True)
     finally:
         _retrying.release()
@@ -443,7 +446,7 @@ def _retry_pending_bump():
         _bump_later()
         return
     try:
-        _forget_unrecorded()
+        _forget_unrecorded(covered)
     finally:
         connections.close_all()  # this thread's own, if it opened one
 
@@ -490,10 +493,9 @@ def resume_unrecorded_changes():
         _bump_later()
 
 
-def _forget_unrecorded():
-    """Remove the UnrecordedChange rows that a version recorded since has covered (the retry thread, once done)."""
+def _forget_unrecorded(up_to):
+    """Remove the UnrecordedChange rows up to `up_to`, whose changes a version recorded since has covered."""
     global _unrecorded_up_to
-    up_to = _unrecorded_up_to
     if not up_to:
         return
     from articles.models import UnrecordedChange

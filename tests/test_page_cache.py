@@ -509,7 +509,7 @@ def test_a_change_the_cache_could_not_take_is_kept_in_the_database_until_a_new_p
     before = content_version()
     caching.resume_unrecorded_changes()
     assert caching._record_pending_bump(even_resting=False)
-    caching._forget_unrecorded()  # what the retry thread does once the change is recorded
+    caching._forget_unrecorded(caching._unrecorded_up_to)  # what the retry thread does once it is recorded
     assert content_version().current > before.current
     assert UnrecordedChange.objects.count() == 0
 

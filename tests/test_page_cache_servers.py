@@ -12,6 +12,7 @@ Slow (it starts processes), so marked `slow`; `make test` runs it. Without a
 Redis on 127.0.0.1:6379 it skips, except under CI=true, where it fails.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -414,10 +415,29 @@ def test_a_change_left_unrecorded_by_a_worker_killed_meanwhile_shows_once_redis_
             time.sleep(0.25)
             page = other.get("/claims/trade/")[2]
         assert "Trade, saved by a worker that then died." in page
+        # The new worker removes the note of the change once it has recorded it.
+        deadline = time.monotonic() + 10
+        while unrecorded_changes(environment) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert unrecorded_changes(environment) == 0
     finally:
         one.stop()
         other.stop()
         relay.close()
+
+
+def unrecorded_changes(environment):
+    """How many changes the scratch database holds as not yet recorded in the cache (UnrecordedChange)."""
+    url, query = environment["DATABASE_URL"], "SELECT count(*) FROM articles_unrecordedchange"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+            return connection.execute(query).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute(query).fetchone()[0]
 
 
 def test_a_replica_that_lags_never_puts_an_old_page_in_the_cache(environment):
