@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # How many places a message lists; the rest are counted.
@@ -56,6 +57,15 @@ def bidi_control_problem(value):
         f"contains {_listed(places)}: {what} readers see the text in another order than it is stored. "
         f"Remove {them} (to mark the direction of right-to-left words, U+200F RIGHT-TO-LEFT MARK is enough)."
     )
+
+
+def typed_text_fields(model):
+    """The fields of `model` that hold text an editor types or imports, and so may hold no bidi control."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField)) and field.editable
+    ]
 
 
 def validate_no_bidi_controls(value):

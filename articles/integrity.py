@@ -7,12 +7,11 @@ Each check returns readable problems; an empty list means it passed.
 from pathlib import Path
 
 from django.apps import apps
-from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from taggit.models import Tag
 
 from articles import anchoring
-from articles.bidi import BIDI_CONTROL, bidi_control_problem, without_bidi_controls
+from articles.bidi import BIDI_CONTROL, bidi_control_problem, typed_text_fields, without_bidi_controls
 from articles.curation import SOURCES_DIR
 from articles.models import (
     Actor,
@@ -224,11 +223,7 @@ def no_text_has_bidi_controls():
         model for model in apps.get_app_config("articles").get_models() if issubclass(model, RefusesBidiControls)
     ]
     for model in [*checked, Tag]:
-        fields = [
-            field.attname
-            for field in model._meta.concrete_fields
-            if isinstance(field, (models.CharField, models.TextField)) and field.editable
-        ]
+        fields = [field.attname for field in typed_text_fields(model)]
         anywhere = Q()
         for name in fields:
             anywhere |= Q(**{f"{name}__regex": BIDI_CONTROL.pattern})

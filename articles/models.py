@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles import anchoring
-from articles.bidi import bidi_control_problem, validate_no_bidi_controls
+from articles.bidi import bidi_control_problem, typed_text_fields, validate_no_bidi_controls
 from articles.dates import DatePrecision, format_fuzzy
 from articles.rendering import validate_captions, validate_markdown_body
 from articles.tagging import URL_SLUG
@@ -179,9 +179,7 @@ class RefusesBidiControls:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for field in self._meta.concrete_fields:
-            if not isinstance(field, (models.CharField, models.TextField)) or not field.editable:
-                continue
+        for field in typed_text_fields(type(self)):
             if field.name in (exclude or ()) or field.name in errors:
                 continue
             try:

@@ -5,6 +5,7 @@ any hidden token; reading them from the page keeps tests independent of
 which fields and inlines the admin shows.
 """
 
+import html
 from html.parser import HTMLParser
 
 
@@ -66,3 +67,9 @@ def with_changes(fields, **changes):
     for name, value in changes.items():
         data[name] = [value]
     return data
+
+
+def refused_page(response, status=400):
+    """The text of the page a refused post redraws (entities decoded), once its status is `status`."""
+    assert response.status_code == status, response.status_code
+    return html.unescape(response.content.decode())

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Actor, Article, Citation, Claim
+from tests.admin_forms import refused_page
 from tests.factories import cite, make_actor, make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -325,8 +326,7 @@ def test_a_claim_slug_that_is_the_address_of_a_list_is_refused_with_a_message(ed
     url = reverse("admin:articles_claim_add")
     fields = change_form_fields(editor_client.get(url).content.decode())
     response = editor_client.post(url, with_changes(fields, slug=slug, text="Kim met Lam twice.", kind="fact"))
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert f"/claims/{slug}/ is the address of a list of claims, so no claim may have it." in page
     assert "Kim met Lam twice." in page
     assert not Claim.objects.filter(slug=slug).exists()
@@ -368,8 +368,7 @@ def test_a_save_the_database_refuses_even_when_tried_again_shows_why_and_everyth
 
     monkeypatch.setattr(Actor, "save", refused)
     response = editor_client.post(url, with_changes(fields, name="Kim Jong-un, as Bob spells it"))
-    assert response.status_code == 409
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 409)
     assert "The database refused this save, so nothing was saved: duplicate key value violates" in page
     assert "Kim Jong-un, as Bob spells it</textarea>" in page
 
@@ -452,8 +451,7 @@ def test_two_rows_citing_the_same_passage_in_one_claim_form_are_refused_with_a_m
             f"citations-{i}-location": "body",
         }
     response = editor_client.post(url, with_changes(fields, **rows))
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert "This passage is already cited in another row of this form, for the same claim." in page
     assert "The database refused this save" not in page
     assert not Citation.objects.exists()
@@ -466,8 +464,7 @@ def test_an_actor_named_with_only_invisible_characters_is_refused_with_a_message
     fields = change_form_fields(editor_client.get(url).content.decode())
     data = with_changes(fields, name="\u200b\u2060", slug="nobody", kind="person", description="Kept")
     response = editor_client.post(url, data)
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert "This name has only invisible characters (such as zero-width spaces)." in page
     assert 'value="Kept"' in page
     assert not Actor.objects.exists()
@@ -613,8 +610,7 @@ def test_a_list_edited_in_place_and_refused_answers_400_with_the_errors_and_what
     }
     with mock.patch.object(model_admin, "list_editable", ["kind", "description"]):
         response = editor_client.post(reverse("admin:articles_actor_changelist"), form)
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert "Select a valid choice. pamphleteer is not one of the available choices." in page
     assert 'value="Leader since 2011."' in page
     actor.refresh_from_db()

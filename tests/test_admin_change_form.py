@@ -7,7 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Event
-from tests.admin_forms import change_form_fields, with_changes
+from tests.admin_forms import change_form_fields, refused_page, with_changes
 from tests.factories import cite, make_actor, make_article, make_claim, make_event
 
 pytestmark = pytest.mark.django_db
@@ -141,8 +141,7 @@ def test_a_form_saved_after_its_editor_was_signed_out_elsewhere_shows_everything
     editor_client.post(reverse("admin:logout"))
     data = with_changes(fields, text="A long text typed <carefully> over an hour.", change_note="Why, in a line.")
     response = editor_client.post(url, data)
-    assert response.status_code == 403
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 403)
     assert "You were signed out (in another tab, or after a long time away)" in page
     assert "A long text typed <carefully> over an hour.</textarea>" in page
     assert "Why, in a line.</textarea>" in page
@@ -167,8 +166,7 @@ def test_a_form_opened_before_its_editor_signed_in_again_shows_everything_typed(
     browser.force_login(make_editor("dana"))
     browser.cookies["csrftoken"] = "x" * 32  # signing in again gave the browser a new token
     response = browser.post(url, with_changes(fields, text="Typed before signing in again."))
-    assert response.status_code == 403
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 403)
     assert "This form was opened before you last signed in" in page
     assert "Typed before signing in again.</textarea>" in page
     claim.refresh_from_db()
@@ -197,8 +195,7 @@ def test_a_refused_change_form_answers_400_with_its_errors_and_everything_typed_
         "citations-0-quote": "the visit was a triumph",
     }
     response = editor_client.post(url, with_changes(fields, **typed))
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert "Please correct the error below." in page
     assert "does not occur word for word in the body of “Visit”" in page
     assert "The visit was called historic by Kim.</textarea>" in page
@@ -221,8 +218,7 @@ def test_an_add_form_refused_for_a_field_answers_400_and_keeps_its_inline_rows(e
         "participations-0-role": "host of the talks",
     }
     response = editor_client.post(reverse("admin:articles_event_add"), data)
-    assert response.status_code == 400
-    page = html.unescape(response.content.decode())
+    page = refused_page(response, 400)
     assert "Enter a valid date." in page
     assert 'value="Talks in Pyongyang"' in page
     assert 'value="not a date"' in page

@@ -105,6 +105,18 @@ def article_date(article):
     return article.date_display if article.published else "date not stated"
 
 
+def _article_time(article):
+    """article_date, marked up as a <time> when the article has a date."""
+    if not article.published:
+        return article_date(article)
+    return format_html('<time datetime="{}">{}</time>', iso_date(article), article.date_display)
+
+
+def _part(content):
+    """One part of a meta line (the line under a quote, a claim or an article)."""
+    return format_html('<span class="meta__part">{}</span>', content)
+
+
 @register.simple_tag(takes_context=True)
 def absolute(context, path):
     """An absolute URL for `path` on this site (needs the request; falls back to the path)."""
@@ -211,12 +223,7 @@ def _citation_meta(citation, for_competing):
     parts = [FOR_COMPETING_CHIP if for_competing else stance_html(citation.stance)]
     if not citation.anchored:
         parts.append(NEEDS_REVIEW_CHIP)
-    parts.append(format_html('<span class="meta__part">{}</span>', article.credit_line))
-    if article.published:
-        date = format_html('<time datetime="{}">{}</time>', iso_date(article), article.date_display)
-    else:
-        date = "date not stated"
-    parts.append(format_html('<span class="meta__part">{}</span>', date))
+    parts += [_part(article.credit_line), _part(_article_time(article))]
     if citation.speaker_id:
         speaker = citation.speaker
         parts.append(
@@ -353,7 +360,7 @@ def claim_meta(claim, show_event=False, show_sources=False):
     """The line under a claim's words: its status, kind and claimant; with `show_event`, its event; with
     `show_sources`, the articles that cite it and how (listing.attach_sources). Every list of claims
     prints it, so the line reads the same on every page."""
-    parts = [format_html('<span class="meta__part">{}</span>', claim.get_kind_display())]
+    parts = [_part(claim.get_kind_display())]
     if claim.claimant_id:
         claimant = claim.claimant
         parts.append(
@@ -404,17 +411,9 @@ def claim_item(claim, show_sources=False):
 def article_item(article, role=""):
     """One article in a list: its title, byline, date and kind; `role`, what an actor did in it (on an
     actor's page); and how many quotes it has cited, when the list counted them."""
-    if article.published:
-        date = format_html('<time\n      datetime="{}">{}</time>', iso_date(article), article.date_display)
-    else:
-        date = "date not stated"
-    parts = [
-        format_html('<span class="meta__part">{}</span>', article.credit_line),
-        format_html('<span class="meta__part">{}</span>', date),
-        format_html('<span class="meta__part">{}</span>', article.get_kind_display()),
-    ]
+    parts = [_part(article.credit_line), _part(_article_time(article)), _part(article.get_kind_display())]
     if role:
-        parts.append(format_html('<span class="meta__part">{}</span>', role))
+        parts.append(_part(role))
     citation_count = getattr(article, "citation_count", None)
     if citation_count is not None:
         parts.append(
